@@ -1,0 +1,338 @@
+"""The `debate` command line. A thin face over the engine: it holds no tournament logic.
+
+Heavy imports (litellm, the store, the engine) happen inside the commands that need them, so
+`debate --help` and the read-only commands start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from debate.errors import UserError
+
+app = typer.Typer(
+    help="Model-vs-model debate tournaments: draws, streamed debates, judges, standings.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+motions_app = typer.Typer(help="Browse and check motion sets.", no_args_is_help=True)
+bench_app = typer.Typer(help="Benchmarks that print their figures (last line: one JSON object).", no_args_is_help=True)
+app.add_typer(motions_app, name="motions")
+app.add_typer(bench_app, name="bench")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file or SQLAlchemy URL (default: the config's, else debate.db)")]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table for people, json for scripts")]
+TournamentOption = Annotated[str | None, typer.Option("--tournament", "-t", help="tournament name (default: the latest)")]
+
+
+def main() -> None:
+    """Console entry point: user mistakes become a message and exit code 2, never a traceback."""
+    try:
+        app()
+    except UserError as exc:
+        _fail(str(exc), exc.exit_code)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True) if sys.stderr.isatty() else print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _emit_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+# --- running tournaments ------------------------------------------------------------------
+
+
+@app.command()
+def run(
+    config: Annotated[Path, typer.Argument(help="tournament config (.yaml, .yml or .toml)")],
+    db: DbOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="one line per finished debate, no live display")] = False,
+) -> None:
+    """Run (or resume) the tournament described by CONFIG."""
+    from debate.config import load_config
+
+    cfg = load_config(config)
+    _run(cfg, db or cfg.database, base_dir=config.parent, quiet=quiet)
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    new: Annotated[bool, typer.Option("--new", help="start another demo tournament instead of showing the finished one")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Run the no-key demo: the embedded local models debate, a local model judges."""
+    from importlib.resources import files
+
+    import yaml
+
+    from debate.config import validate_config
+
+    source = files("debate").joinpath("demo.yaml")
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    target = db or data["database"]
+    if new:
+        data["name"] = _next_free_name(target, data["name"])
+    cfg = validate_config(data, source=str(source))
+    _run(cfg, target, base_dir=Path.cwd(), quiet=quiet)
+
+
+def _next_free_name(target: str, base: str) -> str:
+    from debate.store import Store
+
+    store = Store(target)
+    try:
+        n = 2
+        while store.tournament_or_none(f"{base}-{n}") is not None:
+            n += 1
+        return f"{base}-{n}"
+    finally:
+        store.close()
+
+
+def _run(cfg: Any, target: str, *, base_dir: Path, quiet: bool) -> None:
+    import anyio
+
+    from debate.engine import run_tournament
+    from debate.progress import Progress
+
+    progress = Progress(out, live=not quiet and out.is_terminal)
+    try:
+        summary = anyio.run(run_tournament, cfg, target, base_dir, progress.listener)
+    except KeyboardInterrupt:
+        progress.stop()
+        err.print("interrupted: everything finished so far is stored; run the same command again to resume")
+        raise SystemExit(130) from None
+    finally:
+        progress.stop()
+    _print_standings(target, summary.tournament, OutputFormat.table)
+    out.print(f"\ndatabase: {summary.database}")
+    out.print(f"transcripts: debate debates --db {summary.database}   then   debate show ID --db {summary.database}")
+    if summary.failed:
+        err.print(f"{summary.failed} of {summary.debates} debates failed; first error: {summary.first_error}")
+        err.print("run the same command again to retry them (stored speeches are kept)")
+        raise SystemExit(1)
+
+
+# --- reading results ------------------------------------------------------------------------
+
+
+def _open_store(db: str | None) -> Any:
+    from debate.store import Store
+
+    return Store(db or "debate.db", create=False)
+
+
+@app.command()
+def standings(db: DbOption = None, tournament: TournamentOption = None, format: FormatOption = OutputFormat.table) -> None:
+    """Standings of a tournament: wins, ballots, side record."""
+    _print_standings(db or "debate.db", tournament, format)
+
+
+def _print_standings(db: str, tournament: str | None, format: OutputFormat) -> None:
+    from rich.table import Table
+
+    store = _open_store(db)
+    try:
+        row = store.find_tournament(tournament)
+        table = store.standings(row.id)
+        usage = store.call_counts(row.id)
+    finally:
+        store.close()
+    if format is OutputFormat.json:
+        _emit_json({"tournament": row.name, "status": row.status, "standings": [r.model_dump() for r in table], "usage": usage})
+        return
+    view = Table(title=f"Standings: {row.name} ({row.status})")
+    for column in ("#", "contestant", "model", "debates", "W", "L", "T", "ballots", "prop W", "opp W"):
+        view.add_column(column, justify="right" if column not in ("contestant", "model") else "left")
+    for rank, r in enumerate(table, 1):
+        view.add_row(str(rank), r.name, r.model, str(r.debates), str(r.wins), str(r.losses), str(r.ties), f"{r.ballots_won}/{r.ballots}", str(r.prop_wins), str(r.opp_wins))
+    out.print(view)
+    cost = f"${usage['cost_usd']:.4f}"
+    out.print(f"{usage['calls']} model calls, {usage['prompt_tokens']} prompt + {usage['completion_tokens']} completion tokens, cost {cost}")
+
+
+@app.command()
+def debates(db: DbOption = None, tournament: TournamentOption = None, format: FormatOption = OutputFormat.table) -> None:
+    """List a tournament's debates with their ids, status and winner."""
+    from rich.table import Table
+
+    store = _open_store(db)
+    try:
+        row = store.find_tournament(tournament)
+        rows = store.debates(row.id)
+    finally:
+        store.close()
+    if format is OutputFormat.json:
+        _emit_json([r.model_dump() for r in rows])
+        return
+    view = Table(title=f"Debates: {row.name}")
+    for column in ("id", "round", "proposition", "opposition", "motion", "status", "winner"):
+        view.add_column(column)
+    for r in rows:
+        view.add_row(str(r.id), str(r.round), r.proposition, r.opposition, r.motion, r.status, r.winner or "")
+    out.print(view)
+
+
+@app.command()
+def show(debate_id: Annotated[int, typer.Argument(help="debate id (see `debate debates`)")], db: DbOption = None, format: FormatOption = OutputFormat.table) -> None:
+    """A debate's transcript and ballots."""
+    from rich.panel import Panel
+
+    store = _open_store(db)
+    try:
+        detail = store.debate_detail(debate_id)
+    finally:
+        store.close()
+    if format is OutputFormat.json:
+        _emit_json(detail.model_dump(mode="json"))
+        return
+    out.print(f"[bold]Debate {detail.id}[/] of {detail.tournament}, round {detail.round} ({detail.format})")
+    out.print(f"Motion: {detail.motion.text}")
+    out.print(f"Proposition: {detail.proposition}    Opposition: {detail.opposition}\n")
+    for speech in detail.speeches:
+        speaker = detail.proposition if speech.side.value == "proposition" else detail.opposition
+        out.print(Panel(speech.text or "(empty)", title=f"{speech.index + 1}. {speech.side.label} {speech.role} - {speaker}", title_align="left"))
+    for ballot in detail.ballots:
+        verdict = "abstained" if ballot.abstained else f"{ballot.winner} wins"
+        out.print(f"[bold]{ballot.judge}[/] ({ballot.judge_model}): {verdict}. {ballot.reason}")
+    status = f"winner: {detail.winner}" if detail.winner else f"status: {detail.status}"
+    out.print(f"\n{status}" + (f" ({detail.error})" if detail.error else ""))
+
+
+@app.command()
+def tournaments(db: DbOption = None, format: FormatOption = OutputFormat.table) -> None:
+    """Tournaments stored in a database."""
+    from rich.table import Table
+
+    store = _open_store(db)
+    try:
+        rows = store.list_tournaments()
+    finally:
+        store.close()
+    if format is OutputFormat.json:
+        _emit_json([r.model_dump(mode="json", exclude={"config"}) for r in rows])
+        return
+    view = Table(title="Tournaments")
+    for column in ("id", "name", "status", "debates", "judged", "failed", "created"):
+        view.add_column(column)
+    for r in rows:
+        view.add_row(str(r.id), r.name, r.status, str(r.debates), str(r.judged), str(r.failed), r.created_at.strftime("%Y-%m-%d %H:%M"))
+    out.print(view)
+
+
+@app.command()
+def models(format: FormatOption = OutputFormat.table) -> None:
+    """Models available without a key, and which hosted providers have a key set."""
+    from debate.catalog import available
+
+    report = available()
+    if format is OutputFormat.json:
+        _emit_json(report)
+        return
+    out.print("[bold]Local models[/] (no key, no network):")
+    for m in report["local"]:
+        state = "ready" if m["assembled"] else ("installed, assembled on first use" if m["installed"] else "not installed")
+        out.print(f"  {m['model']:<32} {state:<36} {m['description']}")
+    out.print("  fake/<name>                      always available                     deterministic test model")
+    out.print("\n[bold]Hosted providers[/] (keys are read from the environment, never stored):")
+    for p in report["providers"]:
+        out.print(f"  {p['provider']:<14} {p['env']:<22} {'set' if p['key_set'] else 'not set'}")
+
+
+# --- motions ------------------------------------------------------------------------------------
+
+
+@motions_app.command("list")
+def motions_list(sets: Annotated[list[str] | None, typer.Argument(help="set names or files (default: all shipped)")] = None, format: FormatOption = OutputFormat.table) -> None:
+    """List motions."""
+    from rich.table import Table
+
+    from motions import load_set, shipped_sets
+
+    chosen = [load_set(s) for s in (sets or shipped_sets())]
+    rows = [{"set": s.name, **m.model_dump()} for s in chosen for m in s.motions]
+    if format is OutputFormat.json:
+        _emit_json(rows)
+        return
+    view = Table(title="Motions")
+    for column in ("set", "id", "category", "lang", "text"):
+        view.add_column(column)
+    for r in rows:
+        view.add_row(r["set"], r["id"], r["category"], r["language"], r["text"])
+    out.print(view)
+
+
+@motions_app.command("show")
+def motions_show(motion_id: str, sets: Annotated[list[str] | None, typer.Argument()] = None, format: FormatOption = OutputFormat.table) -> None:
+    """One motion with its info slide."""
+    from motions import load_set, shipped_sets
+
+    for s in (sets or shipped_sets()):
+        for m in load_set(s).motions:
+            if m.id == motion_id:
+                if format is OutputFormat.json:
+                    _emit_json({"set": s, **m.model_dump()})
+                else:
+                    out.print(f"[bold]{m.id}[/] ({m.category}, {m.language}) in {s}\n{m.text}")
+                    if m.info_slide:
+                        out.print(f"\nInfo: {m.info_slide}")
+                return
+    raise UserError(f"no motion with id '{motion_id}' in {', '.join(sets or shipped_sets())}")
+
+
+@motions_app.command("validate")
+def motions_validate(sets: Annotated[list[str], typer.Argument(help="set names or files")]) -> None:
+    """Check motion sets; problems are printed with file and line, exit code 2."""
+    from motions import load_sets
+
+    found = load_sets(sets)
+    out.print(f"ok: {len(found)} motions in {len(sets)} set(s)")
+
+
+# --- benchmarks ---------------------------------------------------------------------------------
+
+
+@bench_app.command("orchestration")
+def bench_orchestration(
+    sizes: Annotated[str, typer.Option(help="comma-separated debate counts")] = "1000,10000",
+    latency: Annotated[float, typer.Option(help="seconds per fake call")] = 0.2,
+    models_: Annotated[int, typer.Option("--models", help="fake models")] = 4,
+    slots: Annotated[int, typer.Option(help="concurrent calls per model")] = 8,
+) -> None:
+    """Engine throughput against a provider-bound workload on the fake provider."""
+    from debate.bench import orchestration
+
+    orchestration([int(s) for s in sizes.split(",")], latency=latency, n_models=models_, slots=slots, console=out)
+
+
+@bench_app.command("local")
+def bench_local(tokens: Annotated[int, typer.Option(help="tokens to generate per run")] = 128, runs: Annotated[int, typer.Option()] = 3) -> None:
+    """Tokens per second of the local model through the gateway vs a direct llama-cpp call."""
+    from debate.bench import local
+
+    local(tokens=tokens, runs=runs, console=out)
+
+
+if __name__ == "__main__":
+    main()

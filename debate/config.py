@@ -1,0 +1,227 @@
+"""Tournament configuration: a YAML or TOML file validated by pydantic.
+
+Every problem is reported with the file, the line and the field path, and all problems in a
+file are reported together. Keys are never stored in a config: a contestant names the
+environment variable that holds its key (`api_key_env`), so configs and the database rows
+copied from them stay free of secrets.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from debate.errors import ConfigError
+from debate.formats import BUILTIN_FORMATS, Format
+from debate.sourcemap import TomlLines, YamlLines, format_path
+
+LOCAL_INSTRUCT = "local/qwen2.5-0.5b-instruct"
+LOCAL_BASE = "local/gemma-3-270m"
+
+_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,47}$"
+_SECRET_WORDS = re.compile(
+    r"^(.*api[_-]?key.*|.*secret.*|.*password.*|((access|auth|bearer|refresh|api)[_-]?)?token|authorization)$",
+    re.IGNORECASE,
+)
+
+Name = Annotated[str, Field(pattern=_NAME, description="letters, digits, '.', '_' or '-'; at most 48")]
+
+
+class ModelSpec(BaseModel):
+    """What the gateway needs to call one model, shared by contestants and judges."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Name
+    model: str = Field(min_length=3, description="litellm model string, e.g. openai/gpt-4o or local/gemma-3-270m")
+    family: str | None = Field(default=None, description="vendor or lineage; defaults from the model string")
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    top_p: float | None = Field(default=None, gt=0, le=1)
+    max_tokens: int | None = Field(default=None, ge=1, le=100_000)
+    seed: int | None = None
+    api_base: str | None = None
+    api_key_env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]*$")
+    params: dict[str, Any] = Field(default_factory=dict, description="extra provider parameters")
+    concurrency: int | None = Field(default=None, ge=1, le=1024, description="parallel calls to this model")
+
+    @field_validator("params")
+    @classmethod
+    def _no_secrets_in_params(cls, params: dict[str, Any]) -> dict[str, Any]:
+        for key in params:
+            if _SECRET_WORDS.search(key):
+                raise ValueError(
+                    f"'{key}' looks like a credential; set it in an environment variable and name "
+                    "the variable with api_key_env"
+                )
+        return params
+
+    @property
+    def lineage(self) -> str:
+        return self.family or family_of(self.model)
+
+    def sampling(self) -> dict[str, Any]:
+        """The sampling parameters sent with each call (unset ones are left to the provider)."""
+        chosen = {
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "seed": self.seed,
+        }
+        return {k: v for k, v in chosen.items() if v is not None} | dict(self.params)
+
+
+class Contestant(ModelSpec):
+    persona: str | None = Field(default=None, max_length=2000, description="extra system prompt")
+
+
+class Judge(ModelSpec):
+    pass
+
+
+class Concurrency(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    debates: int = Field(default=16, ge=1, le=100_000, description="debates in flight at once")
+    per_model: int = Field(default=4, ge=1, le=1024, description="parallel calls per hosted model")
+    local_per_model: int = Field(default=1, ge=1, le=8, description="parallel calls per local model")
+
+
+class GatewaySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    timeout_s: float = Field(default=180.0, gt=0, le=3600)
+    max_attempts: int = Field(default=4, ge=1, le=20)
+    backoff_s: float = Field(default=1.0, ge=0, le=60)
+    backoff_max_s: float = Field(default=30.0, ge=0, le=600)
+
+
+class TournamentConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Name = "tournament"
+    contestants: list[Contestant] = Field(min_length=2)
+    judges: list[Judge] = Field(
+        default_factory=lambda: [Judge(name="local-judge", model=LOCAL_INSTRUCT, temperature=0.0)],
+        min_length=1,
+    )
+    motions: list[str] = Field(default_factory=lambda: ["core-en"], min_length=1)
+    format: str | Format = "quick"
+    word_factor: float = Field(default=1.0, gt=0, le=10, description="scales every speech length limit")
+    pairing: Literal["round-robin"] = "round-robin"
+    sides: Literal["both", "once"] = "both"
+    rounds: int | None = Field(default=None, ge=1, le=10_000, description="default: the whole schedule")
+    seed: int = 0
+    database: str = "debate.db"
+    stream: bool = Field(default=True, description="stream speeches token by token")
+    concurrency: Concurrency = Field(default_factory=Concurrency)
+    gateway: GatewaySettings = Field(default_factory=GatewaySettings)
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: str | Format) -> str | Format:
+        if isinstance(value, str) and value not in BUILTIN_FORMATS:
+            raise ValueError(f"unknown format '{value}'; shipped formats are {', '.join(sorted(BUILTIN_FORMATS))}")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> "TournamentConfig":
+        for field in ("contestants", "judges"):
+            seen: set[str] = set()
+            for entry in getattr(self, field):
+                if entry.name in seen:
+                    raise ValueError(f"two {field} are named '{entry.name}'; names must be unique")
+                seen.add(entry.name)
+        return self
+
+    def resolved_format(self) -> Format:
+        base = BUILTIN_FORMATS[self.format] if isinstance(self.format, str) else self.format
+        return base.scaled(self.word_factor) if self.word_factor != 1.0 else base
+
+    def public_dict(self) -> dict[str, Any]:
+        """The config as stored with the tournament: plain JSON, no secrets by construction."""
+        return self.model_dump(mode="json")
+
+
+def family_of(model: str) -> str:
+    """A model's lineage from its name: `openai/gpt-4o` -> gpt, `local/qwen2.5-0.5b` -> qwen."""
+    name = model.split("/")[-1].lower()
+    for family in ("gpt", "claude", "gemini", "gemma", "llama", "qwen", "mistral", "mixtral", "deepseek", "phi", "o1", "o3", "o4"):
+        if name.startswith(family):
+            return "gpt" if family in ("o1", "o3", "o4") else family
+    return re.split(r"[-_.:0-9]", name, maxsplit=1)[0] or name
+
+
+def load_config(path: str | Path) -> TournamentConfig:
+    """Read and validate a tournament config; raises ConfigError naming file, line and field."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{file}: no such file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{file}: cannot read: {exc}"]) from None
+    data, lines = _parse(file, text)
+    if not isinstance(data, dict):
+        raise ConfigError([f"{file}:1: the file must hold a mapping of settings (name:, contestants:, ...)"])
+    data.setdefault("name", _default_name(file))
+    return validate_config(data, source=str(file), lines=lines)
+
+
+def validate_config(data: dict[str, Any], *, source: str = "<config>", lines: Any = None) -> TournamentConfig:
+    try:
+        return TournamentConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source, lines)) from None
+
+
+def _parse(file: Path, text: str) -> tuple[Any, Any]:
+    if file.suffix.lower() == ".toml":
+        try:
+            return tomllib.loads(text), TomlLines(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError([f"{file}: invalid TOML: {exc}"]) from None
+    if file.suffix.lower() not in (".yaml", ".yml"):
+        raise ConfigError([f"{file}: a config must end in .yaml, .yml or .toml"])
+    try:
+        return yaml.safe_load(text), YamlLines(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{file}:{mark.line + 1}" if mark else str(file)
+        raise ConfigError([f"{where}: invalid YAML: {exc.problem}"]) from None
+
+
+def _default_name(file: Path) -> str:
+    stem = re.sub(r"[^A-Za-z0-9_.\-]", "-", file.stem).strip("-.") or "tournament"
+    return stem[:48]
+
+
+def _describe(exc: ValidationError, source: str, lines: Any) -> list[str]:
+    problems = []
+    for error in exc.errors():
+        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+        line = lines.line_of(loc) if lines is not None else None
+        where = f"{source}:{line}" if line else source
+        problems.append(f"{where}: {format_path(loc)}: {_message(error, loc)}")
+    return problems
+
+
+def _is_union_tag(part: int | str) -> bool:
+    # pydantic puts the union member's type name in the path ("str", "Format"); people never wrote it.
+    return isinstance(part, str) and (part in ("str", "Format") or "[" in part)
+
+
+def _message(error: Any, loc: tuple[int | str, ...]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = loc[-1] if loc else "?"
+        if isinstance(key, str) and _SECRET_WORDS.search(key):
+            return "keys do not belong in a config file; set the key in an environment variable and name it with api_key_env"
+        return f"unknown setting '{key}'"
+    if kind == "missing":
+        return "required setting is missing"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")

@@ -1,0 +1,39 @@
+"""The engine API the CLI and the TUI share: run a tournament from a validated config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from debate.config import TournamentConfig
+from debate.events import EventBus, Listener
+from debate.orchestrator import Orchestrator, RunSummary, gateway_for
+from debate.store import Store
+from debate.transcript import MotionText
+
+
+def tournament_motions(config: TournamentConfig, base_dir: Path) -> list[MotionText]:
+    """The config's motion sets, paths taken relative to the config file's folder."""
+    from motions import load_sets
+
+    sources: list[str | Path] = []
+    for entry in config.motions:
+        looks_like_path = "/" in entry or entry.endswith((".yaml", ".yml"))
+        sources.append(base_dir / entry if looks_like_path and not Path(entry).is_absolute() else entry)
+    return [
+        MotionText(key=m.id, text=m.text, category=m.category, language=m.language, info_slide=m.info_slide)
+        for m in load_sets(sources)
+    ]
+
+
+async def run_tournament(config: TournamentConfig, database: str, base_dir: Path, listener: Listener | None = None) -> RunSummary:
+    """Run or resume `config` against `database`; returns when every debate is judged or failed."""
+    motions = tournament_motions(config, base_dir)
+    store = Store(database)
+    bus = EventBus()
+    if listener is not None:
+        bus.subscribe(listener)
+    try:
+        orchestrator = Orchestrator(config=config, store=store, gateway=gateway_for(config), bus=bus, motions=motions)
+        return await orchestrator.run()
+    finally:
+        store.close()

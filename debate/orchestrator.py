@@ -1,0 +1,309 @@
+"""The orchestrator: runs a tournament's debates concurrently, the one place that awaits models.
+
+Rounds run in order; the debates of a round run concurrently under the configured limits;
+speeches within a debate are sequential. Every result goes to the store the moment it exists
+(through a group-committing writer) and out to listeners as events.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+from anyio.abc import ObjectReceiveStream
+from pydantic import BaseModel
+
+from debate import events as ev
+from debate.config import Contestant, Judge, TournamentConfig
+from debate.errors import GatewayError, UserError
+from debate.formats import Format, Side
+from debate.gateway import CallRequest, CallResult, Gateway
+from debate.pairing import assign_motions, schedule
+from debate.prompts import speech_messages
+from debate.secrets import redact
+from debate.store import BallotRecord, CallRecord, DebatePlan, DebateUpdate, Record, SpeechRecord, Store
+from debate.transcript import MotionText, Speech, Transcript
+from judges.simple import MAX_ASKS, judge_request, new_fence, parse_ballot
+
+# Settings that may change between a run and its resume without changing what is computed.
+_RUNTIME_SETTINGS = ("database", "concurrency", "gateway", "stream", "name")
+
+
+class RunSummary(BaseModel):
+    tournament_id: int
+    tournament: str
+    database: str
+    debates: int
+    judged: int
+    failed: int
+    first_error: str | None = None
+
+
+class StoreWriter:
+    """Group commit: records from many debates are committed together, one transaction per
+    batch, in a worker thread. `write` returns once its records are durable."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._batch: list[Record] = []
+        self._committed = anyio.Event()
+        self._wake = anyio.Event()
+        self._error: BaseException | None = None
+        self._closed = False
+        self._limiter = anyio.CapacityLimiter(1)
+
+    async def write(self, *records: Record) -> None:
+        if self._error is not None:
+            raise self._error
+        self._batch.extend(records)
+        committed = self._committed
+        self._wake.set()
+        await committed.wait()
+        if self._error is not None:
+            raise self._error
+
+    async def run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake = anyio.Event()
+            if not self._batch:
+                if self._closed:
+                    return
+                continue
+            batch, committed = self._batch, self._committed
+            self._batch, self._committed = [], anyio.Event()
+            try:
+                await anyio.to_thread.run_sync(self._store.write, batch, limiter=self._limiter)
+            except BaseException as exc:  # waiting debates re-raise it; the run stops
+                self._error = exc
+                committed.set()
+                raise
+            committed.set()
+
+    def close(self) -> None:
+        self._closed = True
+        self._wake.set()
+
+    def flush_now(self) -> None:
+        """Commit whatever is queued, synchronously: the last act of a cancelled run."""
+        if self._batch and self._error is None:
+            batch, self._batch = self._batch, []
+            self._store.write(batch)
+
+
+def prepare(config: TournamentConfig, store: Store, motions: Sequence[MotionText]) -> tuple[int, bool]:
+    """The tournament's id in the store, creating it if new. Returns (id, resumed)."""
+    existing = store.tournament_or_none(config.name)
+    fmt = config.resolved_format()
+    if existing is None:
+        contestants = [(c.name, c.model, c.lineage) for c in config.contestants]
+        return store.create_tournament(config.name, config.public_dict(), fmt, config.seed, contestants, motions), False
+    stored = json.loads(existing.config_json)
+    wanted = config.public_dict()
+    changed = sorted(k for k in set(stored) | set(wanted) if k not in _RUNTIME_SETTINGS and stored.get(k) != wanted.get(k))
+    if changed:
+        raise UserError(
+            f"tournament '{config.name}' in {store.location} was started with a different config "
+            f"({', '.join(changed)} changed); give the tournament a new name, or use another --db"
+        )
+    assert existing.id is not None
+    return existing.id, True
+
+
+@dataclass
+class Orchestrator:
+    config: TournamentConfig
+    store: Store
+    gateway: Gateway
+    bus: ev.EventBus = field(default_factory=ev.EventBus)
+    motions: Sequence[MotionText] = ()
+
+    def __post_init__(self) -> None:
+        self._format: Format = self.config.resolved_format()
+        self._contestants = {c.name: c for c in self.config.contestants}
+        self._failures: list[str] = []
+
+    async def run(self) -> RunSummary:
+        tournament_id, resumed = prepare(self.config, self.store, self.motions)
+        draws = schedule([c.name for c in self.config.contestants], method=self.config.pairing, both_sides=self.config.sides == "both", rounds=self.config.rounds)
+        motion_for = assign_motions(draws, [m.key for m in self.motions], self.config.seed)
+        stored_motions = self.store.round_motion_keys(tournament_id)
+        summaries = self.store.debates(tournament_id)
+        self.bus.emit(ev.TournamentStarted(
+            tournament=self.config.name, rounds=len(draws),
+            debates_total=sum(len(d.pairings) for d in draws),
+            debates_done=sum(1 for s in summaries if s.status == "judged"), resumed=resumed,
+        ))
+        writer = StoreWriter(self.store)
+        try:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(writer.run)
+                for draw, motion_key in zip(draws, motion_for, strict=True):
+                    if draw.round not in stored_motions:
+                        # A stored draw is never redrawn, so a resumed run continues the same draw.
+                        self.store.save_round(tournament_id, draw.round, motion_key, [(p.proposition, p.opposition) for p in draw.pairings], json.loads(draw.model_dump_json()))
+                    await self._run_round(tournament_id, draw.round, stored_motions.get(draw.round, motion_key), writer)
+                writer.close()
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                writer.flush_now()
+            raise
+        summaries = self.store.debates(tournament_id)
+        judged = sum(1 for s in summaries if s.status == "judged")
+        failed = sum(1 for s in summaries if s.status == "failed")
+        self.store.set_tournament_status(tournament_id, "finished" if judged == len(summaries) else "incomplete")
+        self.bus.emit(ev.TournamentDone(tournament=self.config.name, debates_judged=judged, debates_failed=failed))
+        return RunSummary(
+            tournament_id=tournament_id, tournament=self.config.name, database=self.store.location,
+            debates=len(summaries), judged=judged, failed=failed,
+            first_error=self._failures[0] if self._failures else None,
+        )
+
+    async def _run_round(self, tournament_id: int, number: int, motion_key: str, writer: StoreWriter) -> None:
+        pending = self.store.unfinished_debate_ids(tournament_id, number)
+        self.bus.emit(ev.RoundStarted(round=number, debates=len(pending), motion=motion_key))
+        send, receive = anyio.create_memory_object_stream[int](max_buffer_size=len(pending) or 1)
+        for debate_id in pending:
+            send.send_nowait(debate_id)
+        send.close()
+        # A fixed pool of workers, not a task per debate: memory stays flat however big the round.
+        async with anyio.create_task_group() as tg:
+            for _ in range(min(self.config.concurrency.debates, len(pending))):
+                tg.start_soon(self._worker, tournament_id, receive.clone(), writer)
+        receive.close()
+        self.store.finish_round(tournament_id, number)
+        self.bus.emit(ev.RoundDone(round=number))
+
+    async def _worker(self, tournament_id: int, queue: ObjectReceiveStream[int], writer: StoreWriter) -> None:
+        async with queue:
+            async for debate_id in queue:
+                plan = await anyio.to_thread.run_sync(self.store.debate_plan, debate_id)
+                await self.run_debate(tournament_id, plan, writer)
+
+    async def run_debate(self, tournament_id: int, plan: DebatePlan, writer: StoreWriter) -> None:
+        debate_id = plan.debate_id
+        transcript = Transcript(motion=plan.motion, format=self._format, speeches=plan.speeches)
+        self.bus.emit(ev.DebateStarted(debate_id=debate_id, round=plan.round_number, proposition=plan.proposition, opposition=plan.opposition, motion=plan.motion.text, resumed_at=len(plan.speeches)))
+        await writer.write(DebateUpdate(debate_id=debate_id, status="running", started=not plan.speeches))
+        try:
+            for index in range(len(transcript.speeches), len(self._format.speeches)):
+                transcript = await self._speak(tournament_id, debate_id, transcript, index, plan, writer)
+            stored_ballots = {j: w for j, w in plan.judged_by}
+            winners = await self._judge(tournament_id, debate_id, transcript, stored_ballots, writer)
+        except GatewayError as exc:
+            message = redact(str(exc))
+            self._failures.append(f"debate {debate_id}: {message}")
+            await writer.write(DebateUpdate(debate_id=debate_id, status="failed", error=message, finished=True))
+            self.bus.emit(ev.DebateFailed(debate_id=debate_id, error=message))
+            return
+        verdict = majority(winners)
+        if verdict is None:
+            message = "every judge abstained (no valid ballot)"
+            self._failures.append(f"debate {debate_id}: {message}")
+            await writer.write(DebateUpdate(debate_id=debate_id, status="failed", error=message, finished=True))
+            self.bus.emit(ev.DebateFailed(debate_id=debate_id, error=message))
+            return
+        await writer.write(DebateUpdate(debate_id=debate_id, status="judged", winner=verdict, finished=True))
+        self.bus.emit(ev.DebateDone(debate_id=debate_id, winner=verdict, proposition=plan.proposition, opposition=plan.opposition))
+
+    async def _speak(self, tournament_id: int, debate_id: int, transcript: Transcript, index: int, plan: DebatePlan, writer: StoreWriter) -> Transcript:
+        spec = self._format.speeches[index]
+        speaker: Contestant = self._contestants[plan.proposition if spec.side is Side.PROPOSITION else plan.opposition]
+        turn = sum(1 for s in transcript.speeches if s.side is spec.side)
+        request = CallRequest(
+            model=speaker.model,
+            messages=speech_messages(transcript, spec, speaker.persona),
+            max_tokens=min(spec.token_budget, speaker.max_tokens or spec.token_budget),
+            params=speaker.sampling(),
+            api_base=speaker.api_base,
+            api_key_env=speaker.api_key_env,
+            stream=self.config.stream,
+            role="debater",
+            metadata={"debate": debate_id, "speech_index": index, "role": spec.role, "side": spec.side.value, "turn": turn, "purpose": "speech"},
+        )
+        self.bus.emit(ev.SpeechStarted(debate_id=debate_id, index=index, side=spec.side.value, role=spec.role, speaker=speaker.name))
+        result = await self._call(tournament_id, debate_id, index, "speech", request, writer, stream_to=index)
+        speech = Speech(index=index, side=spec.side, role=spec.role, text=result.text.strip())
+        await writer.write(
+            SpeechRecord(debate_id=debate_id, speech=speech, tokens=result.completion_tokens, finish_reason=result.finish_reason),
+            _call_record(tournament_id, debate_id, "speech", index, result),
+        )
+        self.bus.emit(ev.SpeechDone(debate_id=debate_id, index=index, tokens=result.completion_tokens, latency_s=result.latency_s, cost_usd=result.cost_usd))
+        return transcript.with_speech(speech)
+
+    async def _call(self, tournament_id: int, debate_id: int, index: int | None, purpose: str, request: CallRequest, writer: StoreWriter, stream_to: int | None = None) -> CallResult:
+        bus = self.bus
+
+        def on_delta(text: str) -> None:
+            bus.emit(ev.TextDelta(debate_id=debate_id, index=index if index is not None else -1, text=text))
+
+        def on_retry(error: GatewayError, attempt: int, delay: float) -> None:
+            bus.emit(ev.CallRetried(debate_id=debate_id, model=request.model, attempt=attempt, delay_s=delay, error=redact(str(error))))
+
+        try:
+            return await self.gateway.complete(request, on_delta=on_delta if stream_to is not None and bus.active else None, on_retry=on_retry)
+        except GatewayError as exc:
+            await writer.write(CallRecord(tournament_id=tournament_id, debate_id=debate_id, purpose=purpose, speech_idx=index, model=request.model, attempts=exc.attempts, ok=False, error=redact(str(exc))[:2000]))
+            raise
+
+    async def _judge(self, tournament_id: int, debate_id: int, transcript: Transcript, stored: dict[str, str | None], writer: StoreWriter) -> list[str | None]:
+        winners: dict[str, str | None] = dict(stored)
+        fence = new_fence()
+        to_run = [j for j in self.config.judges if j.name not in stored]
+
+        async def one(judge: Judge) -> None:
+            winners[judge.name] = await self._ballot(tournament_id, debate_id, transcript, judge, fence, writer)
+
+        async with anyio.create_task_group() as tg:
+            for judge in to_run:
+                tg.start_soon(one, judge)
+        return [winners[j.name] for j in self.config.judges if j.name in winners]
+
+    async def _ballot(self, tournament_id: int, debate_id: int, transcript: Transcript, judge: Judge, fence: str, writer: StoreWriter) -> str | None:
+        problem: str | None = None
+        for ask in range(MAX_ASKS):
+            request = judge_request(judge, transcript, fence=fence, ask=ask, problem=problem, metadata={"debate": debate_id})
+            result = await self._call(tournament_id, debate_id, None, "judge", request, writer)
+            call = _call_record(tournament_id, debate_id, "judge", None, result)
+            try:
+                draft = parse_ballot(result.text)
+            except ValueError as exc:
+                problem = str(exc)
+                await writer.write(call.model_copy(update={"ok": False, "error": f"invalid ballot: {problem}"[:2000]}))
+                continue
+            await writer.write(BallotRecord(debate_id=debate_id, judge=judge.name, judge_model=judge.model, winner=draft.winner, reason=draft.reason), call)
+            self.bus.emit(ev.VerdictRecorded(debate_id=debate_id, judge=judge.name, winner=draft.winner, reason=draft.reason))
+            return draft.winner
+        reason = f"abstained after {MAX_ASKS} invalid replies: {problem}"
+        await writer.write(BallotRecord(debate_id=debate_id, judge=judge.name, judge_model=judge.model, winner=None, reason=reason, abstained=True))
+        self.bus.emit(ev.VerdictRecorded(debate_id=debate_id, judge=judge.name, winner=None, reason=reason))
+        return None
+
+
+def majority(winners: Sequence[str | None]) -> str | None:
+    """The panel's winner: most ballots; an even split is a tie; no valid ballot is None."""
+    counts = Counter(w for w in winners if w is not None)
+    if not counts:
+        return None
+    prop, opp = counts.get("proposition", 0), counts.get("opposition", 0)
+    return "proposition" if prop > opp else "opposition" if opp > prop else "tie"
+
+
+def _call_record(tournament_id: int, debate_id: int, purpose: str, index: int | None, result: CallResult) -> CallRecord:
+    return CallRecord(
+        tournament_id=tournament_id, debate_id=debate_id, purpose=purpose, speech_idx=index, model=result.model,
+        prompt_tokens=result.prompt_tokens, completion_tokens=result.completion_tokens, cost_usd=result.cost_usd,
+        latency_s=result.latency_s, attempts=result.attempts,
+    )
+
+
+def gateway_for(config: TournamentConfig) -> Gateway:
+    limits: dict[str, Any] = {}
+    for spec in [*config.contestants, *config.judges]:
+        if spec.concurrency:
+            limits[spec.model] = max(limits.get(spec.model, 0), spec.concurrency)
+    return Gateway(settings=config.gateway, per_model=config.concurrency.per_model, local_per_model=config.concurrency.local_per_model, model_limits=limits)

@@ -1,0 +1,58 @@
+"""Pieces both custom providers share: building litellm responses and stream chunks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def call_metadata(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The engine's per-call metadata (debate, speech index, role, attempt), if any."""
+    params = kwargs.get("litellm_params") or {}
+    return dict(params.get("metadata") or {})
+
+
+def model_response(text: str, prompt_tokens: int, completion_tokens: int, finish_reason: str) -> Any:
+    import litellm
+
+    return litellm.ModelResponse(
+        choices=[{"message": {"role": "assistant", "content": text}, "finish_reason": finish_reason, "index": 0}],
+        usage={
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    )
+
+
+def chunk(text: str, *, finished: bool = False, finish_reason: str | None = None, usage: dict[str, int] | None = None) -> Any:
+    from litellm.types.utils import GenericStreamingChunk
+
+    return GenericStreamingChunk(
+        text=text,
+        is_finished=finished,
+        finish_reason=finish_reason or ("stop" if finished else ""),
+        index=0,
+        tool_use=None,
+        usage=usage,  # type: ignore[typeddict-item]
+    )
+
+
+def usage(prompt_tokens: int, completion_tokens: int) -> dict[str, int]:
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+    }
+
+
+def json_schema_of(optional_params: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON schema asked for through OpenAI-style `response_format`, if any."""
+    fmt = optional_params.get("response_format")
+    if not isinstance(fmt, dict):
+        return None
+    if fmt.get("type") == "json_schema":
+        spec = fmt.get("json_schema") or {}
+        return spec.get("schema") or {}
+    if fmt.get("type") == "json_object":
+        return fmt.get("schema") or {}
+    return None

@@ -1,0 +1,165 @@
+"""`local/<name>`: GGUF models run in-process by llama-cpp-python, served through litellm.
+
+A `Llama` object is not thread-safe, so each loaded model has one lock and generation runs in
+a worker thread while the event loop stays free. Tokens cross from that thread to the event
+loop through a queue, one per token, which is what lets spectators watch a local debate live.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import ctypes
+import logging
+import os
+import threading
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import litellm
+from litellm import CustomLLM
+
+from debate.localmodels import LocalModel, lookup, model_path
+from debate.providers.common import chunk, json_schema_of, model_response, usage
+
+log = logging.getLogger("debate.llama")
+_SAMPLING = ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "seed", "stop", "presence_penalty", "frequency_penalty")
+_DONE = object()
+
+
+_log_callback: Any = None
+
+
+def _quiet_llama_logs() -> None:
+    """Route llama.cpp's own logging to Python logging instead of the user's terminal."""
+    global _log_callback
+    import llama_cpp
+
+    if _log_callback is None:
+
+        @llama_cpp.llama_log_callback
+        def forward(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+            log.debug("%s", text.decode("utf-8", "replace").rstrip())
+
+        _log_callback = forward  # keep a reference: the C side holds only a raw pointer
+        llama_cpp.llama_log_set(_log_callback, ctypes.c_void_p(0))
+
+
+class _Loaded:
+    def __init__(self, spec: LocalModel) -> None:
+        from llama_cpp import Llama
+
+        _quiet_llama_logs()
+        self.spec = spec
+        self.lock = threading.Lock()
+        self.llama = Llama(
+            model_path=str(model_path(spec)),
+            n_ctx=spec.n_ctx,
+            n_threads=max(1, os.cpu_count() or 1),
+            verbose=False,
+        )
+
+
+class LocalProvider(CustomLLM):
+    def __init__(self) -> None:
+        super().__init__()
+        self._models: dict[str, _Loaded] = {}
+        self._loading = threading.Lock()
+        # Free the models while the interpreter is still whole; llama's own finaliser fails later.
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        with self._loading:
+            for loaded in self._models.values():
+                with loaded.lock:
+                    loaded.llama.close()
+            self._models.clear()
+
+    def loaded(self, name: str) -> _Loaded:
+        with self._loading:
+            if name not in self._models:
+                self._models[name] = _Loaded(lookup(name))
+            return self._models[name]
+
+    async def acompletion(self, model: str, messages: list[dict[str, Any]], *args: Any, **kwargs: Any) -> Any:
+        params = kwargs.get("optional_params") or {}
+        pieces: list[str] = []
+        final: dict[str, Any] = {}
+        async for token, info in self._generate(model, messages, params):
+            pieces.append(token)
+            final = info or final
+        return model_response("".join(pieces), final.get("prompt_tokens", 0), final.get("completion_tokens", len(pieces)), final.get("finish_reason", "stop"))
+
+    async def astreaming(self, model: str, messages: list[dict[str, Any]], *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        params = kwargs.get("optional_params") or {}
+        async for token, info in self._generate(model, messages, params):
+            if info:
+                yield chunk(token, finished=True, finish_reason=info["finish_reason"], usage=usage(info["prompt_tokens"], info["completion_tokens"]))
+            else:
+                yield chunk(token)
+
+    def completion(self, *args: Any, **kwargs: Any) -> Any:
+        raise litellm.BadRequestError("the local provider is async only", model="local", llm_provider="local")
+
+    async def _generate(self, model: str, messages: list[dict[str, Any]], params: dict[str, Any]) -> AsyncIterator[tuple[str, dict[str, Any] | None]]:
+        """Run one generation in a thread and hand its tokens to the event loop as they come."""
+        loaded = await asyncio.to_thread(self.loaded, model)
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        stop = threading.Event()
+
+        def produce() -> None:
+            try:
+                with loaded.lock:
+                    for item in _run(loaded, messages, params, stop):
+                        loop.call_soon_threadsafe(queue.put_nowait, item)
+            except BaseException as exc:  # noqa: BLE001 - handed to the awaiting side
+                loop.call_soon_threadsafe(queue.put_nowait, exc)
+            loop.call_soon_threadsafe(queue.put_nowait, _DONE)
+
+        thread = threading.Thread(target=produce, name=f"llama-{model}", daemon=True)
+        thread.start()
+        try:
+            while (item := await queue.get()) is not _DONE:
+                if isinstance(item, BaseException):
+                    raise litellm.APIConnectionError(f"local model failed: {item}", llm_provider="local", model=model) from item
+                yield item
+        finally:
+            # A cancelled or abandoned call must not keep the model busy.
+            stop.set()
+
+
+def _run(loaded: _Loaded, messages: list[dict[str, Any]], params: dict[str, Any], stop: threading.Event) -> Iterator[tuple[str, dict[str, Any] | None]]:
+    llama = loaded.llama
+    kwargs = {k: params[k] for k in _SAMPLING if params.get(k) is not None}
+    kwargs["max_tokens"] = int(params.get("max_tokens") or 256)
+    schema = json_schema_of(params)
+    if loaded.spec.chat:
+        if schema is not None:
+            kwargs["response_format"] = {"type": "json_object", "schema": schema}
+        stream = llama.create_chat_completion(messages=messages, stream=True, **kwargs)
+        text_of = lambda part: part["choices"][0]["delta"].get("content") or ""  # noqa: E731
+    else:
+        prompt = _plain_prompt(messages)
+        kwargs.setdefault("stop", ["\n\n\n"])
+        kwargs.setdefault("repeat_penalty", 1.15)
+        stream = llama.create_completion(prompt=prompt, stream=True, **kwargs)
+        text_of = lambda part: part["choices"][0].get("text") or ""  # noqa: E731
+    produced, finish = 0, "stop"
+    for part in stream:
+        if stop.is_set():
+            finish = "cancelled"
+            break
+        text = text_of(part)
+        finish = part["choices"][0].get("finish_reason") or finish
+        if text:
+            produced += 1
+            yield text, None
+    prompt_tokens = max(0, llama.n_tokens - produced)
+    yield "", {"finish_reason": finish, "prompt_tokens": prompt_tokens, "completion_tokens": produced}
+
+
+def _plain_prompt(messages: list[dict[str, Any]]) -> str:
+    """A base model has no chat template: lay the conversation out as a document to continue."""
+    body = "\n\n".join(str(m.get("content", "")).strip() for m in messages if m.get("role") != "assistant")
+    return body + "\n\nSpeech:\n"

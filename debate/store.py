@@ -1,0 +1,534 @@
+"""Persistence: sqlmodel tables and the small repository API the engine uses.
+
+The store is the source of truth. Every finished speech, ballot and model call is committed
+as soon as it exists, so a tournament that is killed resumes from here without paying again
+for anything already stored. SQLite (WAL) by default; any SQLAlchemy URL otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Engine, UniqueConstraint, event, func, insert, update
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from debate.errors import StoreError
+from debate.formats import Format, Side
+from debate.transcript import MotionText, Speech
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TournamentRow(SQLModel, table=True):
+    __tablename__ = "tournament"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    config_json: str
+    format_json: str
+    seed: int
+    status: str = "running"  # running | finished
+    created_at: datetime = Field(default_factory=_now)
+    finished_at: datetime | None = None
+
+
+class ContestantRow(SQLModel, table=True):
+    __tablename__ = "contestant"
+    __table_args__ = (UniqueConstraint("tournament_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tournament_id: int = Field(foreign_key="tournament.id", index=True)
+    name: str
+    model: str
+    family: str
+
+
+class MotionRow(SQLModel, table=True):
+    __tablename__ = "motion"
+    __table_args__ = (UniqueConstraint("tournament_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tournament_id: int = Field(foreign_key="tournament.id", index=True)
+    key: str
+    text: str
+    category: str
+    language: str
+    info_slide: str | None = None
+
+
+class RoundRow(SQLModel, table=True):
+    __tablename__ = "round"
+    __table_args__ = (UniqueConstraint("tournament_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tournament_id: int = Field(foreign_key="tournament.id", index=True)
+    number: int
+    motion_id: int = Field(foreign_key="motion.id")
+    status: str = "drawn"  # drawn | done
+    draw_json: str = "{}"
+
+
+class DebateRow(SQLModel, table=True):
+    __tablename__ = "debate"
+    id: int | None = Field(default=None, primary_key=True)
+    tournament_id: int = Field(foreign_key="tournament.id", index=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    round_number: int
+    proposition_id: int = Field(foreign_key="contestant.id")
+    opposition_id: int = Field(foreign_key="contestant.id")
+    motion_id: int = Field(foreign_key="motion.id")
+    status: str = Field(default="pending", index=True)  # pending | running | judged | failed
+    winner: str | None = None  # proposition | opposition | tie
+    error: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class SpeechRow(SQLModel, table=True):
+    __tablename__ = "speech"
+    __table_args__ = (UniqueConstraint("debate_id", "idx"),)
+    id: int | None = Field(default=None, primary_key=True)
+    debate_id: int = Field(foreign_key="debate.id", index=True)
+    idx: int
+    side: str
+    role: str
+    text: str
+    tokens: int
+    finish_reason: str
+    created_at: datetime = Field(default_factory=_now)
+
+
+class BallotRow(SQLModel, table=True):
+    __tablename__ = "ballot"
+    __table_args__ = (UniqueConstraint("debate_id", "judge"),)
+    id: int | None = Field(default=None, primary_key=True)
+    debate_id: int = Field(foreign_key="debate.id", index=True)
+    judge: str
+    judge_model: str
+    kind: str = "model"  # model | human
+    winner: str | None  # None when the judge abstained
+    reason: str
+    abstained: bool = False
+    created_at: datetime = Field(default_factory=_now)
+
+
+class ModelCallRow(SQLModel, table=True):
+    __tablename__ = "model_call"
+    id: int | None = Field(default=None, primary_key=True)
+    tournament_id: int = Field(foreign_key="tournament.id", index=True)
+    debate_id: int | None = Field(default=None, foreign_key="debate.id", index=True)
+    purpose: str  # speech | judge
+    speech_idx: int | None = None
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    latency_s: float = 0.0
+    attempts: int = 1
+    ok: bool = True
+    error: str | None = None
+    created_at: datetime = Field(default_factory=_now)
+
+
+# --- what crosses the store's boundary -------------------------------------------------
+
+
+class DebatePlan(BaseModel):
+    """Everything needed to (re)start one debate, including what is already stored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    debate_id: int
+    round_number: int
+    proposition: str
+    opposition: str
+    motion: MotionText
+    speeches: tuple[Speech, ...]
+    judged_by: tuple[tuple[str, str | None], ...]  # (judge, winner) of ballots already stored
+
+
+class StandingRow(BaseModel):
+    name: str
+    model: str
+    debates: int
+    wins: int
+    losses: int
+    ties: int
+    ballots_won: int
+    ballots: int
+    prop_wins: int
+    opp_wins: int
+
+
+class DebateSummary(BaseModel):
+    id: int
+    round: int
+    proposition: str
+    opposition: str
+    motion: str
+    status: str
+    winner: str | None
+
+
+class StoredBallot(BaseModel):
+    judge: str
+    judge_model: str
+    kind: str
+    winner: str | None
+    reason: str
+    abstained: bool
+
+
+class DebateDetail(BaseModel):
+    id: int
+    tournament: str
+    round: int
+    status: str
+    winner: str | None
+    error: str | None
+    proposition: str
+    opposition: str
+    motion: MotionText
+    format: str
+    speeches: list[Speech]
+    ballots: list[StoredBallot]
+
+
+class TournamentInfo(BaseModel):
+    id: int
+    name: str
+    status: str
+    created_at: datetime
+    debates: int
+    judged: int
+    failed: int
+    config: dict[str, Any]
+
+
+# Records handed to `Store.write`, committed together in one transaction.
+class SpeechRecord(BaseModel):
+    debate_id: int
+    speech: Speech
+    tokens: int
+    finish_reason: str
+
+
+class CallRecord(BaseModel):
+    tournament_id: int
+    debate_id: int | None
+    purpose: str
+    speech_idx: int | None
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    latency_s: float = 0.0
+    attempts: int = 1
+    ok: bool = True
+    error: str | None = None
+
+
+class BallotRecord(BaseModel):
+    debate_id: int
+    judge: str
+    judge_model: str
+    winner: str | None
+    reason: str
+    abstained: bool = False
+    kind: str = "model"
+
+
+class DebateUpdate(BaseModel):
+    debate_id: int
+    status: str
+    winner: str | None = None
+    error: str | None = None
+    started: bool = False
+    finished: bool = False
+
+
+Record = SpeechRecord | CallRecord | BallotRecord | DebateUpdate
+
+
+def database_url(target: str) -> str:
+    """A path becomes a SQLite URL; anything with '://' is taken as a SQLAlchemy URL."""
+    if "://" in target:
+        return target
+    return f"sqlite:///{Path(target).expanduser().resolve()}"
+
+
+class Store:
+    def __init__(self, target: str, *, create: bool = True) -> None:
+        self.url = database_url(target)
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite and not create:
+            path = Path(self.url.removeprefix("sqlite:///"))
+            if not path.exists():
+                raise StoreError(f"no database at {path} (run a tournament first, or pass --db)")
+        self.engine = _engine(self.url)
+        try:
+            if create:
+                SQLModel.metadata.create_all(self.engine)
+        except OperationalError as exc:
+            raise StoreError(f"cannot open database {self.url}: {exc.orig}") from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def location(self) -> str:
+        return self.url.removeprefix("sqlite:///") if self.is_sqlite else self.engine.url.render_as_string(hide_password=True)
+
+    # --- tournaments --------------------------------------------------------------------
+
+    def find_tournament(self, name: str | None = None) -> TournamentRow:
+        """The named tournament, or the most recent one when no name is given."""
+        with self._session() as session:
+            query = select(TournamentRow)
+            query = query.where(TournamentRow.name == name) if name else query.order_by(TournamentRow.id.desc())  # type: ignore[union-attr]
+            row = session.exec(query).first()
+        if row is None:
+            raise StoreError(f"no tournament named '{name}' in {self.location}" if name else f"no tournament in {self.location}")
+        return row
+
+    def tournament_or_none(self, name: str) -> TournamentRow | None:
+        with self._session() as session:
+            return session.exec(select(TournamentRow).where(TournamentRow.name == name)).first()
+
+    def create_tournament(self, name: str, config: dict[str, Any], fmt: Format, seed: int, contestants: Sequence[tuple[str, str, str]], motions: Sequence[MotionText]) -> int:
+        with self._session() as session:
+            row = TournamentRow(name=name, config_json=json.dumps(config, sort_keys=True), format_json=fmt.model_dump_json(), seed=seed)
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            for cname, model, family in contestants:
+                session.add(ContestantRow(tournament_id=row.id, name=cname, model=model, family=family))
+            for m in motions:
+                session.add(MotionRow(tournament_id=row.id, key=m.key, text=m.text, category=m.category, language=m.language, info_slide=m.info_slide))
+            session.commit()
+            return row.id
+
+    def list_tournaments(self) -> list[TournamentInfo]:
+        with self._session() as session:
+            rows = session.exec(select(TournamentRow).order_by(TournamentRow.id)).all()
+            counts = {
+                (tid, status): n
+                for tid, status, n in session.exec(
+                    select(DebateRow.tournament_id, DebateRow.status, func.count()).group_by(DebateRow.tournament_id, DebateRow.status)
+                ).all()
+            }
+        return [
+            TournamentInfo(
+                id=r.id or 0,
+                name=r.name,
+                status=r.status,
+                created_at=r.created_at,
+                debates=sum(n for (tid, _), n in counts.items() if tid == r.id),
+                judged=counts.get((r.id or 0, "judged"), 0),
+                failed=counts.get((r.id or 0, "failed"), 0),
+                config=json.loads(r.config_json),
+            )
+            for r in rows
+        ]
+
+    def set_tournament_status(self, tournament_id: int, status: str) -> None:
+        with self._session() as session:
+            finished = _now() if status == "finished" else None
+            session.exec(update(TournamentRow).where(TournamentRow.id == tournament_id).values(status=status, finished_at=finished))  # type: ignore[call-overload]
+            session.commit()
+
+    # --- draws ----------------------------------------------------------------------------
+
+    def round_exists(self, tournament_id: int, number: int) -> bool:
+        with self._session() as session:
+            return session.exec(select(RoundRow.id).where(RoundRow.tournament_id == tournament_id, RoundRow.number == number)).first() is not None
+
+    def save_round(self, tournament_id: int, number: int, motion_key: str, pairings: Iterable[tuple[str, str]], draw: dict[str, Any]) -> None:
+        """Store a round's draw and its debates, all in one transaction (a draw is never half-saved)."""
+        with self._session() as session:
+            ids = self._contestant_ids(session, tournament_id)
+            motion_id = session.exec(select(MotionRow.id).where(MotionRow.tournament_id == tournament_id, MotionRow.key == motion_key)).one()
+            rnd = RoundRow(tournament_id=tournament_id, number=number, motion_id=motion_id, draw_json=json.dumps(draw))
+            session.add(rnd)
+            session.flush()
+            assert rnd.id is not None
+            for prop, opp in pairings:
+                session.add(DebateRow(tournament_id=tournament_id, round_id=rnd.id, round_number=number, proposition_id=ids[prop], opposition_id=ids[opp], motion_id=motion_id))
+            session.commit()
+
+    def finish_round(self, tournament_id: int, number: int) -> None:
+        with self._session() as session:
+            session.exec(update(RoundRow).where(RoundRow.tournament_id == tournament_id, RoundRow.number == number).values(status="done"))  # type: ignore[call-overload]
+            session.commit()
+
+    def round_motion_keys(self, tournament_id: int) -> dict[int, str]:
+        with self._session() as session:
+            rows = session.exec(select(RoundRow.number, MotionRow.key).join(MotionRow, MotionRow.id == RoundRow.motion_id).where(RoundRow.tournament_id == tournament_id)).all()
+        return dict(rows)
+
+    def unfinished_debate_ids(self, tournament_id: int, round_number: int) -> list[int]:
+        with self._session() as session:
+            return list(
+                session.exec(
+                    select(DebateRow.id)
+                    .where(DebateRow.tournament_id == tournament_id, DebateRow.round_number == round_number, DebateRow.status != "judged")
+                    .order_by(DebateRow.id)
+                ).all()
+            )
+
+    def debate_plan(self, debate_id: int) -> DebatePlan:
+        with self._session() as session:
+            debate = session.get(DebateRow, debate_id)
+            if debate is None:
+                raise StoreError(f"no debate {debate_id}")
+            names = self._contestant_names(session, debate.tournament_id)
+            motion = session.get(MotionRow, debate.motion_id)
+            assert motion is not None
+            speeches = session.exec(select(SpeechRow).where(SpeechRow.debate_id == debate_id).order_by(SpeechRow.idx)).all()
+            judges = session.exec(select(BallotRow.judge, BallotRow.winner).where(BallotRow.debate_id == debate_id)).all()
+            return DebatePlan(
+                debate_id=debate_id,
+                round_number=debate.round_number,
+                proposition=names[debate.proposition_id],
+                opposition=names[debate.opposition_id],
+                motion=_motion_text(motion),
+                speeches=tuple(Speech(index=s.idx, side=Side(s.side), role=s.role, text=s.text) for s in speeches),
+                judged_by=tuple((j, w) for j, w in judges),
+            )
+
+    # --- the write path -------------------------------------------------------------------
+
+    def write(self, records: Sequence[Record]) -> None:
+        """Commit a batch of records in one transaction: all of them, or (on error) none."""
+        speeches, calls, ballots, updates = [], [], [], []
+        for record in records:
+            if isinstance(record, SpeechRecord):
+                speeches.append({"debate_id": record.debate_id, "idx": record.speech.index, "side": record.speech.side.value, "role": record.speech.role, "text": record.speech.text, "tokens": record.tokens, "finish_reason": record.finish_reason, "created_at": _now()})
+            elif isinstance(record, CallRecord):
+                calls.append(record.model_dump() | {"created_at": _now()})
+            elif isinstance(record, BallotRecord):
+                ballots.append(record.model_dump() | {"created_at": _now()})
+            else:
+                updates.append(record)
+        with self.engine.begin() as conn:
+            if speeches:
+                conn.execute(insert(SpeechRow), speeches)
+            if calls:
+                conn.execute(insert(ModelCallRow), calls)
+            if ballots:
+                conn.execute(insert(BallotRow), ballots)
+            for u in updates:
+                values: dict[str, Any] = {"status": u.status, "winner": u.winner, "error": u.error}
+                if u.started:
+                    values["started_at"] = _now()
+                if u.finished:
+                    values["finished_at"] = _now()
+                conn.execute(update(DebateRow).where(DebateRow.id == u.debate_id).values(**values))  # type: ignore[arg-type]
+
+    # --- reading results ----------------------------------------------------------------
+
+    def standings(self, tournament_id: int) -> list[StandingRow]:
+        with self._session() as session:
+            contestants = session.exec(select(ContestantRow).where(ContestantRow.tournament_id == tournament_id)).all()
+            debates = session.exec(select(DebateRow).where(DebateRow.tournament_id == tournament_id, DebateRow.status == "judged")).all()
+            ballots = session.exec(
+                select(BallotRow.debate_id, BallotRow.winner).join(DebateRow, DebateRow.id == BallotRow.debate_id).where(DebateRow.tournament_id == tournament_id, DebateRow.status == "judged")
+            ).all()
+        table = {c.id: StandingRow(name=c.name, model=c.model, debates=0, wins=0, losses=0, ties=0, ballots_won=0, ballots=0, prop_wins=0, opp_wins=0) for c in contestants}
+        sides = {d.id: (d.proposition_id, d.opposition_id) for d in debates}
+        for d in debates:
+            prop, opp = table[d.proposition_id], table[d.opposition_id]
+            prop.debates += 1
+            opp.debates += 1
+            if d.winner == "proposition":
+                prop.wins, opp.losses, prop.prop_wins = prop.wins + 1, opp.losses + 1, prop.prop_wins + 1
+            elif d.winner == "opposition":
+                opp.wins, prop.losses, opp.opp_wins = opp.wins + 1, prop.losses + 1, opp.opp_wins + 1
+            else:
+                prop.ties, opp.ties = prop.ties + 1, opp.ties + 1
+        for debate_id, winner in ballots:
+            if winner is None:
+                continue
+            prop_id, opp_id = sides[debate_id]
+            table[prop_id].ballots += 1
+            table[opp_id].ballots += 1
+            table[prop_id if winner == "proposition" else opp_id].ballots_won += 1
+        return sorted(table.values(), key=lambda r: (-r.wins, -r.ballots_won, r.losses, r.name))
+
+    def debates(self, tournament_id: int) -> list[DebateSummary]:
+        with self._session() as session:
+            names = self._contestant_names(session, tournament_id)
+            motions = {m.id: m.key for m in session.exec(select(MotionRow).where(MotionRow.tournament_id == tournament_id)).all()}
+            rows = session.exec(select(DebateRow).where(DebateRow.tournament_id == tournament_id).order_by(DebateRow.id)).all()
+        return [DebateSummary(id=d.id or 0, round=d.round_number, proposition=names[d.proposition_id], opposition=names[d.opposition_id], motion=motions[d.motion_id], status=d.status, winner=d.winner) for d in rows]
+
+    def debate_detail(self, debate_id: int) -> DebateDetail:
+        with self._session() as session:
+            debate = session.get(DebateRow, debate_id)
+            if debate is None:
+                raise StoreError(f"no debate with id {debate_id} in {self.location}")
+            tournament = session.get(TournamentRow, debate.tournament_id)
+            assert tournament is not None
+            plan = self.debate_plan(debate_id)
+            ballots = session.exec(select(BallotRow).where(BallotRow.debate_id == debate_id).order_by(BallotRow.id)).all()
+        return DebateDetail(
+            id=debate_id,
+            tournament=tournament.name,
+            round=debate.round_number,
+            status=debate.status,
+            winner=debate.winner,
+            error=debate.error,
+            proposition=plan.proposition,
+            opposition=plan.opposition,
+            motion=plan.motion,
+            format=Format.model_validate_json(tournament.format_json).name,
+            speeches=list(plan.speeches),
+            ballots=[StoredBallot(judge=b.judge, judge_model=b.judge_model, kind=b.kind, winner=b.winner, reason=b.reason, abstained=b.abstained) for b in ballots],
+        )
+
+    def call_counts(self, tournament_id: int) -> dict[str, Any]:
+        with self._session() as session:
+            row = session.exec(
+                select(func.count(), func.coalesce(func.sum(ModelCallRow.prompt_tokens), 0), func.coalesce(func.sum(ModelCallRow.completion_tokens), 0), func.coalesce(func.sum(ModelCallRow.cost_usd), 0.0)).where(ModelCallRow.tournament_id == tournament_id)
+            ).one()
+        return {"calls": row[0], "prompt_tokens": row[1], "completion_tokens": row[2], "cost_usd": float(row[3])}
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    @staticmethod
+    def _contestant_ids(session: Session, tournament_id: int) -> dict[str, int]:
+        rows = session.exec(select(ContestantRow).where(ContestantRow.tournament_id == tournament_id)).all()
+        return {r.name: r.id for r in rows if r.id is not None}
+
+    @staticmethod
+    def _contestant_names(session: Session, tournament_id: int) -> dict[int, str]:
+        rows = session.exec(select(ContestantRow).where(ContestantRow.tournament_id == tournament_id)).all()
+        return {r.id: r.name for r in rows if r.id is not None}
+
+
+def _motion_text(row: MotionRow) -> MotionText:
+    return MotionText(key=row.key, text=row.text, category=row.category, language=row.language, info_slide=row.info_slide)
+
+
+def _engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # WAL lets readers (standings, spectators) work while a tournament writes.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine

@@ -1,0 +1,1 @@
+"""Judging: judge prompts and ballots (rubric panels, human scorers and ratings grow here)."""
