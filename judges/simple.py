@@ -27,14 +27,15 @@ class BallotDraft(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     winner: Literal["proposition", "opposition"]
-    reason: str = Field(min_length=1, max_length=1500)
+    reason: str = Field(min_length=1, max_length=300)
 
 
 BALLOT_SCHEMA = {
     "type": "object",
     "properties": {
         "winner": {"type": "string", "enum": ["proposition", "opposition"]},
-        "reason": {"type": "string"},
+        # Bounded so a rambling judge cannot run out of tokens before closing the object.
+        "reason": {"type": "string", "minLength": 1, "maxLength": 300},
     },
     "required": ["winner", "reason"],
     "additionalProperties": False,
@@ -59,7 +60,7 @@ def judge_request(judge: Judge, transcript: Transcript, *, fence: str, ask: int,
     return CallRequest(
         model=judge.model,
         messages=[{"role": "system", "content": _SYSTEM}, {"role": "user", "content": user}],
-        max_tokens=judge.max_tokens or 200,
+        max_tokens=judge.max_tokens or 256,
         params=judge.sampling(),
         api_base=judge.api_base,
         api_key_env=judge.api_key_env,

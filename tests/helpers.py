@@ -1,0 +1,47 @@
+"""Shared test helpers: write configs, run the CLI, read the store directly."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEBATE = [sys.executable, "-m", "debate.cli"]
+
+
+def write_config(path: Path, **overrides: Any) -> Path:
+    config: dict[str, Any] = {
+        "name": "t",
+        "contestants": [
+            {"name": "alpha", "model": "fake/alpha"},
+            {"name": "beta", "model": "fake/beta"},
+            {"name": "gamma", "model": "fake/gamma"},
+        ],
+        "judges": [{"name": "judge", "model": "fake/judge"}],
+        "motions": ["core-en"],
+        "database": str(path.parent / "t.db"),
+    }
+    config.update(overrides)
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*DEBATE, *args], capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def read_calls(log: Path) -> list[dict[str, Any]]:
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
