@@ -52,12 +52,11 @@ class ModelSpec(BaseModel):
     @field_validator("params")
     @classmethod
     def _no_secrets_in_params(cls, params: dict[str, Any]) -> dict[str, Any]:
-        for key in params:
-            if _SECRET_WORDS.search(key):
-                raise ValueError(
-                    f"'{key}' looks like a credential; set it in an environment variable and name "
-                    "the variable with api_key_env"
-                )
+        if key := _credential_key(params):
+            raise ValueError(
+                f"'{key}' looks like a credential; set it in an environment variable and name "
+                "the variable with api_key_env"
+            )
         return params
 
     @property
@@ -146,6 +145,21 @@ class TournamentConfig(BaseModel):
         return self.model_dump(mode="json")
 
 
+def _credential_key(value: Any) -> str | None:
+    """The first key, at any depth, whose name says it holds a credential."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if isinstance(key, str) and _SECRET_WORDS.search(key):
+                return key
+            if found := _credential_key(inner):
+                return found
+    elif isinstance(value, list):
+        for inner in value:
+            if found := _credential_key(inner):
+                return found
+    return None
+
+
 def family_of(model: str) -> str:
     """A model's lineage from its name: `openai/gpt-4o` -> gpt, `local/qwen2.5-0.5b` -> qwen."""
     name = model.split("/")[-1].lower()
@@ -183,7 +197,9 @@ def _parse(file: Path, text: str) -> tuple[Any, Any]:
         try:
             return tomllib.loads(text), TomlLines(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError([f"{file}: invalid TOML: {exc}"]) from None
+            at = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+            where = f"{file}:{at.group(1)}" if at else str(file)
+            raise ConfigError([f"{where}: invalid TOML: {exc}"]) from None
     if file.suffix.lower() not in (".yaml", ".yml"):
         raise ConfigError([f"{file}: a config must end in .yaml, .yml or .toml"])
     try:
@@ -201,12 +217,21 @@ def _default_name(file: Path) -> str:
 
 def _describe(exc: ValidationError, source: str, lines: Any) -> list[str]:
     problems = []
-    for error in exc.errors():
-        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    errors = [e for e in exc.errors() if not _wrong_union_branch(e)]
+    locs = [tuple(part for part in e["loc"] if not _is_union_tag(part)) for e in errors]
+    for error, loc in zip(errors, locs, strict=True):
+        if error["type"] == "too_short" and any(other[: len(loc)] == loc and len(other) > len(loc) for other in locs):
+            continue  # "too few items" only because an item failed: the item's error says it all
+
         line = lines.line_of(loc) if lines is not None else None
         where = f"{source}:{line}" if line else source
         problems.append(f"{where}: {format_path(loc)}: {_message(error, loc)}")
     return problems
+
+
+def _wrong_union_branch(error: Any) -> bool:
+    # `format` is a name or a mapping; a mapping's mistakes should not also say "not a string".
+    return "str" in error["loc"] and error["type"] == "string_type" and isinstance(error.get("input"), dict)
 
 
 def _is_union_tag(part: int | str) -> bool:

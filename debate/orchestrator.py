@@ -22,7 +22,7 @@ from debate.config import Contestant, Judge, TournamentConfig
 from debate.errors import GatewayError, UserError
 from debate.formats import Format, Side
 from debate.gateway import CallRequest, CallResult, Gateway
-from debate.pairing import assign_motions, schedule
+from debate.pairing import Draw, assign_motions, schedule
 from debate.prompts import speech_messages
 from debate.secrets import redact
 from debate.store import BallotRecord, CallRecord, DebatePlan, DebateUpdate, Record, SpeechRecord, Store
@@ -127,9 +127,12 @@ class Orchestrator:
         self._contestants = {c.name: c for c in self.config.contestants}
         self._failures: list[str] = []
 
-    async def run(self) -> RunSummary:
+    async def run(self, draws: list[Draw] | None = None) -> RunSummary:
+        """Run every round to the end. `draws` replaces the config's schedule (benchmarks use
+        one very large round)."""
         tournament_id, resumed = prepare(self.config, self.store, self.motions)
-        draws = schedule([c.name for c in self.config.contestants], method=self.config.pairing, both_sides=self.config.sides == "both", rounds=self.config.rounds)
+        if draws is None:
+            draws = schedule([c.name for c in self.config.contestants], method=self.config.pairing, both_sides=self.config.sides == "both", rounds=self.config.rounds)
         motion_for = assign_motions(draws, [m.key for m in self.motions], self.config.seed)
         stored_motions = self.store.round_motion_keys(tournament_id)
         summaries = self.store.debates(tournament_id)

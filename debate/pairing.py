@@ -29,13 +29,14 @@ class Draw(BaseModel):
 def round_robin(names: list[str], *, both_sides: bool = True) -> list[Draw]:
     """Every pair meets once per cycle (the circle method); with `both_sides`, a second cycle
     repeats each pairing with sides swapped. An odd field gives one contestant a bye each round.
-
-    Sides alternate through the first cycle so nobody opens on the same side every round.
+    Within the first cycle each contestant's proposition and opposition counts stay within one.
     """
     if len(names) < 2:
         raise ValueError("a round robin needs at least two contestants")
     field: list[str | None] = list(names) + ([None] if len(names) % 2 else [])
     n = len(field)
+    balance = {name: 0 for name in names}  # proposition minus opposition so far
+    last_side: dict[str, int] = {}  # +1 proposition, -1 opposition in the latest debate
     first_cycle: list[Draw] = []
     for r in range(n - 1):
         pairings, byes = [], []
@@ -44,8 +45,9 @@ def round_robin(names: list[str], *, both_sides: bool = True) -> list[Draw]:
             if a is None or b is None:
                 byes.append(a or b)
                 continue
-            # Swap the fixed seat's side each round, and alternate the rest by round parity.
-            prop, opp = (a, b) if (r + i) % 2 == 0 else (b, a)
+            prop, opp = _sides(a, b, balance, last_side, (r + i) % 2 == 0)
+            balance[prop], balance[opp] = balance[prop] + 1, balance[opp] - 1
+            last_side[prop], last_side[opp] = 1, -1
             pairings.append(Pairing(proposition=prop, opposition=opp, flags=("round-robin",)))
         first_cycle.append(
             Draw(round=r + 1, pairings=tuple(pairings), byes=tuple(x for x in byes if x), notes=(f"circle method, rotation {r}",))
@@ -66,6 +68,16 @@ def round_robin(names: list[str], *, both_sides: bool = True) -> list[Draw]:
         for d in first_cycle
     ]
     return first_cycle + second_cycle
+
+
+def _sides(a: str, b: str, balance: dict[str, int], last_side: dict[str, int], a_first: bool) -> tuple[str, str]:
+    """Proposition goes to whoever has opened less; then to whoever was opposition last time;
+    then alternately by seat, so sides stay balanced through the cycle."""
+    if balance[a] != balance[b]:
+        return (a, b) if balance[a] < balance[b] else (b, a)
+    if last_side.get(a, 0) != last_side.get(b, 0):
+        return (a, b) if last_side.get(a, 0) < last_side.get(b, 0) else (b, a)
+    return (a, b) if a_first else (b, a)
 
 
 def schedule(names: list[str], *, method: str, both_sides: bool, rounds: int | None) -> list[Draw]:

@@ -73,13 +73,21 @@ def judge_request(judge: Judge, transcript: Transcript, *, fence: str, ask: int,
 
 def parse_ballot(text: str) -> BallotDraft:
     """The ballot in a judge's reply; ValueError says what is wrong with it."""
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end <= start:
-        raise ValueError("the reply holds no JSON object")
+    decoder = json.JSONDecoder()
+    found: object = None
+    failure = "the reply holds no JSON object"
+    # Models wrap JSON in prose; the prose may hold braces of its own. Take the first object
+    # that decodes.
+    for start in (i for i, ch in enumerate(text) if ch == "{"):
+        try:
+            found, _ = decoder.raw_decode(text, start)
+            break
+        except json.JSONDecodeError as exc:
+            failure = f"the JSON does not parse: {exc.msg} (was the reply cut off?)"
+    if not isinstance(found, dict):
+        raise ValueError(failure)
     try:
-        return BallotDraft.model_validate(json.loads(text[start : end + 1]))
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"the JSON does not parse: {exc.msg}") from None
+        return BallotDraft.model_validate(found)
     except ValidationError as exc:
         details = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'reply'}: {e['msg']}" for e in exc.errors())
         raise ValueError(details) from None
