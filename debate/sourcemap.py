@@ -64,19 +64,34 @@ class TomlLines:
                 start, found = hit, hit + 1
             elif keys:
                 # The n-th element of an array of tables is the n-th `[[name]]` header.
-                header = re.compile(r"^\s*\[")
-        in_table = start < len(self._lines) and bool(header.match(self._lines[start]))
+                header = re.compile(r"^\s*\[\[\s*" + re.escape(".".join(keys)) + r"\s*\]\]")
+                seen = -1
+                for n, line in enumerate(self._lines):
+                    if header.match(line):
+                        seen += 1
+                        if seen == part:
+                            start, found = n, n + 1
+                            break
+                else:
+                    return found
+        return found
+
+    def _find_key(self, key: str, start: int) -> int | None:
+        pattern = re.compile(
+            r"^\s*(\[\[?\s*([\w\-]+\.)*" + re.escape(key) + r"\s*\]|" + r'"?' + re.escape(key) + r'"?\s*=)'
+        )
+        table_header = re.compile(r"^\s*\[")
+        in_table = start < len(self._lines) and bool(table_header.match(self._lines[start]))
         past_top_level = False
         for n in range(start, len(self._lines)):
             line = self._lines[n]
-            is_header = bool(header.match(line))
+            is_header = bool(table_header.match(line))
             if is_header and n > start:
                 if in_table:
                     return None  # a key belongs to the table it sits in
                 past_top_level = True
             if pattern.match(line) and (is_header or not past_top_level):
                 return n
-        return None
         return None
 
 
