@@ -62,7 +62,7 @@ def _one(size: int, latency: float, n_models: int, slots: int) -> dict[str, Any]
         "contestants": [{"name": n, "model": f"fake/{n}", "params": fake, "concurrency": slots} for n in names],
         "judges": [{"name": "judge", "model": "fake/judge", "params": fake, "concurrency": slots}],
         "stream": False,
-        "concurrency": {"debates": int(os.environ.get("BENCH_INFLIGHT", 4 * slots * (n_models + 1)))},
+        "concurrency": {"debates": 2 * slots * (n_models + 1)},  # enough to keep every slot busy, few enough to keep the tail short
     })
     pairs = [(a, b) for a in names for b in names if a != b]
     draw = Draw(round=1, pairings=tuple(Pairing(proposition=a, opposition=b) for a, b in (pairs[i % len(pairs)] for i in range(size))))
@@ -171,6 +171,39 @@ def local(*, tokens: int, runs: int, console: Console) -> None:
     direct_tps = statistics.median(p[0] for p in pairs)
     gateway_tps = statistics.median(p[1] for p in pairs)
     print(json.dumps({"model": f"local/{name}", "tokens": tokens, "runs": runs, "direct_tokens_per_s": round(direct_tps, 2), "gateway_tokens_per_s": round(gateway_tps, 2), "ratio": round(gateway_tps / direct_tps, 4)}))
+
+
+def startup(*, runs: int, console: Console) -> None:
+    """Wall time of commands that call no model, each in a fresh process (median of `runs`)."""
+    exe = [sys.executable, "-m", "debate.cli"]
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "startup.db")
+        from debate.config import validate_config
+        from debate.store import Store
+
+        store = Store(db)
+        cfg = validate_config({"name": "startup", "contestants": [{"name": "a", "model": "fake/a"}, {"name": "b", "model": "fake/b"}]})
+        store.create_tournament("startup", cfg.public_dict(), cfg.resolved_format(), 0, [("a", "fake/a", "fake"), ("b", "fake/b", "fake")], [])
+        store.close()
+        commands = {
+            "help": ["--help"],
+            "standings": ["standings", "--db", db],
+            "tournaments": ["tournaments", "--db", db, "--format", "json"],
+            "motions_list": ["motions", "list", "--format", "json"],
+        }
+        figures: dict[str, float] = {}
+        for label, args in commands.items():
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                subprocess.run([*exe, *args], capture_output=True, check=True)
+                times.append(time.perf_counter() - start)
+            figures[f"{label}_s"] = round(statistics.median(times), 3)
+            console.print(f"debate {' '.join(args[:2]):<28} {figures[f'{label}_s']:.3f} s")
+    probe = "import sys, debate.cli, debate.store, debate.config, motions; print('litellm' in sys.modules)"
+    imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "True"
+    figures["litellm_imported"] = imported
+    print(json.dumps(figures))
 
 
 def _cpu() -> float:

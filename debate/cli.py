@@ -334,5 +334,13 @@ def bench_local(tokens: Annotated[int, typer.Option(help="tokens to generate per
     local(tokens=tokens, runs=runs, console=out)
 
 
+@bench_app.command("startup")
+def bench_startup(runs: Annotated[int, typer.Option()] = 5) -> None:
+    """Start-up time of commands that call no model (target: --help under 0.5 s)."""
+    from debate.bench import startup
+
+    startup(runs=runs, console=out)
+
+
 if __name__ == "__main__":
     main()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
-from anyio.abc import ObjectReceiveStream
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from pydantic import BaseModel
 
 from debate import events as ev
@@ -31,6 +31,7 @@ from judges.simple import MAX_ASKS, judge_request, new_fence, parse_ballot
 
 # Settings that may change between a run and its resume without changing what is computed.
 _RUNTIME_SETTINGS = ("database", "concurrency", "gateway", "stream", "name")
+_PLAN_CHUNK = 128
 
 
 class RunSummary(BaseModel):
@@ -169,22 +170,28 @@ class Orchestrator:
     async def _run_round(self, tournament_id: int, number: int, motion_key: str, writer: StoreWriter) -> None:
         pending = self.store.unfinished_debate_ids(tournament_id, number)
         self.bus.emit(ev.RoundStarted(round=number, debates=len(pending), motion=motion_key))
-        send, receive = anyio.create_memory_object_stream[int](max_buffer_size=len(pending) or 1)
-        for debate_id in pending:
-            send.send_nowait(debate_id)
-        send.close()
-        # A fixed pool of workers, not a task per debate: memory stays flat however big the round.
+        workers = min(self.config.concurrency.debates, len(pending))
+        send, receive = anyio.create_memory_object_stream[DebatePlan](max_buffer_size=max(1, workers))
+        # A fixed pool of workers fed by a loader, not a task per debate: memory stays flat
+        # however large the round, and plans are read from the store in chunks.
         async with anyio.create_task_group() as tg:
-            for _ in range(min(self.config.concurrency.debates, len(pending))):
+            tg.start_soon(self._load_plans, pending, send)
+            for _ in range(workers):
                 tg.start_soon(self._worker, tournament_id, receive.clone(), writer)
-        receive.close()
+            receive.close()
         self.store.finish_round(tournament_id, number)
         self.bus.emit(ev.RoundDone(round=number))
 
-    async def _worker(self, tournament_id: int, queue: ObjectReceiveStream[int], writer: StoreWriter) -> None:
+    async def _load_plans(self, pending: list[int], send: MemoryObjectSendStream[DebatePlan]) -> None:
+        async with send:
+            for start in range(0, len(pending), _PLAN_CHUNK):
+                plans = await anyio.to_thread.run_sync(self.store.debate_plans, pending[start : start + _PLAN_CHUNK])
+                for plan in plans:
+                    await send.send(plan)
+
+    async def _worker(self, tournament_id: int, queue: MemoryObjectReceiveStream[DebatePlan], writer: StoreWriter) -> None:
         async with queue:
-            async for debate_id in queue:
-                plan = await anyio.to_thread.run_sync(self.store.debate_plan, debate_id)
+            async for plan in queue:
                 await self.run_debate(tournament_id, plan, writer)
 
     async def run_debate(self, tournament_id: int, plan: DebatePlan, writer: StoreWriter) -> None:

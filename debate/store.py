@@ -381,24 +381,39 @@ class Store:
             )
 
     def debate_plan(self, debate_id: int) -> DebatePlan:
+        plans = self.debate_plans([debate_id])
+        if not plans:
+            raise StoreError(f"no debate with id {debate_id} in {self.location}")
+        return plans[0]
+
+    def debate_plans(self, debate_ids: Sequence[int]) -> list[DebatePlan]:
+        """Plans for many debates in four queries, whatever their number."""
+        ids = list(debate_ids)
         with self._session() as session:
-            debate = session.get(DebateRow, debate_id)
-            if debate is None:
-                raise StoreError(f"no debate {debate_id}")
-            names = self._contestant_names(session, debate.tournament_id)
-            motion = session.get(MotionRow, debate.motion_id)
-            assert motion is not None
-            speeches = session.exec(select(SpeechRow).where(SpeechRow.debate_id == debate_id).order_by(SpeechRow.idx)).all()
-            judges = session.exec(select(BallotRow.judge, BallotRow.winner).where(BallotRow.debate_id == debate_id)).all()
-            return DebatePlan(
-                debate_id=debate_id,
-                round_number=debate.round_number,
-                proposition=names[debate.proposition_id],
-                opposition=names[debate.opposition_id],
-                motion=_motion_text(motion),
-                speeches=tuple(Speech(index=s.idx, side=Side(s.side), role=s.role, text=s.text) for s in speeches),
-                judged_by=tuple((j, w) for j, w in judges),
+            debates = session.exec(select(DebateRow).where(DebateRow.id.in_(ids))).all()  # type: ignore[union-attr]
+            if not debates:
+                return []
+            names = self._contestant_names(session, debates[0].tournament_id)
+            motions = {m.id: _motion_text(m) for m in session.exec(select(MotionRow).where(MotionRow.id.in_({d.motion_id for d in debates}))).all()}  # type: ignore[union-attr]
+            speeches: dict[int, list[Speech]] = {}
+            for row in session.exec(select(SpeechRow).where(SpeechRow.debate_id.in_(ids)).order_by(SpeechRow.debate_id, SpeechRow.idx)).all():  # type: ignore[attr-defined]
+                speeches.setdefault(row.debate_id, []).append(Speech(index=row.idx, side=Side(row.side), role=row.role, text=row.text))
+            ballots: dict[int, list[tuple[str, str | None]]] = {}
+            for debate_id, judge, winner in session.exec(select(BallotRow.debate_id, BallotRow.judge, BallotRow.winner).where(BallotRow.debate_id.in_(ids))).all():  # type: ignore[attr-defined]
+                ballots.setdefault(debate_id, []).append((judge, winner))
+        order = {debate_id: n for n, debate_id in enumerate(ids)}
+        return [
+            DebatePlan(
+                debate_id=d.id or 0,
+                round_number=d.round_number,
+                proposition=names[d.proposition_id],
+                opposition=names[d.opposition_id],
+                motion=motions[d.motion_id],
+                speeches=tuple(speeches.get(d.id or 0, ())),
+                judged_by=tuple(ballots.get(d.id or 0, ())),
             )
+            for d in sorted(debates, key=lambda d: order[d.id or 0])
+        ]
 
     # --- the write path -------------------------------------------------------------------
 

@@ -1,0 +1,28 @@
+"""The benchmarks run and print their figures; speed targets are read by people, not asserted."""
+
+from __future__ import annotations
+
+import json
+
+from tests.helpers import run_cli
+
+
+def test_orchestration_bench_prints_its_figures_as_json() -> None:
+    result = run_cli("bench", "orchestration", "--sizes", "12,24", "--latency", "0.01", "--models", "3", "--slots", "2", timeout=300)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    for key in ("debates", "calls", "wall_s", "lower_bound_s", "ratio", "engine_cpu_ms_per_call", "litellm_cpu_ms_per_call", "streamed_tokens_per_s", "peak_rss_mb"):
+        assert key in figures, key
+    assert figures["debates"] == 24 and [r["debates"] for r in figures["runs"]] == [12, 24]
+    # Four speeches and one judge per debate, every one through the gateway.
+    assert figures["calls"] == 24 * 5
+    assert figures["wall_s"] >= figures["lower_bound_s"] > 0
+    assert figures["streamed_tokens_per_s"] > 0
+
+
+def test_startup_bench_reports_no_litellm_import() -> None:
+    result = run_cli("bench", "startup", "--runs", "1", timeout=120)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["litellm_imported"] is False
+    assert set(figures) >= {"help_s", "standings_s", "tournaments_s", "motions_list_s"}
