@@ -95,13 +95,15 @@ def _one(size: int, latency: float, n_models: int, slots: int) -> dict[str, Any]
 def _litellm_cpu_per_call(n: int = 1500) -> float:
     """CPU milliseconds litellm spends on one non-streamed call to a zero-latency custom provider,
     measured alone, so it can be taken out of the run's total."""
-    from debate.gateway import litellm_module
+    from debate.gateway import CallRequest, litellm_module, request_kwargs
 
     litellm = litellm_module()
+    messages = [{"role": "system", "content": "x" * 400}, {"role": "user", "content": "y" * 1500}]
 
     async def calls() -> None:
         for i in range(n):
-            await litellm.acompletion(model="fake/calibrate", messages=[{"role": "user", "content": "x"}], max_tokens=60, num_retries=0, metadata={"debate": i}, words=40)
+            request = CallRequest(model="fake/calibrate", messages=messages, max_tokens=60, params={"words": 40}, metadata={"debate": i, "speech_index": 0, "purpose": "speech"})
+            await litellm.acompletion(**request_kwargs(request, 1, 60.0))
 
     anyio.run(calls)  # warm-up: first calls build caches
     start = _cpu()

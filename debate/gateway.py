@@ -175,8 +175,8 @@ def local_provider() -> Any:
     return next(p["custom_handler"] for p in litellm.custom_provider_map if p["provider"] == "local")
 
 
-async def _attempt(request: CallRequest, attempt: int, timeout: float, on_delta: DeltaHandler | None) -> CallResult:
-    litellm = litellm_module()
+def request_kwargs(request: CallRequest, attempt: int, timeout: float) -> dict[str, Any]:
+    """The keyword arguments for `litellm.acompletion` that carry out `request`."""
     kwargs: dict[str, Any] = dict(request.params)
     kwargs.update(
         model=request.model,
@@ -204,6 +204,13 @@ async def _attempt(request: CallRequest, attempt: int, timeout: float, on_delta:
         }
     if request.stream:
         kwargs["stream_options"] = {"include_usage": True}
+    return kwargs
+
+
+async def _attempt(request: CallRequest, attempt: int, timeout: float, on_delta: DeltaHandler | None) -> CallResult:
+    litellm = litellm_module()
+    kwargs = request_kwargs(request, attempt, timeout)
+    if request.stream:
         return await _streamed(litellm, request, kwargs, on_delta)
     response = await litellm.acompletion(**kwargs)
     choice = response.choices[0]
