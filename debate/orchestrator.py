@@ -143,11 +143,10 @@ class Orchestrator:
             draws = schedule([c.name for c in self.config.contestants], method=self.config.pairing, both_sides=self.config.sides == "both", rounds=self.config.rounds)
         motion_for = assign_motions(draws, [m.key for m in self.motions], self.config.seed)
         stored_motions = self.store.round_motion_keys(tournament_id)
-        summaries = self.store.debates(tournament_id)
         self.bus.emit(ev.TournamentStarted(
             tournament=self.config.name, rounds=len(draws),
             debates_total=sum(len(d.pairings) for d in draws),
-            debates_done=sum(1 for s in summaries if s.status == "judged"), resumed=resumed,
+            debates_done=self.store.debate_counts(tournament_id).get("judged", 0), resumed=resumed,
         ))
         writer = StoreWriter(self.store)
         try:
@@ -163,14 +162,13 @@ class Orchestrator:
             with anyio.CancelScope(shield=True):
                 writer.flush_now()
             raise
-        summaries = self.store.debates(tournament_id)
-        judged = sum(1 for s in summaries if s.status == "judged")
-        failed = sum(1 for s in summaries if s.status == "failed")
-        self.store.set_tournament_status(tournament_id, "finished" if judged == len(summaries) else "incomplete")
+        counts = self.store.debate_counts(tournament_id)
+        total, judged, failed = sum(counts.values()), counts.get("judged", 0), counts.get("failed", 0)
+        self.store.set_tournament_status(tournament_id, "finished" if judged == total else "incomplete")
         self.bus.emit(ev.TournamentDone(tournament=self.config.name, debates_judged=judged, debates_failed=failed))
         return RunSummary(
             tournament_id=tournament_id, tournament=self.config.name, database=self.store.location,
-            debates=len(summaries), judged=judged, failed=failed,
+            debates=total, judged=judged, failed=failed,
             first_error=self._failures[0] if self._failures else None,
         )
 

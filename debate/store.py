@@ -474,6 +474,12 @@ class Store:
             table[prop_id if winner == "proposition" else opp_id].ballots_won += 1
         return sorted(table.values(), key=lambda r: (-r.wins, -r.ballots_won, r.losses, r.name))
 
+    def debate_counts(self, tournament_id: int) -> dict[str, int]:
+        """How many debates are in each status (a count: cheap however many debates exist)."""
+        with self._session() as session:
+            rows = session.exec(select(DebateRow.status, func.count()).where(DebateRow.tournament_id == tournament_id).group_by(DebateRow.status)).all()
+        return dict(rows)
+
     def debates(self, tournament_id: int) -> list[DebateSummary]:
         with self._session() as session:
             names = self._contestant_names(session, tournament_id)

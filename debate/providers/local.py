@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import litellm
@@ -52,6 +53,9 @@ class _Loaded:
         _quiet_llama_logs()
         self.spec = spec
         self.lock = threading.Lock()
+        # One long-lived thread per model: llama.cpp's OpenMP worker team belongs to the thread
+        # that calls it, so a fresh thread per generation would leave idle teams spinning.
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"llama-{spec.name}")
         self.llama = Llama(
             model_path=str(model_path(spec)),
             n_ctx=spec.n_ctx,
@@ -71,6 +75,7 @@ class LocalProvider(CustomLLM):
     def close(self) -> None:
         with self._loading:
             for loaded in self._models.values():
+                loaded.thread.shutdown(wait=True, cancel_futures=True)
                 with loaded.lock:
                     loaded.llama.close()
             self._models.clear()
@@ -117,8 +122,7 @@ class LocalProvider(CustomLLM):
                 loop.call_soon_threadsafe(queue.put_nowait, exc)
             loop.call_soon_threadsafe(queue.put_nowait, _DONE)
 
-        thread = threading.Thread(target=produce, name=f"llama-{model}", daemon=True)
-        thread.start()
+        loaded.thread.submit(produce)
         try:
             while (item := await queue.get()) is not _DONE:
                 if isinstance(item, BaseException):
