@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, UniqueConstraint, event, func, insert, update
+from sqlalchemy import Engine, UniqueConstraint, bindparam, event, func, insert, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -254,6 +254,23 @@ class DebateUpdate(BaseModel):
 Record = SpeechRecord | CallRecord | BallotRecord | DebateUpdate
 
 
+_INSERT_SPEECH = insert(SpeechRow)
+_INSERT_CALL = insert(ModelCallRow)
+_INSERT_BALLOT = insert(BallotRow)
+_UPDATE_DEBATE = (
+    update(DebateRow)
+    .where(DebateRow.id == bindparam("b_id"))  # type: ignore[arg-type]
+    .values(
+        status=bindparam("b_status"),
+        winner=bindparam("b_winner"),
+        error=bindparam("b_error"),
+        # A timestamp is set once: later updates pass NULL and keep the stored value.
+        started_at=func.coalesce(bindparam("b_started", type_=DebateRow.__table__.c.started_at.type), DebateRow.started_at),  # type: ignore[attr-defined]
+        finished_at=func.coalesce(bindparam("b_finished", type_=DebateRow.__table__.c.finished_at.type), DebateRow.finished_at),  # type: ignore[attr-defined]
+    )
+)
+
+
 def database_url(target: str) -> str:
     """A path becomes a SQLite URL; anything with '://' is taken as a SQLAlchemy URL."""
     if "://" in target:
@@ -420,29 +437,31 @@ class Store:
     def write(self, records: Sequence[Record]) -> None:
         """Commit a batch of records in one transaction: all of them, or (on error) none."""
         speeches, calls, ballots, updates = [], [], [], []
+        now = _now()
         for record in records:
             if isinstance(record, SpeechRecord):
-                speeches.append({"debate_id": record.debate_id, "idx": record.speech.index, "side": record.speech.side.value, "role": record.speech.role, "text": record.speech.text, "tokens": record.tokens, "finish_reason": record.finish_reason, "created_at": _now()})
+                speech = record.speech
+                speeches.append({"debate_id": record.debate_id, "idx": speech.index, "side": speech.side.value, "role": speech.role, "text": speech.text, "tokens": record.tokens, "finish_reason": record.finish_reason, "created_at": now})
             elif isinstance(record, CallRecord):
-                calls.append(record.model_dump() | {"created_at": _now()})
+                calls.append(record.model_dump() | {"created_at": now})
             elif isinstance(record, BallotRecord):
-                ballots.append(record.model_dump() | {"created_at": _now()})
+                ballots.append(record.model_dump() | {"created_at": now})
             else:
-                updates.append(record)
+                updates.append({
+                    "b_id": record.debate_id, "b_status": record.status, "b_winner": record.winner, "b_error": record.error,
+                    "b_started": now if record.started else None, "b_finished": now if record.finished else None,
+                })
+        # Prepared once per process: SQLAlchemy then reuses the compiled statements, and each
+        # kind of record goes to the database as one executemany.
         with self.engine.begin() as conn:
             if speeches:
-                conn.execute(insert(SpeechRow), speeches)
+                conn.execute(_INSERT_SPEECH, speeches)
             if calls:
-                conn.execute(insert(ModelCallRow), calls)
+                conn.execute(_INSERT_CALL, calls)
             if ballots:
-                conn.execute(insert(BallotRow), ballots)
-            for u in updates:
-                values: dict[str, Any] = {"status": u.status, "winner": u.winner, "error": u.error}
-                if u.started:
-                    values["started_at"] = _now()
-                if u.finished:
-                    values["finished_at"] = _now()
-                conn.execute(update(DebateRow).where(DebateRow.id == u.debate_id).values(**values))  # type: ignore[arg-type]
+                conn.execute(_INSERT_BALLOT, ballots)
+            if updates:
+                conn.execute(_UPDATE_DEBATE, updates)
 
     # --- reading results ----------------------------------------------------------------
 
