@@ -1,0 +1,149 @@
+"""What crosses the store's boundary: plans, summaries and the records the engine writes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from debate.transcript import MotionText, Speech
+
+
+
+class DebatePlan(BaseModel):
+    """Everything needed to (re)start one debate, including what is already stored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    debate_id: int
+    round_number: int
+    proposition: str
+    opposition: str
+    motion: MotionText
+    speeches: tuple[Speech, ...]
+    judged_by: tuple[tuple[str, str | None], ...]  # (judge, winner) of ballots already stored
+
+
+class StandingRow(BaseModel):
+    name: str
+    model: str
+    debates: int
+    wins: int
+    losses: int
+    ties: int
+    ballots_won: int
+    ballots: int
+    prop_wins: int
+    opp_wins: int
+
+
+class DebateSummary(BaseModel):
+    id: int
+    round: int
+    proposition: str
+    opposition: str
+    motion: str
+    status: str
+    winner: str | None
+
+
+class StoredBallot(BaseModel):
+    judge: str
+    judge_model: str
+    kind: str
+    winner: str | None
+    reason: str
+    abstained: bool
+
+
+class DebateDetail(BaseModel):
+    id: int
+    tournament: str
+    round: int
+    status: str
+    winner: str | None
+    error: str | None
+    proposition: str
+    opposition: str
+    motion: MotionText
+    format: str
+    speeches: list[Speech]
+    ballots: list[StoredBallot]
+
+
+class TournamentInfo(BaseModel):
+    id: int
+    name: str
+    status: str
+    created_at: datetime
+    debates: int
+    judged: int
+    failed: int
+    config: dict[str, Any]
+
+
+# Records handed to `Store.write`, committed together in one transaction.
+class SpeechRecord(BaseModel):
+    debate_id: int
+    speech: Speech
+    tokens: int
+    finish_reason: str
+
+
+class CallRecord(BaseModel):
+    tournament_id: int
+    debate_id: int | None
+    purpose: str
+    speech_idx: int | None
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    latency_s: float = 0.0
+    attempts: int = 1
+    ok: bool = True
+    error: str | None = None
+
+
+class BallotRecord(BaseModel):
+    debate_id: int
+    judge: str
+    judge_model: str
+    winner: str | None
+    reason: str
+    abstained: bool = False
+    kind: str = "model"
+    stage: str = "independent"
+    verdict: str | None = None
+    both_poor: bool = False
+    scores: dict[str, dict[str, int]] = {}
+
+
+class FindingRecord(BaseModel):
+    debate_id: int
+    speech_idx: int
+    side: str
+    kind: str
+    severity: str
+    detail: str
+    evidence: str = ""
+
+
+class DebateUpdate(BaseModel):
+    debate_id: int
+    status: str
+    winner: str | None = None
+    error: str | None = None
+    started: bool = False
+    finished: bool = False
+    margin: float | None = None
+    disagreement: float | None = None
+    prop_score: float | None = None
+    opp_score: float | None = None
+    excluded: bool = False
+    excluded_reason: str | None = None
+
+
+Record = SpeechRecord | CallRecord | BallotRecord | FindingRecord | DebateUpdate
+

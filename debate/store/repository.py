@@ -1,0 +1,398 @@
+"""The repository: the small API the engine, the CLI and the TUI use to read and write."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, event, func, insert, inspect, update
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from debate.errors import StoreError
+from debate.formats import Format, Side
+from debate.store.models import (
+    BallotRecord,
+    CallRecord,
+    DebateDetail,
+    DebatePlan,
+    DebateSummary,
+    FindingRecord,
+    Record,
+    SpeechRecord,
+    StandingRow,
+    StoredBallot,
+    TournamentInfo,
+)
+from debate.store.tables import (
+    SCHEMA_VERSION,
+    BallotRow,
+    ContestantRow,
+    DebateRow,
+    FindingRow,
+    MetaRow,
+    ModelCallRow,
+    MotionRow,
+    RoundRow,
+    SpeechRow,
+    TournamentRow,
+    _now,
+)
+from debate.transcript import MotionText, Speech
+
+_INSERT_SPEECH = insert(SpeechRow)
+_INSERT_CALL = insert(ModelCallRow)
+_INSERT_BALLOT = insert(BallotRow)
+_INSERT_FINDING = insert(FindingRow)
+_UPDATE_DEBATE = (
+    update(DebateRow)
+    .where(DebateRow.id == bindparam("b_id"))  # type: ignore[arg-type]
+    .values(
+        status=bindparam("b_status"),
+        winner=bindparam("b_winner"),
+        error=bindparam("b_error"),
+        margin=bindparam("b_margin"),
+        disagreement=bindparam("b_disagreement"),
+        prop_score=bindparam("b_prop_score"),
+        opp_score=bindparam("b_opp_score"),
+        excluded=bindparam("b_excluded"),
+        excluded_reason=bindparam("b_excluded_reason"),
+        # A timestamp is set once: later updates pass NULL and keep the stored value.
+        started_at=func.coalesce(bindparam("b_started", type_=DebateRow.__table__.c.started_at.type), DebateRow.started_at),  # type: ignore[attr-defined]
+        finished_at=func.coalesce(bindparam("b_finished", type_=DebateRow.__table__.c.finished_at.type), DebateRow.finished_at),  # type: ignore[attr-defined]
+    )
+)
+
+
+def database_url(target: str) -> str:
+    """A path becomes a SQLite URL; anything with '://' is taken as a SQLAlchemy URL."""
+    if "://" in target:
+        return target
+    return f"sqlite:///{Path(target).expanduser().resolve()}"
+
+
+class Store:
+    def __init__(self, target: str, *, create: bool = True) -> None:
+        self.url = database_url(target)
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite and not create:
+            path = Path(self.url.removeprefix("sqlite:///"))
+            if not path.exists():
+                raise StoreError(f"no database at {path} (run a tournament first, or pass --db)")
+        self.engine = _engine(self.url)
+        try:
+            self._check_schema(create)
+        except OperationalError as exc:
+            raise StoreError(f"cannot open database {self.location}: {exc.orig}") from None
+
+    def _check_schema(self, create: bool) -> None:
+        """Create a new database, or refuse one written by another version of the schema."""
+        existing = set(inspect(self.engine).get_table_names())
+        if existing and "tournament" in existing:
+            version = None
+            if "meta" in existing:
+                with self._session() as session:
+                    row = session.get(MetaRow, "schema_version")
+                    version = int(row.value) if row else None
+            if version != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.location} was written by another version of debate (schema {version or 1}, "
+                    f"this version reads schema {SCHEMA_VERSION}); use a new --db, or an earlier release to read it"
+                )
+        if not create and not existing:
+            raise StoreError(f"{self.location} holds no tournaments (run a tournament first, or pass --db)")
+        SQLModel.metadata.create_all(self.engine)
+        with self._session() as session:
+            if session.get(MetaRow, "schema_version") is None:
+                session.add(MetaRow(key="schema_version", value=str(SCHEMA_VERSION)))
+                session.commit()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def location(self) -> str:
+        return self.url.removeprefix("sqlite:///") if self.is_sqlite else self.engine.url.render_as_string(hide_password=True)
+
+    # --- tournaments --------------------------------------------------------------------
+
+    def find_tournament(self, name: str | None = None) -> TournamentRow:
+        """The named tournament, or the most recent one when no name is given."""
+        with self._session() as session:
+            query = select(TournamentRow)
+            query = query.where(TournamentRow.name == name) if name else query.order_by(TournamentRow.id.desc())  # type: ignore[union-attr]
+            row = session.exec(query).first()
+        if row is None:
+            raise StoreError(f"no tournament named '{name}' in {self.location}" if name else f"no tournament in {self.location}")
+        return row
+
+    def tournament_or_none(self, name: str) -> TournamentRow | None:
+        with self._session() as session:
+            return session.exec(select(TournamentRow).where(TournamentRow.name == name)).first()
+
+    def create_tournament(self, name: str, config: dict[str, Any], fmt: Format, seed: int, contestants: Sequence[tuple[str, str, str]], motions: Sequence[MotionText]) -> int:
+        with self._session() as session:
+            row = TournamentRow(name=name, config_json=json.dumps(config, sort_keys=True), format_json=fmt.model_dump_json(), seed=seed)
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            for cname, model, family in contestants:
+                session.add(ContestantRow(tournament_id=row.id, name=cname, model=model, family=family))
+            for m in motions:
+                session.add(MotionRow(tournament_id=row.id, key=m.key, text=m.text, category=m.category, language=m.language, info_slide=m.info_slide))
+            session.commit()
+            return row.id
+
+    def list_tournaments(self) -> list[TournamentInfo]:
+        with self._session() as session:
+            rows = session.exec(select(TournamentRow).order_by(TournamentRow.id)).all()
+            counts = {
+                (tid, status): n
+                for tid, status, n in session.exec(
+                    select(DebateRow.tournament_id, DebateRow.status, func.count()).group_by(DebateRow.tournament_id, DebateRow.status)
+                ).all()
+            }
+        return [
+            TournamentInfo(
+                id=r.id or 0,
+                name=r.name,
+                status=r.status,
+                created_at=r.created_at,
+                debates=sum(n for (tid, _), n in counts.items() if tid == r.id),
+                judged=counts.get((r.id or 0, "judged"), 0),
+                failed=counts.get((r.id or 0, "failed"), 0),
+                config=json.loads(r.config_json),
+            )
+            for r in rows
+        ]
+
+    def set_tournament_status(self, tournament_id: int, status: str) -> None:
+        with self._session() as session:
+            finished = _now() if status == "finished" else None
+            session.exec(update(TournamentRow).where(TournamentRow.id == tournament_id).values(status=status, finished_at=finished))  # type: ignore[call-overload]
+            session.commit()
+
+    # --- draws ----------------------------------------------------------------------------
+
+    def round_exists(self, tournament_id: int, number: int) -> bool:
+        with self._session() as session:
+            return session.exec(select(RoundRow.id).where(RoundRow.tournament_id == tournament_id, RoundRow.number == number)).first() is not None
+
+    def save_round(self, tournament_id: int, number: int, motion_key: str, pairings: Iterable[tuple[str, str]], draw: dict[str, Any]) -> None:
+        """Store a round's draw and its debates, all in one transaction (a draw is never half-saved)."""
+        with self._session() as session:
+            ids = self._contestant_ids(session, tournament_id)
+            motion_id = session.exec(select(MotionRow.id).where(MotionRow.tournament_id == tournament_id, MotionRow.key == motion_key)).one()
+            rnd = RoundRow(tournament_id=tournament_id, number=number, motion_id=motion_id, draw_json=json.dumps(draw))
+            session.add(rnd)
+            session.flush()
+            assert rnd.id is not None
+            for prop, opp in pairings:
+                session.add(DebateRow(tournament_id=tournament_id, round_id=rnd.id, round_number=number, proposition_id=ids[prop], opposition_id=ids[opp], motion_id=motion_id))
+            session.commit()
+
+    def finish_round(self, tournament_id: int, number: int) -> None:
+        with self._session() as session:
+            session.exec(update(RoundRow).where(RoundRow.tournament_id == tournament_id, RoundRow.number == number).values(status="done"))  # type: ignore[call-overload]
+            session.commit()
+
+    def round_motion_keys(self, tournament_id: int) -> dict[int, str]:
+        with self._session() as session:
+            rows = session.exec(select(RoundRow.number, MotionRow.key).join(MotionRow, MotionRow.id == RoundRow.motion_id).where(RoundRow.tournament_id == tournament_id)).all()
+        return dict(rows)
+
+    def unfinished_debate_ids(self, tournament_id: int, round_number: int) -> list[int]:
+        with self._session() as session:
+            return list(
+                session.exec(
+                    select(DebateRow.id)
+                    .where(DebateRow.tournament_id == tournament_id, DebateRow.round_number == round_number, DebateRow.status != "judged")
+                    .order_by(DebateRow.id)
+                ).all()
+            )
+
+    def debate_plan(self, debate_id: int) -> DebatePlan:
+        plans = self.debate_plans([debate_id])
+        if not plans:
+            raise StoreError(f"no debate with id {debate_id} in {self.location}")
+        return plans[0]
+
+    def debate_plans(self, debate_ids: Sequence[int]) -> list[DebatePlan]:
+        """Plans for many debates in four queries, whatever their number."""
+        ids = list(debate_ids)
+        with self._session() as session:
+            debates = session.exec(select(DebateRow).where(DebateRow.id.in_(ids))).all()  # type: ignore[union-attr]
+            if not debates:
+                return []
+            names = self._contestant_names(session, debates[0].tournament_id)
+            motions = {m.id: _motion_text(m) for m in session.exec(select(MotionRow).where(MotionRow.id.in_({d.motion_id for d in debates}))).all()}  # type: ignore[union-attr]
+            speeches: dict[int, list[Speech]] = {}
+            for row in session.exec(select(SpeechRow).where(SpeechRow.debate_id.in_(ids)).order_by(SpeechRow.debate_id, SpeechRow.idx)).all():  # type: ignore[attr-defined]
+                speeches.setdefault(row.debate_id, []).append(Speech(index=row.idx, side=Side(row.side), role=row.role, text=row.text))
+            ballots: dict[int, list[tuple[str, str | None]]] = {}
+            for debate_id, judge, winner in session.exec(select(BallotRow.debate_id, BallotRow.judge, BallotRow.winner).where(BallotRow.debate_id.in_(ids))).all():  # type: ignore[attr-defined]
+                ballots.setdefault(debate_id, []).append((judge, winner))
+        order = {debate_id: n for n, debate_id in enumerate(ids)}
+        return [
+            DebatePlan(
+                debate_id=d.id or 0,
+                round_number=d.round_number,
+                proposition=names[d.proposition_id],
+                opposition=names[d.opposition_id],
+                motion=motions[d.motion_id],
+                speeches=tuple(speeches.get(d.id or 0, ())),
+                judged_by=tuple(ballots.get(d.id or 0, ())),
+            )
+            for d in sorted(debates, key=lambda d: order[d.id or 0])
+        ]
+
+    # --- the write path -------------------------------------------------------------------
+
+    def write(self, records: Sequence[Record]) -> None:
+        """Commit a batch of records in one transaction: all of them, or (on error) none."""
+        speeches, calls, ballots, findings, updates = [], [], [], [], []
+        now = _now()
+        for record in records:
+            if isinstance(record, SpeechRecord):
+                speech = record.speech
+                speeches.append({"debate_id": record.debate_id, "idx": speech.index, "side": speech.side.value, "role": speech.role, "text": speech.text, "tokens": record.tokens, "finish_reason": record.finish_reason, "created_at": now})
+            elif isinstance(record, CallRecord):
+                calls.append(record.model_dump() | {"created_at": now})
+            elif isinstance(record, BallotRecord):
+                row = record.model_dump(exclude={"scores"})
+                ballots.append(row | {"scores_json": json.dumps(record.scores, sort_keys=True), "created_at": now})
+            elif isinstance(record, FindingRecord):
+                findings.append(record.model_dump())
+            else:
+                updates.append({
+                    "b_id": record.debate_id, "b_status": record.status, "b_winner": record.winner, "b_error": record.error,
+                    "b_started": now if record.started else None, "b_finished": now if record.finished else None,
+                    "b_margin": record.margin, "b_disagreement": record.disagreement,
+                    "b_prop_score": record.prop_score, "b_opp_score": record.opp_score,
+                    "b_excluded": record.excluded, "b_excluded_reason": record.excluded_reason,
+                })
+        # Prepared once per process: SQLAlchemy then reuses the compiled statements, and each
+        # kind of record goes to the database as one executemany.
+        with self.engine.begin() as conn:
+            if speeches:
+                conn.execute(_INSERT_SPEECH, speeches)
+            if calls:
+                conn.execute(_INSERT_CALL, calls)
+            if ballots:
+                conn.execute(_INSERT_BALLOT, ballots)
+            if findings:
+                conn.execute(_INSERT_FINDING, findings)
+            if updates:
+                conn.execute(_UPDATE_DEBATE, updates)
+
+    # --- reading results ----------------------------------------------------------------
+
+    def standings(self, tournament_id: int) -> list[StandingRow]:
+        with self._session() as session:
+            contestants = session.exec(select(ContestantRow).where(ContestantRow.tournament_id == tournament_id)).all()
+            debates = session.exec(select(DebateRow).where(DebateRow.tournament_id == tournament_id, DebateRow.status == "judged")).all()
+            ballots = session.exec(
+                select(BallotRow.debate_id, BallotRow.winner).join(DebateRow, DebateRow.id == BallotRow.debate_id).where(DebateRow.tournament_id == tournament_id, DebateRow.status == "judged")
+            ).all()
+        table = {c.id: StandingRow(name=c.name, model=c.model, debates=0, wins=0, losses=0, ties=0, ballots_won=0, ballots=0, prop_wins=0, opp_wins=0) for c in contestants}
+        sides = {d.id: (d.proposition_id, d.opposition_id) for d in debates}
+        for d in debates:
+            prop, opp = table[d.proposition_id], table[d.opposition_id]
+            prop.debates += 1
+            opp.debates += 1
+            if d.winner == "proposition":
+                prop.wins, opp.losses, prop.prop_wins = prop.wins + 1, opp.losses + 1, prop.prop_wins + 1
+            elif d.winner == "opposition":
+                opp.wins, prop.losses, opp.opp_wins = opp.wins + 1, prop.losses + 1, opp.opp_wins + 1
+            else:
+                prop.ties, opp.ties = prop.ties + 1, opp.ties + 1
+        for debate_id, winner in ballots:
+            if winner is None:
+                continue
+            prop_id, opp_id = sides[debate_id]
+            table[prop_id].ballots += 1
+            table[opp_id].ballots += 1
+            table[prop_id if winner == "proposition" else opp_id].ballots_won += 1
+        return sorted(table.values(), key=lambda r: (-r.wins, -r.ballots_won, r.losses, r.name))
+
+    def debate_counts(self, tournament_id: int) -> dict[str, int]:
+        """How many debates are in each status (a count: cheap however many debates exist)."""
+        with self._session() as session:
+            rows = session.exec(select(DebateRow.status, func.count()).where(DebateRow.tournament_id == tournament_id).group_by(DebateRow.status)).all()
+        return dict(rows)
+
+    def debates(self, tournament_id: int) -> list[DebateSummary]:
+        with self._session() as session:
+            names = self._contestant_names(session, tournament_id)
+            motions = {m.id: m.key for m in session.exec(select(MotionRow).where(MotionRow.tournament_id == tournament_id)).all()}
+            rows = session.exec(select(DebateRow).where(DebateRow.tournament_id == tournament_id).order_by(DebateRow.id)).all()
+        return [DebateSummary(id=d.id or 0, round=d.round_number, proposition=names[d.proposition_id], opposition=names[d.opposition_id], motion=motions[d.motion_id], status=d.status, winner=d.winner) for d in rows]
+
+    def debate_detail(self, debate_id: int) -> DebateDetail:
+        with self._session() as session:
+            debate = session.get(DebateRow, debate_id)
+            if debate is None:
+                raise StoreError(f"no debate with id {debate_id} in {self.location}")
+            tournament = session.get(TournamentRow, debate.tournament_id)
+            assert tournament is not None
+            plan = self.debate_plan(debate_id)
+            ballots = session.exec(select(BallotRow).where(BallotRow.debate_id == debate_id).order_by(BallotRow.id)).all()
+        return DebateDetail(
+            id=debate_id,
+            tournament=tournament.name,
+            round=debate.round_number,
+            status=debate.status,
+            winner=debate.winner,
+            error=debate.error,
+            proposition=plan.proposition,
+            opposition=plan.opposition,
+            motion=plan.motion,
+            format=Format.model_validate_json(tournament.format_json).name,
+            speeches=list(plan.speeches),
+            ballots=[StoredBallot(judge=b.judge, judge_model=b.judge_model, kind=b.kind, winner=b.winner, reason=b.reason, abstained=b.abstained) for b in ballots],
+        )
+
+    def call_counts(self, tournament_id: int) -> dict[str, Any]:
+        with self._session() as session:
+            row = session.exec(
+                select(func.count(), func.coalesce(func.sum(ModelCallRow.prompt_tokens), 0), func.coalesce(func.sum(ModelCallRow.completion_tokens), 0), func.coalesce(func.sum(ModelCallRow.cost_usd), 0.0)).where(ModelCallRow.tournament_id == tournament_id)
+            ).one()
+        return {"calls": row[0], "prompt_tokens": row[1], "completion_tokens": row[2], "cost_usd": float(row[3])}
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    @staticmethod
+    def _contestant_ids(session: Session, tournament_id: int) -> dict[str, int]:
+        rows = session.exec(select(ContestantRow).where(ContestantRow.tournament_id == tournament_id)).all()
+        return {r.name: r.id for r in rows if r.id is not None}
+
+    @staticmethod
+    def _contestant_names(session: Session, tournament_id: int) -> dict[int, str]:
+        rows = session.exec(select(ContestantRow).where(ContestantRow.tournament_id == tournament_id)).all()
+        return {r.id: r.name for r in rows if r.id is not None}
+
+
+def _motion_text(row: MotionRow) -> MotionText:
+    return MotionText(key=row.key, text=row.text, category=row.category, language=row.language, info_slide=row.info_slide)
+
+
+def _engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # WAL lets readers (standings, spectators) work while a tournament writes.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine

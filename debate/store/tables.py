@@ -1,0 +1,168 @@
+"""The database tables (sqlmodel). Rows stay inside the store; the engine sees `models`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 2
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class MetaRow(SQLModel, table=True):
+    """Facts about the database itself (its schema version)."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class TournamentRow(SQLModel, table=True):
+    __tablename__ = "tournament"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    config_json: str
+    format_json: str
+    seed: int
+    status: str = "running"  # running | finished
+    created_at: datetime = Field(default_factory=_now)
+    finished_at: datetime | None = None
+
+
+class ContestantRow(SQLModel, table=True):
+    __tablename__ = "contestant"
+    __table_args__ = (UniqueConstraint("tournament_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tournament_id: int = Field(foreign_key="tournament.id", index=True)
+    name: str
+    model: str
+    family: str
+
+
+class MotionRow(SQLModel, table=True):
+    __tablename__ = "motion"
+    __table_args__ = (UniqueConstraint("tournament_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tournament_id: int = Field(foreign_key="tournament.id", index=True)
+    key: str
+    text: str
+    category: str
+    language: str
+    info_slide: str | None = None
+
+
+class RoundRow(SQLModel, table=True):
+    __tablename__ = "round"
+    __table_args__ = (UniqueConstraint("tournament_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tournament_id: int = Field(foreign_key="tournament.id", index=True)
+    number: int
+    motion_id: int = Field(foreign_key="motion.id")
+    status: str = "drawn"  # drawn | done
+    kind: str = "preliminary"  # preliminary | elimination | arena
+    draw_json: str = "{}"
+
+
+class DebateRow(SQLModel, table=True):
+    __tablename__ = "debate"
+    id: int | None = Field(default=None, primary_key=True)
+    tournament_id: int = Field(foreign_key="tournament.id", index=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    round_number: int
+    proposition_id: int = Field(foreign_key="contestant.id")
+    opposition_id: int = Field(foreign_key="contestant.id")
+    motion_id: int = Field(foreign_key="motion.id")
+    status: str = Field(default="pending", index=True)  # pending | running | judged | failed
+    winner: str | None = None  # proposition | opposition | tie
+    margin: float | None = None  # the panel's summed verdict margins, + for proposition
+    disagreement: float | None = None  # 0 = unanimous panel
+    prop_score: float | None = None  # weighted rubric totals, panel means
+    opp_score: float | None = None
+    excluded: bool = False  # left out of ratings (e.g. an identity leak)
+    excluded_reason: str | None = None
+    error: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class SpeechRow(SQLModel, table=True):
+    __tablename__ = "speech"
+    __table_args__ = (UniqueConstraint("debate_id", "idx"),)
+    id: int | None = Field(default=None, primary_key=True)
+    debate_id: int = Field(foreign_key="debate.id", index=True)
+    idx: int
+    side: str
+    role: str
+    text: str
+    tokens: int
+    finish_reason: str
+    created_at: datetime = Field(default_factory=_now)
+
+
+class BallotRow(SQLModel, table=True):
+    __tablename__ = "ballot"
+    __table_args__ = (UniqueConstraint("debate_id", "judge", "stage"),)
+    id: int | None = Field(default=None, primary_key=True)
+    debate_id: int = Field(foreign_key="debate.id", index=True)
+    judge: str  # a judge's name, or a human scorer's
+    judge_model: str  # "human" for a scorer
+    kind: str = "model"  # model | human
+    stage: str = "independent"  # independent | revised (after deliberation)
+    verdict: str | None = None  # the five-level verdict; None when abstained
+    winner: str | None  # proposition | opposition | tie; None when the judge abstained
+    both_poor: bool = False
+    scores_json: str = "{}"  # {criterion: {"proposition": n, "opposition": n}}
+    reason: str
+    abstained: bool = False
+    created_at: datetime = Field(default_factory=_now)
+
+
+class FindingRow(SQLModel, table=True):
+    """An automatic rule-check finding about one speech."""
+
+    __tablename__ = "finding"
+    id: int | None = Field(default=None, primary_key=True)
+    debate_id: int = Field(foreign_key="debate.id", index=True)
+    speech_idx: int
+    side: str
+    kind: str  # over_length | wrong_language | identity_leak | injection | both_sides | concession
+    severity: str  # minor | major
+    detail: str
+    evidence: str = ""
+
+
+class StandingSnapshotRow(SQLModel, table=True):
+    """The standings as they stood after a round, kept for the record."""
+
+    __tablename__ = "standing"
+    __table_args__ = (UniqueConstraint("tournament_id", "round", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tournament_id: int = Field(foreign_key="tournament.id", index=True)
+    round: int
+    name: str
+    rank: int
+    data_json: str
+
+
+class ModelCallRow(SQLModel, table=True):
+    __tablename__ = "model_call"
+    id: int | None = Field(default=None, primary_key=True)
+    tournament_id: int = Field(foreign_key="tournament.id", index=True)
+    debate_id: int | None = Field(default=None, foreign_key="debate.id", index=True)
+    purpose: str  # speech | judge
+    speech_idx: int | None = None
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    latency_s: float = 0.0
+    attempts: int = 1
+    ok: bool = True
+    error: str | None = None
+    created_at: datetime = Field(default_factory=_now)
+
