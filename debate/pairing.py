@@ -1,29 +1,86 @@
-"""Draws: which contestants meet in each round, and on which side. Pure functions, no I/O."""
+"""Draws: which contestants meet in each round, and on which side. Pure functions, no I/O.
+
+This module is the one place to import draws from. It holds the draws that do not depend on
+results (round robin, `schedule`) and motion assignment, and re-exports the generators of
+`debate.draws`: Swiss (`swiss_draw`), knockout (`start_knockout`, `knockout_round`,
+`advance_knockout`) and arena (`arena_batch`, `ArenaBudget`).
+
+Motions: `assign_motions` picks one motion per round for a draw list known in advance;
+`motion_for_round` and `motions_per_debate` work one round at a time (Swiss and arena draws
+are not known in advance) from a history of which pairing debated which motion, which
+`record_motions` extends.
+"""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
-from pydantic import BaseModel, ConfigDict
+from debate.draws.arena import (
+    ArenaBudget,
+    RatingEstimate,
+    arena_batch,
+    arena_weights,
+    interval_overlap,
+    pair_weight,
+    win_probability,
+)
+from debate.draws.knockout import (
+    KnockoutState,
+    SideHistory,
+    advance_knockout,
+    bracket_order,
+    break_seeds,
+    knockout_round,
+    start_knockout,
+)
+from debate.draws.model import Draw, DrawError, Pairing, Side
+from debate.draws.swiss import (
+    ODD_POLICIES,
+    OddPolicy,
+    Record,
+    allocate_sides,
+    rank_records,
+    swiss_draw,
+)
 
+__all__ = [
+    "ODD_POLICIES",
+    "ArenaBudget",
+    "Draw",
+    "DrawError",
+    "KnockoutState",
+    "MotionHistory",
+    "OddPolicy",
+    "Pairing",
+    "RatingEstimate",
+    "Record",
+    "Side",
+    "SideHistory",
+    "advance_knockout",
+    "allocate_sides",
+    "arena_batch",
+    "arena_weights",
+    "assign_motions",
+    "bracket_order",
+    "break_seeds",
+    "interval_overlap",
+    "knockout_round",
+    "motion_for_round",
+    "motions_per_debate",
+    "pair_weight",
+    "rank_records",
+    "record_motions",
+    "round_robin",
+    "schedule",
+    "start_knockout",
+    "swiss_draw",
+    "win_probability",
+]
 
-class Pairing(BaseModel):
-    """One debate of a draw, with the reasons it looks the way it does."""
-
-    model_config = ConfigDict(frozen=True)
-
-    proposition: str
-    opposition: str
-    flags: tuple[str, ...] = ()
-
-
-class Draw(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    round: int
-    pairings: tuple[Pairing, ...]
-    byes: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+MotionHistory = Mapping[frozenset[str], set[str]]
+"""Which motions each pairing (the frozenset of its two names) has already debated."""
 
 
 def round_robin(names: list[str], *, both_sides: bool = True) -> list[Draw]:
@@ -115,3 +172,65 @@ def assign_motions(draws: list[Draw], motion_keys: list[str], seed: int) -> list
         for pair in pairs:
             seen.setdefault(pair, set()).add(pick)
     return chosen
+
+
+def _motion_order(motion_keys: Sequence[str], seed: int) -> list[str]:
+    if not motion_keys:
+        raise ValueError("no motions to assign")
+    order = sorted(set(motion_keys))
+    random.Random(seed).shuffle(order)
+    return order
+
+
+def _pair(pairing: Pairing) -> frozenset[str]:
+    return frozenset((pairing.proposition, pairing.opposition))
+
+
+def motion_for_round(
+    draw: Draw, history: MotionHistory, motion_keys: Sequence[str], seed: int, round_number: int | None = None
+) -> str:
+    """One motion for every debate of `draw`: preferably one that no pairing of the round has
+    debated; among those, the motion debated least so far (by distinct pairings, to spread the
+    set); then the first in a seeded shuffle of the motions rotated by the round
+    (`round_number`, default `draw.round`). When every motion has been debated by some
+    pairing of the round, the one that repeats for the fewest pairings is chosen."""
+    order = _motion_order(motion_keys, seed)
+    start = ((draw.round if round_number is None else round_number) - 1) % len(order)
+    rotated = order[start:] + order[:start]
+    pairs = [_pair(p) for p in draw.pairings]
+    uses = Counter(m for used in history.values() for m in used)
+
+    def key(item: tuple[int, str]) -> tuple[int, int, int]:
+        index, motion = item
+        return (sum(motion in history.get(pair, ()) for pair in pairs), uses[motion], index)
+
+    return min(enumerate(rotated), key=key)[1]
+
+
+def motions_per_debate(draw: Draw, history: MotionHistory, motion_keys: Sequence[str], seed: int) -> list[str]:
+    """A motion for each pairing of `draw`, in order: one the pairing has not debated while
+    any is left; among those the least used so far (counting this round's earlier choices);
+    then the first in a seeded shuffle rotated by the round."""
+    order = _motion_order(motion_keys, seed)
+    start = (draw.round - 1) % len(order)
+    rotated = order[start:] + order[:start]
+    uses = Counter(m for used in history.values() for m in used)
+    chosen: list[str] = []
+    for pairing in draw.pairings:
+        done = history.get(_pair(pairing), set())
+        pick = min(enumerate(rotated), key=lambda item: (item[1] in done, uses[item[1]], item[0]))[1]
+        uses[pick] += 1
+        chosen.append(pick)
+    return chosen
+
+
+def record_motions(history: MotionHistory, draw: Draw, motions: str | Sequence[str]) -> dict[frozenset[str], set[str]]:
+    """A new history with the round's motions added: one motion for the whole round, or one
+    per pairing in draw order. The given history is not changed."""
+    per_debate = [motions] * len(draw.pairings) if isinstance(motions, str) else list(motions)
+    if len(per_debate) != len(draw.pairings):
+        raise ValueError(f"{len(per_debate)} motions for {len(draw.pairings)} debates")
+    out = {pair: set(used) for pair, used in history.items()}
+    for pairing, motion in zip(draw.pairings, per_debate, strict=True):
+        out.setdefault(_pair(pairing), set()).add(motion)
+    return out

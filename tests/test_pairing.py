@@ -1,12 +1,27 @@
-"""Draws: round robin by the circle method, schedules, motion assignment."""
+"""Draws: round robin by the circle method, schedules, motion assignment (known draws, and
+round by round)."""
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from debate.pairing import Draw, assign_motions, round_robin, schedule
+from debate.pairing import (
+    Draw,
+    Pairing,
+    Record,
+    assign_motions,
+    motion_for_round,
+    motions_per_debate,
+    record_motions,
+    round_robin,
+    schedule,
+    swiss_draw,
+)
 
 SIZES = range(2, 10)
 
@@ -183,3 +198,132 @@ def test_assign_motions_is_deterministic_per_seed_and_ignores_input_order() -> N
 def test_assign_motions_needs_motions() -> None:
     with pytest.raises(ValueError):
         assign_motions(round_robin(_names(2)), [], seed=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Motions chosen one round at a time (for draws not known in advance)
+
+def _pair_key(p: Pairing) -> frozenset[str]:
+    return frozenset((p.proposition, p.opposition))
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("cycles", [1, 3])
+def test_motion_for_round_never_repeats_a_motion_for_a_pairing_when_enough_exist(n: int, cycles: int) -> None:
+    names = _names(n)
+    one = len(round_robin(names, both_sides=True))
+    draws = schedule(names, method="round-robin", both_sides=True, rounds=one * cycles)
+    for extra in (0, 2):
+        motions = [f"m{j}" for j in range(2 * cycles + extra)]
+        for seed in range(3):
+            history: dict[frozenset[str], set[str]] = {}
+            chosen = []
+            for draw in draws:
+                motion = motion_for_round(draw, history, motions, seed, draw.round)
+                chosen.append(motion)
+                history = record_motions(history, draw, motion)
+            assert _repeats(draws, chosen) == []
+
+
+def test_motion_for_round_spreads_the_motions() -> None:
+    draws = round_robin(_names(4), both_sides=True)
+    motions = [f"m{j}" for j in range(len(draws))]
+    history: dict[frozenset[str], set[str]] = {}
+    chosen = []
+    for draw in draws:
+        chosen.append(motion_for_round(draw, history, motions, 3))
+        history = record_motions(history, draw, chosen[-1])
+    assert sorted(chosen) == sorted(motions)
+    # Motions other pairings have debated count against a motion, whatever the seed or round.
+    others = {frozenset(("x", "y")): {"m0", "m1"}, frozenset(("x", "z")): {"m2", "m0"}}
+    for seed in range(6):
+        for r in range(1, 5):
+            assert motion_for_round(draws[0], others, ["m0", "m1", "m2", "m3"], seed, r) == "m3"
+
+
+def _swiss_rounds(n: int, rounds: int, seed: int) -> list[Draw]:
+    rng = random.Random(seed)
+    wins = {name: 0 for name in _names(n)}
+    prop = dict.fromkeys(wins, 0)
+    opp = dict.fromkeys(wins, 0)
+    met: dict[str, list[str]] = {name: [] for name in wins}
+    draws = []
+    for r in range(1, rounds + 1):
+        records = [
+            Record(name=x, wins=wins[x], proposition_count=prop[x], opposition_count=opp[x], opponents=tuple(met[x]))
+            for x in wins
+        ]
+        draw = swiss_draw(records, round_number=r, seed=seed)
+        for p in draw.pairings:
+            wins[rng.choice((p.proposition, p.opposition))] += 1
+            prop[p.proposition] += 1
+            opp[p.opposition] += 1
+            met[p.proposition].append(p.opposition)
+            met[p.opposition].append(p.proposition)
+        draws.append(draw)
+    return draws
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(2, 12), rounds=st.integers(1, 12), motions=st.integers(1, 8), seed=st.integers(0, 10_000))
+def test_motions_round_by_round_avoid_repeats_whenever_possible(n: int, rounds: int, motions: int, seed: int) -> None:
+    keys = [f"m{j}" for j in range(motions)]
+    draws = _swiss_rounds(n, rounds, seed)
+    whole: dict[frozenset[str], set[str]] = {}
+    each: dict[frozenset[str], set[str]] = {}
+    for draw in draws:
+        # One motion for the round: a motion no pairing of the round has had, if there is one.
+        motion = motion_for_round(draw, whole, keys, seed, draw.round)
+        free = set(keys) - set().union(*(whole.get(_pair_key(p), set()) for p in draw.pairings))
+        assert motion in (free or set(keys))
+        whole = record_motions(whole, draw, motion)
+        # One motion per debate: each pairing gets one it has not had, while any is left.
+        chosen = motions_per_debate(draw, each, keys, seed)
+        assert len(chosen) == len(draw.pairings)
+        for p, m in zip(draw.pairings, chosen, strict=True):
+            done = each.get(_pair_key(p), set())
+            assert m in keys and (m not in done or done >= set(keys))
+        each = record_motions(each, draw, chosen)
+
+
+def test_motions_per_debate_spread_within_a_round() -> None:
+    draw = round_robin(_names(8))[0]
+    chosen = motions_per_debate(draw, {}, ["a", "b", "c", "d"], seed=0)
+    assert sorted(chosen) == ["a", "b", "c", "d"]
+    chosen = motions_per_debate(draw, {}, ["a", "b"], seed=0)
+    assert sorted(chosen) == ["a", "a", "b", "b"]
+
+
+def test_round_by_round_motions_are_deterministic_and_seeded() -> None:
+    draw = round_robin(_names(6))[2]
+    keys = [f"m{j}" for j in range(10)]
+    for seed in range(5):
+        assert motion_for_round(draw, {}, keys, seed) == motion_for_round(draw, {}, list(reversed(keys)), seed)
+        assert motions_per_debate(draw, {}, keys, seed) == motions_per_debate(draw, {}, list(reversed(keys)), seed)
+    assert len({motion_for_round(draw, {}, keys, seed) for seed in range(10)}) > 1
+    # The round number rotates the order: successive fresh rounds start at different motions.
+    assert len({motion_for_round(draw, {}, keys, 0, r) for r in range(1, 6)}) == 5
+
+
+def test_record_motions_returns_a_new_history() -> None:
+    draw = round_robin(_names(4))[0]
+    history: dict[frozenset[str], set[str]] = {frozenset(("c0", "c3")): {"old"}}
+    updated = record_motions(history, draw, "new")
+    assert history == {frozenset(("c0", "c3")): {"old"}}
+    assert all("new" in updated[_pair_key(p)] for p in draw.pairings)
+    per = record_motions({}, draw, ["x", "y"])
+    assert [per[_pair_key(p)] for p in draw.pairings] == [{"x"}, {"y"}]
+    with pytest.raises(ValueError):
+        record_motions({}, draw, ["x"])
+    with pytest.raises(ValueError):
+        motion_for_round(draw, {}, [], seed=0)
+    with pytest.raises(ValueError):
+        motions_per_debate(draw, {}, [], seed=0)
+
+
+def test_new_draw_fields_default_to_nothing() -> None:
+    # Round-robin draws keep their shape: the optional fields added for other methods are unset.
+    draw = round_robin(_names(3))[0]
+    assert (draw.method, draw.seed, draw.flags) == (None, None, ())
+    assert all(p.bracket is None and p.seeds is None for p in draw.pairings)
+    assert Draw.model_validate_json(draw.model_dump_json()) == draw
