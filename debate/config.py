@@ -98,8 +98,49 @@ class GatewaySettings(BaseModel):
     backoff_max_s: float = Field(default=30.0, ge=0, le=600)
 
 
-class TournamentConfig(BaseModel):
+class BreakSettings(BaseModel):
+    """A knockout after the preliminary rounds: the top `size` play elimination rounds."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    size: int = Field(ge=2, le=256)
+    sides: Literal["history", "coin"] = Field(default="history", description="the better seed's side history, or a seeded coin")
+
+
+class ArenaSettings(BaseModel):
+    """Open-ended sampling of pairs until a budget or a target interval width is reached."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    batch: int = Field(default=8, ge=1, le=10_000, description="debates drawn at a time")
+    max_debates: int | None = Field(default=None, ge=1)
+    max_tokens: int | None = Field(default=None, ge=1)
+    max_cost: float | None = Field(default=None, gt=0, description="dollars")
+    target_width: float | None = Field(default=None, gt=0, description="stop once every 95% interval is this narrow")
+    headroom: float = Field(default=1.2, ge=1.0, description="safety factor on the per-debate estimate")
+
+    @model_validator(mode="after")
+    def _bounded(self) -> "ArenaSettings":
+        if self.max_debates is None and self.max_tokens is None and self.max_cost is None:
+            raise ValueError("an arena needs a budget: set max_debates, max_tokens or max_cost")
+        return self
+
+
+class PanelSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    allow_self_judging: bool = Field(default=False, description="let a judge grade debates its own model family speaks in")
+    deliberation: bool = Field(default=False, description="after independent ballots, judges see each other's verdicts once and may revise")
+
+
+class RulesSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    exclude_identity_leaks: bool = Field(default=True, description="leave debates with an identity leak out of ratings")
+
+
+class TournamentConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     name: Name = "tournament"
     contestants: list[Contestant] = Field(min_length=2)
@@ -110,9 +151,19 @@ class TournamentConfig(BaseModel):
     motions: list[str] = Field(default_factory=lambda: ["core-en"], min_length=1)
     format: str | Format = "quick"
     word_factor: float = Field(default=1.0, gt=0, le=10, description="scales every speech length limit")
-    pairing: Literal["round-robin"] = "round-robin"
-    sides: Literal["both", "once"] = "both"
-    rounds: int | None = Field(default=None, ge=1, le=10_000, description="default: the whole schedule")
+    pairing: Literal["round-robin", "swiss", "arena"] = "round-robin"
+    sides: Literal["both", "once"] = Field(default="both", description="round robin: each pairing on both sides, or once")
+    rounds: int | None = Field(default=None, ge=1, le=10_000, description="round robin: default the whole schedule; swiss: required")
+    odd: Literal["bye", "pull-up"] = Field(default="bye", description="swiss with an odd field: who sits out")
+    break_: BreakSettings | None = Field(default=None, alias="break")
+    arena: ArenaSettings | None = None
+    motion_assignment: Literal["per-round", "per-debate"] = "per-round"
+    tie_breaks: tuple[str, ...] = ("wins", "ballots", "score_total", "opponent_strength", "margin")
+    bye_counts_as: Literal["win", "none", "average"] = "win"
+    rubric: str | dict[str, Any] = Field(default="default", description="a shipped rubric, a file, or an inline rubric")
+    panel: PanelSettings = Field(default_factory=PanelSettings)
+    rules: RulesSettings = Field(default_factory=RulesSettings)
+    blind: bool = Field(default=True, description="hide model names from spectators until a debate is judged")
     seed: int = 0
     database: str = "debate.db"
     stream: bool = Field(default=True, description="stream speeches token by token")
@@ -125,6 +176,28 @@ class TournamentConfig(BaseModel):
         if isinstance(value, str) and value not in BUILTIN_FORMATS:
             raise ValueError(f"unknown format '{value}'; shipped formats are {', '.join(sorted(BUILTIN_FORMATS))}")
         return value
+
+    @field_validator("tie_breaks")
+    @classmethod
+    def _known_tie_breaks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from debate.standings import validate_tie_breaks
+
+        return validate_tie_breaks(value)
+
+    @model_validator(mode="after")
+    def _structure(self) -> "TournamentConfig":
+        if self.pairing == "swiss" and self.rounds is None:
+            raise ValueError("a swiss tournament needs `rounds`")
+        if self.pairing == "arena" and self.arena is None:
+            raise ValueError("pairing: arena needs an `arena:` section with a budget")
+        if self.arena is not None and self.pairing != "arena":
+            raise ValueError("an `arena:` section needs pairing: arena")
+        if self.break_ is not None:
+            if self.pairing == "arena":
+                raise ValueError("a knockout break follows round-robin or swiss rounds, not an arena")
+            if self.break_.size > len(self.contestants):
+                raise ValueError(f"break.size {self.break_.size} is larger than the field of {len(self.contestants)}")
+        return self
 
     @model_validator(mode="after")
     def _unique_names(self) -> "TournamentConfig":
@@ -142,7 +215,7 @@ class TournamentConfig(BaseModel):
 
     def public_dict(self) -> dict[str, Any]:
         """The config as stored with the tournament: plain JSON, no secrets by construction."""
-        return self.model_dump(mode="json")
+        return self.model_dump(mode="json", by_alias=True)
 
 
 def _credential_key(value: Any) -> str | None:

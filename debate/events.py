@@ -15,8 +15,8 @@ class Event(BaseModel):
 class TournamentStarted(Event):
     kind: Literal["tournament_started"] = "tournament_started"
     tournament: str
-    rounds: int
-    debates_total: int
+    rounds: int | None  # None where the number of rounds depends on results (arena)
+    debates_total: int | None
     debates_done: int
     resumed: bool
 
@@ -24,8 +24,10 @@ class TournamentStarted(Event):
 class RoundStarted(Event):
     kind: Literal["round_started"] = "round_started"
     round: int
+    stage: str  # preliminary | elimination | arena
     debates: int
-    motion: str
+    motion: str | None  # None when each debate has its own motion
+    notes: tuple[str, ...] = ()
 
 
 class DebateStarted(Event):

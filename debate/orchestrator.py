@@ -22,10 +22,12 @@ from debate.config import Contestant, Judge, TournamentConfig
 from debate.errors import GatewayError, UserError
 from debate.formats import Format, Side
 from debate.gateway import CallRequest, CallResult, Gateway
-from debate.pairing import Draw, assign_motions, schedule
+from debate.pairing import Draw, motion_for_round
+from debate.ratings_view import current_estimates
+from debate.rounds import PRELIMINARY, PlannedRound, Spent, expected_size, next_round, standings
 from debate.prompts import speech_messages
 from debate.secrets import redact
-from debate.store import BallotRecord, CallRecord, DebatePlan, DebateUpdate, Record, SpeechRecord, Store
+from debate.store import BallotRecord, CallRecord, DebatePlan, DebateUpdate, Record, SpeechRecord, Store, StoredRound
 from debate.transcript import MotionText, Speech, Transcript
 from judges.simple import MAX_ASKS, judge_request, new_fence, parse_ballot
 
@@ -136,27 +138,36 @@ class Orchestrator:
         self._failures: list[str] = []
 
     async def run(self, draws: list[Draw] | None = None) -> RunSummary:
-        """Run every round to the end. `draws` replaces the config's schedule (benchmarks use
-        one very large round)."""
+        """Play rounds until the tournament is complete. `draws` replaces the config's draws
+        (benchmarks use one very large round)."""
         tournament_id, resumed = prepare(self.config, self.store, self.motions)
-        if draws is None:
-            draws = schedule([c.name for c in self.config.contestants], method=self.config.pairing, both_sides=self.config.sides == "both", rounds=self.config.rounds)
-        motion_for = assign_motions(draws, [m.key for m in self.motions], self.config.seed)
-        stored_motions = self.store.round_motion_keys(tournament_id)
+        rounds_total, debates_total = expected_size(self.config)
         self.bus.emit(ev.TournamentStarted(
-            tournament=self.config.name, rounds=len(draws),
-            debates_total=sum(len(d.pairings) for d in draws),
+            tournament=self.config.name, rounds=rounds_total if draws is None else len(draws),
+            debates_total=debates_total if draws is None else sum(len(d.pairings) for d in draws),
             debates_done=self.store.debate_counts(tournament_id).get("judged", 0), resumed=resumed,
         ))
         writer = StoreWriter(self.store)
+        attempted: set[int] = set()
+        complete = False
         try:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(writer.run)
-                for draw, motion_key in zip(draws, motion_for, strict=True):
-                    if draw.round not in stored_motions:
-                        # A stored draw is never redrawn, so a resumed run continues the same draw.
-                        self.store.save_round(tournament_id, draw.round, motion_key, [(p.proposition, p.opposition) for p in draw.pairings], json.loads(draw.model_dump_json()))
-                    await self._run_round(tournament_id, draw.round, stored_motions.get(draw.round, motion_key), writer)
+                given = list(draws or [])
+                while True:
+                    stored = self.store.stored_rounds(tournament_id)
+                    current = next((r for r in stored if r.status != "done" and r.number not in attempted), None)
+                    if current is None:
+                        if any(r.status != "done" for r in stored) and self.config.pairing != "round-robin" and draws is None:
+                            break  # the next draw needs results that failed this time
+                        planned = self._plan(tournament_id, stored, given)
+                        if planned is None:
+                            complete = not any(r.status != "done" for r in stored)
+                            break
+                        self.store.save_round(tournament_id, planned.draw, planned.motion_keys, kind=planned.kind)
+                        continue
+                    attempted.add(current.number)
+                    await self._run_round(tournament_id, current, writer)
                 writer.close()
         except BaseException:
             with anyio.CancelScope(shield=True):
@@ -164,7 +175,7 @@ class Orchestrator:
             raise
         counts = self.store.debate_counts(tournament_id)
         total, judged, failed = sum(counts.values()), counts.get("judged", 0), counts.get("failed", 0)
-        self.store.set_tournament_status(tournament_id, "finished" if judged == total else "incomplete")
+        self.store.set_tournament_status(tournament_id, "finished" if complete and judged == total else "incomplete")
         self.bus.emit(ev.TournamentDone(tournament=self.config.name, debates_judged=judged, debates_failed=failed))
         return RunSummary(
             tournament_id=tournament_id, tournament=self.config.name, database=self.store.location,
@@ -172,9 +183,26 @@ class Orchestrator:
             first_error=self._failures[0] if self._failures else None,
         )
 
-    async def _run_round(self, tournament_id: int, number: int, motion_key: str, writer: StoreWriter) -> None:
+    def _plan(self, tournament_id: int, stored: list[StoredRound], given: list[Draw]) -> PlannedRound | None:
+        keys = [m.key for m in self.motions]
+        history = self.store.motion_history(tournament_id)
+        if given:
+            draw = given.pop(0)
+            key = motion_for_round(draw, history, keys, self.config.seed, draw.round)
+            return PlannedRound(draw=draw, kind=PRELIMINARY, motion_keys=(key,) * len(draw.pairings))
+        estimates: list[Any] = []
+        spent = Spent()
+        if self.config.pairing == "arena":
+            estimates = current_estimates(self.store, tournament_id, self.config)
+            usage = self.store.call_counts(tournament_id)
+            spent = Spent(debates=self.store.debate_counts(tournament_id).get("judged", 0), tokens=usage["prompt_tokens"] + usage["completion_tokens"], cost=usage["cost_usd"])
+        results = self.store.debate_results(tournament_id)
+        return next_round(self.config, stored, results, keys, history, estimates=estimates, spent=spent)
+
+    async def _run_round(self, tournament_id: int, current: StoredRound, writer: StoreWriter) -> None:
+        number = current.number
         pending = self.store.unfinished_debate_ids(tournament_id, number)
-        self.bus.emit(ev.RoundStarted(round=number, debates=len(pending), motion=motion_key))
+        self.bus.emit(ev.RoundStarted(round=number, stage=current.kind, debates=len(pending), motion=current.motion, notes=current.draw.notes))
         workers = min(self.config.concurrency.debates, len(pending))
         send, receive = anyio.create_memory_object_stream[DebatePlan](max_buffer_size=max(1, workers))
         # A fixed pool of workers fed by a loader, not a task per debate: memory stays flat
@@ -184,8 +212,17 @@ class Orchestrator:
             for _ in range(workers):
                 tg.start_soon(self._worker, tournament_id, receive.clone(), writer)
             receive.close()
-        self.store.finish_round(tournament_id, number)
+        counts = self.store.round_debate_counts(tournament_id, number)
+        if counts.get("judged", 0) == sum(counts.values()):
+            self.store.finish_round(tournament_id, number)
+            if current.kind == PRELIMINARY:
+                self._snapshot_standings(tournament_id, number)
         self.bus.emit(ev.RoundDone(round=number))
+
+    def _snapshot_standings(self, tournament_id: int, number: int) -> None:
+        stored = [r for r in self.store.stored_rounds(tournament_id) if r.kind == PRELIMINARY and r.number <= number]
+        table = standings(self.config, stored, self.store.debate_results(tournament_id))
+        self.store.save_standings(tournament_id, number, table)
 
     async def _load_plans(self, pending: list[int], send: MemoryObjectSendStream[DebatePlan]) -> None:
         async with send:

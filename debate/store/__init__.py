@@ -17,6 +17,7 @@ from debate.store.models import (
     SpeechRecord,
     StandingRow,
     StoredBallot,
+    StoredRound,
     TournamentInfo,
 )
 from debate.store.repository import Store, database_url
@@ -34,6 +35,7 @@ __all__ = [
     "StandingRow",
     "Store",
     "StoredBallot",
+    "StoredRound",
     "TournamentInfo",
     "database_url",
 ]

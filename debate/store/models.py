@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from debate.draws.model import Draw
 from debate.transcript import MotionText, Speech
 
 
@@ -23,6 +24,14 @@ class DebatePlan(BaseModel):
     motion: MotionText
     speeches: tuple[Speech, ...]
     judged_by: tuple[tuple[str, str | None], ...]  # (judge, winner) of ballots already stored
+
+
+class StoredRound(BaseModel):
+    number: int
+    kind: str
+    status: str
+    motion: str | None  # the round's motion, or None when each debate has its own
+    draw: Draw
 
 
 class StandingRow(BaseModel):

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, event, func, insert, inspect, update
+from pydantic import BaseModel
+from sqlalchemy import Engine, bindparam, delete, event, func, insert, inspect, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from debate.errors import StoreError
+from debate.draws.model import Draw
 from debate.formats import Format, Side
+from debate.standings import DebateResult
 from debate.store.models import (
     BallotRecord,
     CallRecord,
@@ -24,6 +27,7 @@ from debate.store.models import (
     SpeechRecord,
     StandingRow,
     StoredBallot,
+    StoredRound,
     TournamentInfo,
 )
 from debate.store.tables import (
@@ -37,6 +41,7 @@ from debate.store.tables import (
     MotionRow,
     RoundRow,
     SpeechRow,
+    StandingSnapshotRow,
     TournamentRow,
     _now,
 )
@@ -176,21 +181,21 @@ class Store:
 
     # --- draws ----------------------------------------------------------------------------
 
-    def round_exists(self, tournament_id: int, number: int) -> bool:
-        with self._session() as session:
-            return session.exec(select(RoundRow.id).where(RoundRow.tournament_id == tournament_id, RoundRow.number == number)).first() is not None
-
-    def save_round(self, tournament_id: int, number: int, motion_key: str, pairings: Iterable[tuple[str, str]], draw: dict[str, Any]) -> None:
-        """Store a round's draw and its debates, all in one transaction (a draw is never half-saved)."""
+    def save_round(self, tournament_id: int, draw: Draw, motion_keys: Sequence[str], *, kind: str = "preliminary") -> None:
+        """Store a round's draw and its debates, all in one transaction (a draw is never
+        half-saved). `motion_keys` gives each pairing's motion, in order."""
+        if len(motion_keys) != len(draw.pairings):
+            raise ValueError("one motion per pairing")
         with self._session() as session:
             ids = self._contestant_ids(session, tournament_id)
-            motion_id = session.exec(select(MotionRow.id).where(MotionRow.tournament_id == tournament_id, MotionRow.key == motion_key)).one()
-            rnd = RoundRow(tournament_id=tournament_id, number=number, motion_id=motion_id, draw_json=json.dumps(draw))
+            motions = {m.key: m.id for m in session.exec(select(MotionRow).where(MotionRow.tournament_id == tournament_id)).all()}
+            shared = motion_keys[0] if motion_keys and len(set(motion_keys)) == 1 else None
+            rnd = RoundRow(tournament_id=tournament_id, number=draw.round, kind=kind, motion_id=motions[shared] if shared else None, draw_json=draw.model_dump_json())
             session.add(rnd)
             session.flush()
             assert rnd.id is not None
-            for prop, opp in pairings:
-                session.add(DebateRow(tournament_id=tournament_id, round_id=rnd.id, round_number=number, proposition_id=ids[prop], opposition_id=ids[opp], motion_id=motion_id))
+            for pairing, key in zip(draw.pairings, motion_keys, strict=True):
+                session.add(DebateRow(tournament_id=tournament_id, round_id=rnd.id, round_number=draw.round, proposition_id=ids[pairing.proposition], opposition_id=ids[pairing.opposition], motion_id=motions[key]))
             session.commit()
 
     def finish_round(self, tournament_id: int, number: int) -> None:
@@ -198,10 +203,79 @@ class Store:
             session.exec(update(RoundRow).where(RoundRow.tournament_id == tournament_id, RoundRow.number == number).values(status="done"))  # type: ignore[call-overload]
             session.commit()
 
-    def round_motion_keys(self, tournament_id: int) -> dict[int, str]:
+    def stored_rounds(self, tournament_id: int) -> list[StoredRound]:
+        """Every stored round in order, with its draw as it was made."""
         with self._session() as session:
-            rows = session.exec(select(RoundRow.number, MotionRow.key).join(MotionRow, MotionRow.id == RoundRow.motion_id).where(RoundRow.tournament_id == tournament_id)).all()
-        return dict(rows)
+            rows = session.exec(select(RoundRow).where(RoundRow.tournament_id == tournament_id).order_by(RoundRow.number)).all()
+            motions = {m.id: m.key for m in session.exec(select(MotionRow).where(MotionRow.tournament_id == tournament_id)).all()}
+        return [
+            StoredRound(number=r.number, kind=r.kind, status=r.status, motion=motions.get(r.motion_id) if r.motion_id else None, draw=Draw.model_validate_json(r.draw_json))
+            for r in rows
+        ]
+
+    def motion_history(self, tournament_id: int) -> dict[frozenset[str], set[str]]:
+        """Which motions each pairing (either side) has been given so far."""
+        with self._session() as session:
+            names = self._contestant_names(session, tournament_id)
+            motions = {m.id: m.key for m in session.exec(select(MotionRow).where(MotionRow.tournament_id == tournament_id)).all()}
+            rows = session.exec(select(DebateRow.proposition_id, DebateRow.opposition_id, DebateRow.motion_id).where(DebateRow.tournament_id == tournament_id)).all()
+        history: dict[frozenset[str], set[str]] = {}
+        for prop, opp, motion in rows:
+            history.setdefault(frozenset((names[prop], names[opp])), set()).add(motions[motion])
+        return history
+
+    def debate_results(self, tournament_id: int, *, include_excluded: bool = True) -> dict[int, list[DebateResult]]:
+        """Judged debates as standings input, by round: winner, ballots per side, rubric totals."""
+        with self._session() as session:
+            names = self._contestant_names(session, tournament_id)
+            query = select(DebateRow).where(DebateRow.tournament_id == tournament_id, DebateRow.status == "judged").order_by(DebateRow.id)
+            if not include_excluded:
+                query = query.where(DebateRow.excluded == False)  # noqa: E712 - SQL comparison
+            debates = session.exec(query).all()
+            ballots = self._final_ballots(session, [d.id for d in debates if d.id is not None])
+        results: dict[int, list[DebateResult]] = {}
+        for d in debates:
+            votes = [w for w in ballots.get(d.id or 0, []) if w is not None]
+            results.setdefault(d.round_number, []).append(DebateResult(
+                proposition=names[d.proposition_id], opposition=names[d.opposition_id], winner=d.winner,  # type: ignore[arg-type]
+                ballots_prop=votes.count("proposition") + votes.count("tie") / 2, ballots_opp=votes.count("opposition") + votes.count("tie") / 2,
+                score_prop=d.prop_score or 0.0, score_opp=d.opp_score or 0.0,
+            ))
+        return results
+
+    @staticmethod
+    def _final_ballots(session: Session, debate_ids: list[int]) -> dict[int, list[str | None]]:
+        """Each judge's last word per debate: the revised ballot where there is one."""
+        latest: dict[tuple[int, str], tuple[str, str | None]] = {}
+        for start in range(0, len(debate_ids), 500):
+            chunk = debate_ids[start : start + 500]
+            for debate_id, judge, stage, winner in session.exec(select(BallotRow.debate_id, BallotRow.judge, BallotRow.stage, BallotRow.winner).where(BallotRow.debate_id.in_(chunk))).all():  # type: ignore[attr-defined]
+                key = (debate_id, judge)
+                if key not in latest or stage == "revised":
+                    latest[key] = (stage, winner)
+        out: dict[int, list[str | None]] = {}
+        for (debate_id, _), (_, winner) in latest.items():
+            out.setdefault(debate_id, []).append(winner)
+        return out
+
+    def save_standings(self, tournament_id: int, round_number: int, rows: Sequence[BaseModel]) -> None:
+        """Keep the standings as they stood after a round (replacing an earlier snapshot of it)."""
+        with self._session() as session:
+            session.exec(delete(StandingSnapshotRow).where(StandingSnapshotRow.tournament_id == tournament_id, StandingSnapshotRow.round == round_number))  # type: ignore[call-overload]
+            for row in rows:
+                data = row.model_dump(mode="json")
+                session.add(StandingSnapshotRow(tournament_id=tournament_id, round=round_number, name=data["name"], rank=data["rank"], data_json=json.dumps(data)))
+            session.commit()
+
+    def standings_after(self, tournament_id: int, round_number: int | None = None) -> tuple[int | None, list[dict[str, Any]]]:
+        """The stored standings after `round_number` (default: the latest snapshot)."""
+        with self._session() as session:
+            if round_number is None:
+                round_number = session.exec(select(func.max(StandingSnapshotRow.round)).where(StandingSnapshotRow.tournament_id == tournament_id)).one()
+            if round_number is None:
+                return None, []
+            rows = session.exec(select(StandingSnapshotRow).where(StandingSnapshotRow.tournament_id == tournament_id, StandingSnapshotRow.round == round_number).order_by(StandingSnapshotRow.rank, StandingSnapshotRow.name)).all()
+        return round_number, [json.loads(r.data_json) for r in rows]
 
     def unfinished_debate_ids(self, tournament_id: int, round_number: int) -> list[int]:
         with self._session() as session:
@@ -316,6 +390,11 @@ class Store:
             table[opp_id].ballots += 1
             table[prop_id if winner == "proposition" else opp_id].ballots_won += 1
         return sorted(table.values(), key=lambda r: (-r.wins, -r.ballots_won, r.losses, r.name))
+
+    def round_debate_counts(self, tournament_id: int, round_number: int) -> dict[str, int]:
+        with self._session() as session:
+            rows = session.exec(select(DebateRow.status, func.count()).where(DebateRow.tournament_id == tournament_id, DebateRow.round_number == round_number).group_by(DebateRow.status)).all()
+        return dict(rows)
 
     def debate_counts(self, tournament_id: int) -> dict[str, int]:
         """How many debates are in each status (a count: cheap however many debates exist)."""

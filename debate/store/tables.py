@@ -62,7 +62,7 @@ class RoundRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     tournament_id: int = Field(foreign_key="tournament.id", index=True)
     number: int
-    motion_id: int = Field(foreign_key="motion.id")
+    motion_id: int | None = Field(default=None, foreign_key="motion.id")  # None: a motion per debate
     status: str = "drawn"  # drawn | done
     kind: str = "preliminary"  # preliminary | elimination | arena
     draw_json: str = "{}"

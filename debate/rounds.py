@@ -1,0 +1,181 @@
+"""What round comes next: a pure function of the config and of what the store holds.
+
+The orchestrator asks `next_round` after every finished round. Because the answer depends
+only on stored draws and results, a resumed tournament asks the same question and gets the
+same answer: stored rounds are never redrawn, and new ones follow from the seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+from debate.config import TournamentConfig
+from debate.draws.arena import ArenaBudget, RatingEstimate, arena_batch
+from debate.draws.knockout import KnockoutState, SideHistory, advance_knockout, knockout_round, start_knockout
+from debate.draws.model import Draw
+from debate.draws.swiss import swiss_draw
+from debate.pairing import motion_for_round, motions_per_debate, round_robin
+from debate.standings import DebateResult, StandingRow, compute_standings, records_for_swiss
+from debate.store.models import StoredRound
+
+PRELIMINARY, ELIMINATION, ARENA = "preliminary", "elimination", "arena"
+
+
+class PlannedRound(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    draw: Draw
+    kind: str
+    motion_keys: tuple[str, ...]
+
+
+class Spent(BaseModel):
+    """What an arena has used so far (finished debates only)."""
+
+    debates: int = 0
+    tokens: int = 0
+    cost: float = 0.0
+
+
+def next_round(
+    config: TournamentConfig,
+    stored: Sequence[StoredRound],
+    results_by_round: Mapping[int, list[DebateResult]],
+    motion_keys: Sequence[str],
+    history: dict[frozenset[str], set[str]],
+    *,
+    estimates: Sequence[RatingEstimate] = (),
+    spent: Spent = Spent(),
+) -> PlannedRound | None:
+    """The next round to draw, or None when the tournament is complete."""
+    names = [c.name for c in config.contestants]
+    number = (stored[-1].number if stored else 0) + 1
+    prelims = [r for r in stored if r.kind == PRELIMINARY]
+    if config.pairing == "arena":
+        return _arena(config, stored, number, motion_keys, history, estimates, spent)
+    draw: Draw | None = None
+    if config.pairing == "round-robin":
+        schedule = round_robin(names, both_sides=config.sides == "both")
+        wanted = config.rounds or len(schedule)
+        if len(prelims) < wanted:
+            template = schedule[len(prelims) % len(schedule)]
+            draw = template.model_copy(update={"round": number, "method": "round-robin", "seed": config.seed})
+    elif config.pairing == "swiss" and len(prelims) < (config.rounds or 0):
+        table = standings(config, prelims, results_by_round)
+        records = records_for_swiss(table, [r.draw for r in prelims])
+        draw = swiss_draw(records, round_number=number, seed=config.seed, odd=config.odd)
+    if draw is not None:
+        return _with_motions(config, draw, PRELIMINARY, motion_keys, history)
+    if config.break_ is None:
+        return None
+    state = knockout_state(config, stored, results_by_round)
+    if state.finished:
+        return None
+    sides = _side_history(stored)
+    draw = knockout_round(state, round_number=number, seed=config.seed, history=sides, sides=config.break_.sides)
+    return _with_motions(config, draw, ELIMINATION, motion_keys, history)
+
+
+def expected_size(config: TournamentConfig) -> tuple[int | None, int | None]:
+    """(rounds, debates) the tournament will have when complete, where that is known now."""
+    n = len(config.contestants)
+    if config.pairing == "arena":
+        return None, config.arena.max_debates if config.arena else None
+    if config.pairing == "round-robin":
+        schedule = round_robin([c.name for c in config.contestants], both_sides=config.sides == "both")
+        rounds = config.rounds or len(schedule)
+        debates = sum(len(schedule[i % len(schedule)].pairings) for i in range(rounds))
+    else:
+        rounds = config.rounds or 0
+        debates = rounds * (n // 2)
+    if config.break_ is not None:
+        size = 1
+        while size < config.break_.size:
+            size *= 2
+        rounds += size.bit_length() - 1
+        debates += config.break_.size - 1
+    return rounds, debates
+
+
+def standings(config: TournamentConfig, rounds: Sequence[StoredRound], results_by_round: Mapping[int, list[DebateResult]], ratings: Sequence[RatingEstimate] = ()) -> list[StandingRow]:
+    """Standings over the given (preliminary) rounds."""
+    results = [res for r in rounds for res in results_by_round.get(r.number, [])]
+    byes: dict[str, int] = {}
+    for r in rounds:
+        for name in r.draw.byes:
+            byes[name] = byes.get(name, 0) + 1
+    return compute_standings(
+        [c.name for c in config.contestants], results, byes,
+        tie_breaks=config.tie_breaks, bye_policy=config.bye_counts_as, ratings=ratings or None,
+    )
+
+
+def knockout_state(config: TournamentConfig, stored: Sequence[StoredRound], results_by_round: Mapping[int, list[DebateResult]]) -> KnockoutState:
+    """The bracket, replayed from the preliminary standings and every elimination result."""
+    assert config.break_ is not None
+    prelims = [r for r in stored if r.kind == PRELIMINARY]
+    ranked = [row.name for row in standings(config, prelims, results_by_round)]
+    state = start_knockout(ranked, config.break_.size)
+    for r in stored:
+        if r.kind != ELIMINATION:
+            continue
+        results = {(res.proposition, res.opposition): res for res in results_by_round.get(r.number, [])}
+        winners = []
+        for pairing in r.draw.pairings:
+            result = results.get((pairing.proposition, pairing.opposition))
+            if result is None:
+                return state  # this round is not finished yet
+            winners.append(elimination_winner(result, state))
+        state = advance_knockout(state, winners)
+    return state
+
+
+def elimination_winner(result: DebateResult, state: KnockoutState) -> str:
+    """Someone must go through: the panel's winner; on a tie the higher rubric total; then the
+    better seed."""
+    if result.winner == "proposition":
+        return result.proposition
+    if result.winner == "opposition":
+        return result.opposition
+    if result.score_prop != result.score_opp:
+        return result.proposition if result.score_prop > result.score_opp else result.opposition
+    return min((result.proposition, result.opposition), key=state.seed_of)
+
+
+def _arena(config: TournamentConfig, stored: Sequence[StoredRound], number: int, motion_keys: Sequence[str], history: dict[frozenset[str], set[str]], estimates: Sequence[RatingEstimate], spent: Spent) -> PlannedRound | None:
+    assert config.arena is not None
+    settings = config.arena
+    budget = ArenaBudget(max_debates=settings.max_debates, max_tokens=settings.max_tokens, max_cost=settings.max_cost, target_width=settings.target_width, headroom=settings.headroom)
+    if settings.target_width is not None and estimates and budget.target_reached(estimates):
+        return None
+    allowed = budget.allows(settings.batch, spent.debates, spent.tokens, spent.cost)
+    if allowed <= 0:
+        return None
+    if not estimates:
+        estimates = [RatingEstimate(name=c.name) for c in config.contestants]
+    pairings = arena_batch(estimates, batch_size=allowed, seed=config.seed, batch_number=len(stored))
+    if not pairings:
+        return None
+    draw = Draw(round=number, pairings=tuple(pairings), method="arena", seed=config.seed, notes=(f"arena batch {len(stored) + 1}: {len(pairings)} debates, weighted toward uncertain pairs and contestants with few debates",))
+    return _with_motions(config, draw, ARENA, motion_keys, history)
+
+
+def _with_motions(config: TournamentConfig, draw: Draw, kind: str, motion_keys: Sequence[str], history: dict[frozenset[str], set[str]]) -> PlannedRound:
+    if config.motion_assignment == "per-debate":
+        keys = tuple(motions_per_debate(draw, history, motion_keys, config.seed))
+    else:
+        keys = (motion_for_round(draw, history, motion_keys, config.seed, draw.round),) * len(draw.pairings)
+    return PlannedRound(draw=draw, kind=kind, motion_keys=keys)
+
+
+def _side_history(stored: Sequence[StoredRound]) -> dict[str, SideHistory]:
+    counts: dict[str, list[int]] = {}
+    last: dict[str, str] = {}
+    for r in stored:
+        for p in r.draw.pairings:
+            counts.setdefault(p.proposition, [0, 0])[0] += 1
+            counts.setdefault(p.opposition, [0, 0])[1] += 1
+            last[p.proposition], last[p.opposition] = "proposition", "opposition"
+    return {name: SideHistory(proposition_count=c[0], opposition_count=c[1], last_side=last.get(name)) for name, c in counts.items()}  # type: ignore[arg-type]
