@@ -28,8 +28,9 @@ bench_app = typer.Typer(help="Benchmarks that print their figures (last line: on
 app.add_typer(motions_app, name="motions")
 app.add_typer(bench_app, name="bench")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Piped output gets room for wide tables instead of rich's 80-column default.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
 
 
 class OutputFormat(str, Enum):
@@ -152,24 +153,73 @@ def standings(db: DbOption = None, tournament: TournamentOption = None, format: 
 def _print_standings(db: str, tournament: str | None, format: OutputFormat) -> None:
     from rich.table import Table
 
+    from debate.reports import standings_report
+
     store = _open_store(db)
     try:
-        row = store.find_tournament(tournament)
-        table = store.standings(row.id)
-        usage = store.call_counts(row.id)
+        report = standings_report(store, tournament)
     finally:
         store.close()
     if format is OutputFormat.json:
-        _emit_json({"tournament": row.name, "status": row.status, "standings": [r.model_dump() for r in table], "usage": usage})
+        _emit_json(report.model_dump(mode="json"))
         return
-    view = Table(title=f"Standings: {row.name} ({row.status})")
-    for column in ("#", "contestant", "model", "debates", "W", "L", "T", "ballots", "prop W", "opp W"):
-        view.add_column(column, justify="right" if column not in ("contestant", "model") else "left")
-    for rank, r in enumerate(table, 1):
-        view.add_row(str(rank), r.name, r.model, str(r.debates), str(r.wins), str(r.losses), str(r.ties), f"{r.ballots_won}/{r.ballots}", str(r.prop_wins), str(r.opp_wins))
+    view = Table(title=f"Standings: {report.tournament} ({report.status}, {report.pairing})")
+    columns = ("#", "contestant", "debates", "W", "L", "T", "ballots", "score", "opp str", "rating (95% CI)", "tokens", "cost")
+    for column in columns:
+        view.add_column(column, justify="left" if column == "contestant" else "right")
+    for r in report.rows:
+        usage = report.per_contestant_usage.get(r["name"], {})
+        rating = "" if r["rating"] is None else f"{r['rating']:.0f} ({_bound(r['rating_lower'])}-{_bound(r['rating_upper'])})"
+        view.add_row(
+            str(r["rank"]), r["name"], str(r["debates"]), f"{r['wins']:g}", str(r["losses"]), str(r["ties"]),
+            f"{r['ballots']:g}", f"{r['score_total']:.1f}", f"{r['opponent_strength']:g}", rating,
+            str(usage.get("completion_tokens", 0)), f"${usage.get('cost_usd', 0.0):.4f}",
+        )
     out.print(view)
-    cost = f"${usage['cost_usd']:.4f}"
-    out.print(f"{usage['calls']} model calls, {usage['prompt_tokens']} prompt + {usage['completion_tokens']} completion tokens, cost {cost}")
+    if report.side_advantage:
+        adv = report.side_advantage
+        out.print(f"proposition advantage: {adv['rating']:+.0f} rating points (win probability {adv['win_probability']:.2f} between equals)")
+    usage = report.usage
+    out.print(f"ranked by {', '.join(report.tie_breaks)}; {usage['calls']} model calls, {usage['prompt_tokens']} prompt + {usage['completion_tokens']} completion tokens, cost ${usage['cost_usd']:.4f}")
+
+
+def _bound(value: float | None) -> str:
+    return "?" if value is None else f"{value:.0f}"
+
+
+@app.command()
+def draw(round_number: Annotated[int, typer.Argument(metavar="ROUND", help="round number")], db: DbOption = None, tournament: TournamentOption = None, format: FormatOption = OutputFormat.table) -> None:
+    """A round's draw and why it is what it is: brackets, pull-ups, swaps, sides, byes."""
+    store = _open_store(db)
+    try:
+        row = store.find_tournament(tournament)
+        rounds = {r.number: r for r in store.stored_rounds(row.id)}
+    finally:
+        store.close()
+    if round_number not in rounds:
+        known = f"rounds 1-{max(rounds)}" if rounds else "no rounds yet"
+        raise UserError(f"tournament '{row.name}' has no round {round_number} ({known})")
+    stored = rounds[round_number]
+    if format is OutputFormat.json:
+        _emit_json({"tournament": row.name, "round": stored.number, "stage": stored.kind, "status": stored.status, "motion": stored.motion, **stored.draw.model_dump(mode="json")})
+        return
+    from rich.table import Table
+
+    method = stored.draw.method or "round-robin"
+    out.print(f"[bold]Round {stored.number}[/] of {row.name}: {stored.kind}, {method}, {stored.status}" + (f", motion {stored.motion}" if stored.motion else ""))
+    view = Table()
+    for column in ("proposition", "opposition", "bracket", "flags"):
+        view.add_column(column)
+    for p in stored.draw.pairings:
+        bracket = "" if p.bracket is None else f"{p.bracket:g}"
+        if p.seeds:
+            bracket = f"seeds {p.seeds[0]} v {p.seeds[1]}"
+        view.add_row(p.proposition, p.opposition, bracket, ", ".join(p.flags))
+    out.print(view)
+    if stored.draw.byes:
+        out.print(f"bye: {', '.join(stored.draw.byes)}")
+    for note in stored.draw.notes:
+        out.print(f"- {note}")
 
 
 @app.command()

@@ -433,6 +433,31 @@ class Store:
             ballots=[StoredBallot(judge=b.judge, judge_model=b.judge_model, kind=b.kind, winner=b.winner, reason=b.reason, abstained=b.abstained) for b in ballots],
         )
 
+    def usage_by_contestant(self, tournament_id: int) -> dict[str, dict[str, Any]]:
+        """Tokens, cost and mean latency of each contestant's speeches."""
+        with self._session() as session:
+            names = self._contestant_names(session, tournament_id)
+            rows = session.exec(
+                select(
+                    DebateRow.proposition_id, DebateRow.opposition_id, SpeechRow.side,
+                    ModelCallRow.prompt_tokens, ModelCallRow.completion_tokens, ModelCallRow.cost_usd, ModelCallRow.latency_s,
+                )
+                .join(DebateRow, DebateRow.id == ModelCallRow.debate_id)
+                .join(SpeechRow, (SpeechRow.debate_id == ModelCallRow.debate_id) & (SpeechRow.idx == ModelCallRow.speech_idx))
+                .where(ModelCallRow.tournament_id == tournament_id, ModelCallRow.purpose == "speech", ModelCallRow.ok == True)  # noqa: E712
+            ).all()
+        out = {name: {"speeches": 0, "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0.0, "latency_s": 0.0} for name in names.values()}
+        for prop_id, opp_id, side, prompt, completion, cost, latency in rows:
+            entry = out[names[prop_id if side == "proposition" else opp_id]]
+            entry["speeches"] += 1
+            entry["prompt_tokens"] += prompt
+            entry["completion_tokens"] += completion
+            entry["cost_usd"] += cost or 0.0
+            entry["latency_s"] += latency
+        for entry in out.values():
+            entry["mean_latency_s"] = entry.pop("latency_s") / entry["speeches"] if entry["speeches"] else None
+        return out
+
     def call_counts(self, tournament_id: int) -> dict[str, Any]:
         with self._session() as session:
             row = session.exec(

@@ -1,0 +1,113 @@
+"""Swiss, knockout and arena tournaments end to end on the fake provider."""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+from pathlib import Path
+
+from tests.helpers import query, run_cli, write_config
+
+
+def _contestants(n: int) -> list[dict[str, object]]:
+    return [{"name": f"c{i}", "model": f"fake/c{i}", "params": {"seed": i}} for i in range(n)]
+
+
+def _draws(db: str) -> list[dict[str, object]]:
+    rounds = json.loads(run_cli("tournaments", "--db", db, "--format", "json").stdout)
+    assert rounds
+    out = []
+    n = 1
+    while True:
+        shown = run_cli("draw", str(n), "--db", db, "--format", "json")
+        if shown.returncode != 0:
+            assert "has no round" in shown.stderr
+            return out
+        out.append(json.loads(shown.stdout))
+        n += 1
+
+
+def test_swiss_with_a_bye_then_a_final(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path / "t.yaml", contestants=_contestants(5), pairing="swiss", rounds=3, odd="bye", **{"break": {"size": 2}})
+    result = run_cli("run", str(cfg), "--quiet")
+    assert result.returncode == 0, result.stderr
+    db = str(tmp_path / "t.db")
+    draws = _draws(db)
+    assert [d["stage"] for d in draws] == ["preliminary"] * 3 + ["elimination"]
+    met: set[frozenset[str]] = set()
+    sides = {f"c{i}": 0 for i in range(5)}
+    for d in draws[:3]:
+        playing = [n for p in d["pairings"] for n in (p["proposition"], p["opposition"])]
+        assert sorted(playing + list(d["byes"])) == sorted(sides), "everyone plays once or has the bye"
+        assert len(d["byes"]) == 1
+        for p in d["pairings"]:
+            pair = frozenset((p["proposition"], p["opposition"]))
+            assert pair not in met, "no rematch while a rematch-free draw exists"
+            met.add(pair)
+            sides[p["proposition"]] += 1
+            sides[p["opposition"]] -= 1
+        assert all(abs(v) <= 1 for v in sides.values())
+    byes = [d["byes"][0] for d in draws[:3]]
+    assert len(set(byes)) == 3, "the bye rotates"
+    # The final is between the top two of the preliminary standings.
+    standings = json.loads(run_cli("standings", "--db", db, "--format", "json").stdout)
+    top_two = {r["name"] for r in standings["rows"][:2]}
+    final = draws[3]["pairings"]
+    assert len(final) == 1 and {final[0]["proposition"], final[0]["opposition"]} == top_two
+    # Standings were kept after every preliminary round.
+    assert [r for (r,) in query(Path(db), "select distinct round from standing order by round")] == [1, 2, 3]
+    assert query(Path(db), "select status from tournament")[0][0] == "finished"
+
+
+def test_per_debate_motions_never_repeat_for_a_pairing(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path / "t.yaml", contestants=_contestants(4), motion_assignment="per-debate", rounds=12)
+    assert run_cli("run", str(cfg), "--quiet").returncode == 0
+    rows = query(tmp_path / "t.db", "select proposition_id, opposition_id, motion_id from debate")
+    seen: dict[frozenset[int], list[int]] = {}
+    for prop, opp, motion in rows:
+        seen.setdefault(frozenset((prop, opp)), []).append(motion)
+    assert all(len(m) == len(set(m)) for m in seen.values())
+    assert len(rows) == 24
+
+
+def test_arena_spends_its_budget_and_stops(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path / "t.yaml", contestants=_contestants(4), pairing="arena", arena={"batch": 4, "max_debates": 10})
+    first = run_cli("run", str(cfg), "--quiet")
+    assert first.returncode == 0, first.stderr
+    db = tmp_path / "t.db"
+    assert query(db, "select count(*) from debate")[0][0] == 10
+    assert query(db, "select count(*) from debate where status = 'judged'")[0][0] == 10
+    again = run_cli("run", str(cfg), "--quiet")
+    assert again.returncode == 0
+    assert query(db, "select count(*) from debate")[0][0] == 10, "a spent budget starts nothing more"
+    pairs = {frozenset(p) for p in query(db, "select proposition_id, opposition_id from debate")}
+    assert len(pairs) >= 4, "the arena samples several pairs"
+    standings = json.loads(run_cli("standings", "--db", str(db), "--format", "json").stdout)
+    assert all(r["rating"] is not None for r in standings["rows"])
+
+
+def test_swiss_draws_survive_a_resume(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path / "t.yaml", contestants=_contestants(6), pairing="swiss", rounds=2)
+    assert run_cli("run", str(cfg), "--quiet").returncode == 0
+    db = str(tmp_path / "t.db")
+    before = _draws(db)
+    assert run_cli("run", str(cfg), "--quiet").returncode == 0
+    assert _draws(db) == before
+    pairs = [frozenset((p["proposition"], p["opposition"])) for d in before for p in d["pairings"]]
+    assert len(pairs) == len(set(pairs)) == 6
+    assert all(len(set(pair)) == 2 for pair in pairs)
+    assert set(combinations(sorted({n for pair in pairs for n in pair}), 2))  # six distinct names played
+
+
+def test_structure_config_errors_are_user_errors(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path / "t.yaml", pairing="swiss")
+    result = run_cli("run", str(cfg))
+    assert result.returncode == 2 and "swiss tournament needs `rounds`" in result.stderr
+    cfg = write_config(tmp_path / "t.yaml", pairing="arena")
+    result = run_cli("run", str(cfg))
+    assert result.returncode == 2 and "arena" in result.stderr
+    cfg = write_config(tmp_path / "t.yaml", tie_breaks=["wins", "charisma"])
+    result = run_cli("run", str(cfg))
+    assert result.returncode == 2 and "charisma" in result.stderr and "Traceback" not in result.stderr
+    missing = run_cli("draw", "9", "--db", str(tmp_path / "t.db"))
+    assert missing.returncode == 2
