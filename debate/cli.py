@@ -360,6 +360,36 @@ def motions_validate(sets: Annotated[list[str], typer.Argument(help="set names o
     out.print(f"ok: {len(found)} motions in {len(sets)} set(s)")
 
 
+@motions_app.command("commit")
+def motions_commit(motion_set: Annotated[str, typer.Argument(metavar="SET", help="set name or file")]) -> None:
+    """Print the SHA-256 commitment of a motion set (publish it before the tournament).
+    The hex digest is the last line."""
+    from motions import load_set
+    from motions.commitment import commitment
+
+    loaded = load_set(motion_set)
+    digest = commitment(loaded)
+    out.print(f"{loaded.name}: {len(loaded.motions)} motions, canary {loaded.canary!r}")
+    print(digest)
+
+
+@motions_app.command("verify")
+def motions_verify(
+    motion_set: Annotated[str, typer.Argument(metavar="SET", help="set name or file")],
+    digest: Annotated[str, typer.Argument(metavar="COMMITMENT", help="the published hex digest")],
+) -> None:
+    """Prove a motion set is unchanged since its commitment was published (exit 1 if not)."""
+    from motions import load_set
+    from motions.commitment import verify
+
+    loaded = load_set(motion_set)
+    if verify(loaded, digest):
+        out.print(f"verified: {loaded.name} matches the commitment")
+        return
+    err.print(f"NOT verified: {loaded.name} does not match {digest}; the set was changed")
+    raise SystemExit(1)
+
+
 # --- benchmarks ---------------------------------------------------------------------------------
 
 

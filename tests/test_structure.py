@@ -111,3 +111,31 @@ def test_structure_config_errors_are_user_errors(tmp_path: Path) -> None:
     assert result.returncode == 2 and "charisma" in result.stderr and "Traceback" not in result.stderr
     missing = run_cli("draw", "9", "--db", str(tmp_path / "t.db"))
     assert missing.returncode == 2
+
+
+def test_motions_commit_then_verify_and_detect_a_change(tmp_path: Path) -> None:
+    import yaml
+
+    committed = run_cli("motions", "commit", "demo")
+    assert committed.returncode == 0, committed.stderr
+    digest = committed.stdout.strip().splitlines()[-1]
+    assert len(digest) == 64 and int(digest, 16) >= 0
+    assert run_cli("motions", "verify", "demo", digest).returncode == 0
+    from importlib.resources import files
+
+    data = yaml.safe_load(files("motions").joinpath("sets/demo.yaml").read_text(encoding="utf-8"))
+    data["motions"][0]["text"] += " today"
+    changed = tmp_path / "demo.yaml"
+    changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert run_cli("motions", "verify", str(changed), digest).returncode == 1
+    del data["canary"]
+    changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    refused = run_cli("motions", "commit", str(changed))
+    assert refused.returncode == 2 and "canary" in refused.stderr
+
+
+def test_motions_list_json_has_the_documented_fields() -> None:
+    listed = json.loads(run_cli("motions", "list", "--format", "json").stdout)
+    assert len(listed) >= 60
+    assert {"id", "text", "category", "language"} <= set(listed[0])
+    assert {m["language"] for m in listed} >= {"en", "zh"}
