@@ -9,6 +9,7 @@ from debate.events import EventBus, Listener
 from debate.orchestrator import Orchestrator, RunSummary, gateway_for
 from debate.store import Store
 from debate.transcript import MotionText
+from judges.rubric import Rubric
 
 
 def tournament_motions(config: TournamentConfig, base_dir: Path) -> list[MotionText]:
@@ -25,15 +26,28 @@ def tournament_motions(config: TournamentConfig, base_dir: Path) -> list[MotionT
     ]
 
 
+def tournament_rubric(config: TournamentConfig, base_dir: Path, source: str = "config") -> Rubric:
+    """The config's rubric: a shipped name, a file (relative to the config's folder), or inline."""
+    from judges.rubric import load_rubric, rubric_from_data
+
+    if isinstance(config.rubric, dict):
+        return rubric_from_data(config.rubric, source, prefix=("rubric",))
+    looks_like_path = "/" in config.rubric or config.rubric.endswith((".yaml", ".yml"))
+    if looks_like_path and not Path(config.rubric).is_absolute():
+        return load_rubric(base_dir / config.rubric)
+    return load_rubric(config.rubric)
+
+
 async def run_tournament(config: TournamentConfig, database: str, base_dir: Path, listener: Listener | None = None) -> RunSummary:
     """Run or resume `config` against `database`; returns when every debate is judged or failed."""
     motions = tournament_motions(config, base_dir)
+    rubric = tournament_rubric(config, base_dir)
     store = Store(database)
     bus = EventBus()
     if listener is not None:
         bus.subscribe(listener)
     try:
-        orchestrator = Orchestrator(config=config, store=store, gateway=gateway_for(config), bus=bus, motions=motions)
+        orchestrator = Orchestrator(config=config, store=store, gateway=gateway_for(config), bus=bus, motions=motions, rubric=rubric)
         return await orchestrator.run()
     finally:
         store.close()

@@ -101,6 +101,13 @@ class RoundDone(Event):
     round: int
 
 
+class Notice(Event):
+    """Something the person running the tournament should know; nothing failed."""
+
+    kind: Literal["notice"] = "notice"
+    message: str
+
+
 class TournamentDone(Event):
     kind: Literal["tournament_done"] = "tournament_done"
     tournament: str

@@ -8,7 +8,6 @@ speeches within a debate are sequential. Every result goes to the store the mome
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,18 +17,19 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from pydantic import BaseModel
 
 from debate import events as ev
-from debate.config import Contestant, Judge, TournamentConfig
+from debate.config import Contestant, TournamentConfig
 from debate.errors import GatewayError, UserError
 from debate.formats import Format, Side
 from debate.gateway import CallRequest, CallResult, Gateway
+from debate.judging import Calibrations, PanelRunner, Verdict, ballot_of
 from debate.pairing import Draw, motion_for_round
 from debate.ratings_view import current_estimates
 from debate.rounds import PRELIMINARY, PlannedRound, Spent, expected_size, next_round, standings
 from debate.prompts import speech_messages
 from debate.secrets import redact
-from debate.store import BallotRecord, CallRecord, DebatePlan, DebateUpdate, Record, SpeechRecord, Store, StoredRound
+from debate.store import CallRecord, DebatePlan, DebateUpdate, Record, SpeechRecord, Store, StoredRound
 from debate.transcript import MotionText, Speech, Transcript
-from judges.simple import MAX_ASKS, judge_request, new_fence, parse_ballot
+from judges.rubric import Rubric, load_rubric
 
 # Settings that may change between a run and its resume without changing what is computed.
 _RUNTIME_SETTINGS = ("database", "concurrency", "gateway", "stream", "name")
@@ -131,16 +131,23 @@ class Orchestrator:
     gateway: Gateway
     bus: ev.EventBus = field(default_factory=ev.EventBus)
     motions: Sequence[MotionText] = ()
+    rubric: Rubric | None = None
 
     def __post_init__(self) -> None:
         self._format: Format = self.config.resolved_format()
         self._contestants = {c.name: c for c in self.config.contestants}
         self._failures: list[str] = []
+        self.rubric = self.rubric or load_rubric("default")
+        self._calibrations = Calibrations(self.rubric)
+        self._panel = PanelRunner(self.config, self.rubric, self.bus, self._calibrations)
 
     async def run(self, draws: list[Draw] | None = None) -> RunSummary:
         """Play rounds until the tournament is complete. `draws` replaces the config's draws
         (benchmarks use one very large round)."""
         tournament_id, resumed = prepare(self.config, self.store, self.motions)
+        for judge, ballot in self.store.model_ballots(tournament_id):
+            if (parsed := ballot_of(ballot)) is not None:
+                self._calibrations.add(judge, parsed)
         rounds_total, debates_total = expected_size(self.config)
         self.bus.emit(ev.TournamentStarted(
             tournament=self.config.name, rounds=rounds_total if draws is None else len(draws),
@@ -173,6 +180,8 @@ class Orchestrator:
             with anyio.CancelScope(shield=True):
                 writer.flush_now()
             raise
+        if self._panel.self_judged:
+            self.bus.emit(ev.Notice(message="no judge outside the debaters' model families was available for some debates, so the whole panel judged them (set panel.allow_self_judging: true to silence this, or add a judge of another family)"))
         counts = self.store.debate_counts(tournament_id)
         total, judged, failed = sum(counts.values()), counts.get("judged", 0), counts.get("failed", 0)
         self.store.set_tournament_status(tournament_id, "finished" if complete and judged == total else "incomplete")
@@ -241,26 +250,23 @@ class Orchestrator:
         transcript = Transcript(motion=plan.motion, format=self._format, speeches=plan.speeches)
         self.bus.emit(ev.DebateStarted(debate_id=debate_id, round=plan.round_number, proposition=plan.proposition, opposition=plan.opposition, motion=plan.motion.text, resumed_at=len(plan.speeches)))
         await writer.write(DebateUpdate(debate_id=debate_id, status="running", started=not plan.speeches))
+
+        async def call(request: CallRequest, purpose: str) -> CallResult:
+            return await self._call(tournament_id, debate_id, None, purpose, request, writer)
+
         try:
             for index in range(len(transcript.speeches), len(self._format.speeches)):
                 transcript = await self._speak(tournament_id, debate_id, transcript, index, plan, writer)
-            stored_ballots = {j: w for j, w in plan.judged_by}
-            winners = await self._judge(tournament_id, debate_id, transcript, stored_ballots, writer)
+            verdict = await self._panel.judge(tournament_id, plan, transcript, call, writer.write)
         except GatewayError as exc:
-            message = redact(str(exc))
-            self._failures.append(f"debate {debate_id}: {message}")
-            await writer.write(DebateUpdate(debate_id=debate_id, status="failed", error=message, finished=True))
-            self.bus.emit(ev.DebateFailed(debate_id=debate_id, error=message))
+            verdict = Verdict(update=DebateUpdate(debate_id=debate_id, status="failed", error=redact(str(exc)), finished=True), result=None)
+        await writer.write(verdict.update)
+        if verdict.update.status == "failed":
+            self._failures.append(f"debate {debate_id}: {verdict.update.error}")
+            self.bus.emit(ev.DebateFailed(debate_id=debate_id, error=verdict.update.error or ""))
             return
-        verdict = majority(winners)
-        if verdict is None:
-            message = "every judge abstained (no valid ballot)"
-            self._failures.append(f"debate {debate_id}: {message}")
-            await writer.write(DebateUpdate(debate_id=debate_id, status="failed", error=message, finished=True))
-            self.bus.emit(ev.DebateFailed(debate_id=debate_id, error=message))
-            return
-        await writer.write(DebateUpdate(debate_id=debate_id, status="judged", winner=verdict, finished=True))
-        self.bus.emit(ev.DebateDone(debate_id=debate_id, winner=verdict, proposition=plan.proposition, opposition=plan.opposition))
+        winner = verdict.update.winner or "tie"
+        self.bus.emit(ev.DebateDone(debate_id=debate_id, winner=winner, proposition=plan.proposition, opposition=plan.opposition))
 
     async def _speak(self, tournament_id: int, debate_id: int, transcript: Transcript, index: int, plan: DebatePlan, writer: StoreWriter) -> Transcript:
         spec = self._format.speeches[index]
@@ -301,49 +307,6 @@ class Orchestrator:
         except GatewayError as exc:
             await writer.write(CallRecord(tournament_id=tournament_id, debate_id=debate_id, purpose=purpose, speech_idx=index, model=request.model, attempts=exc.attempts, ok=False, error=redact(str(exc))[:2000]))
             raise
-
-    async def _judge(self, tournament_id: int, debate_id: int, transcript: Transcript, stored: dict[str, str | None], writer: StoreWriter) -> list[str | None]:
-        winners: dict[str, str | None] = dict(stored)
-        fence = new_fence()
-        to_run = [j for j in self.config.judges if j.name not in stored]
-
-        async def one(judge: Judge) -> None:
-            winners[judge.name] = await self._ballot(tournament_id, debate_id, transcript, judge, fence, writer)
-
-        async with anyio.create_task_group() as tg:
-            for judge in to_run:
-                tg.start_soon(one, judge)
-        return [winners[j.name] for j in self.config.judges if j.name in winners]
-
-    async def _ballot(self, tournament_id: int, debate_id: int, transcript: Transcript, judge: Judge, fence: str, writer: StoreWriter) -> str | None:
-        problem: str | None = None
-        for ask in range(MAX_ASKS):
-            request = judge_request(judge, transcript, fence=fence, ask=ask, problem=problem, metadata={"debate": debate_id})
-            result = await self._call(tournament_id, debate_id, None, "judge", request, writer)
-            call = _call_record(tournament_id, debate_id, "judge", None, result)
-            try:
-                draft = parse_ballot(result.text)
-            except ValueError as exc:
-                problem = str(exc)
-                await writer.write(call.model_copy(update={"ok": False, "error": f"invalid ballot: {problem}"[:2000]}))
-                continue
-            await writer.write(BallotRecord(debate_id=debate_id, judge=judge.name, judge_model=judge.model, winner=draft.winner, reason=draft.reason), call)
-            self.bus.emit(ev.VerdictRecorded(debate_id=debate_id, judge=judge.name, winner=draft.winner, reason=draft.reason))
-            return draft.winner
-        reason = f"abstained after {MAX_ASKS} invalid replies: {problem}"
-        await writer.write(BallotRecord(debate_id=debate_id, judge=judge.name, judge_model=judge.model, winner=None, reason=reason, abstained=True))
-        self.bus.emit(ev.VerdictRecorded(debate_id=debate_id, judge=judge.name, winner=None, reason=reason))
-        return None
-
-
-def majority(winners: Sequence[str | None]) -> str | None:
-    """The panel's winner: most ballots; an even split is a tie; no valid ballot is None."""
-    counts = Counter(w for w in winners if w is not None)
-    if not counts:
-        return None
-    prop, opp = counts.get("proposition", 0), counts.get("opposition", 0)
-    return "proposition" if prop > opp else "opposition" if opp > prop else "tie"
-
 
 def _call_record(tournament_id: int, debate_id: int, purpose: str, index: int | None, result: CallResult) -> CallRecord:
     return CallRecord(

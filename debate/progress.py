@@ -61,6 +61,8 @@ class Progress:
         elif isinstance(event, ev.DebateFailed):
             self._running.pop(event.debate_id, None)
             self._log(f"debate {event.debate_id} failed: {event.error[:200]}")
+        elif isinstance(event, ev.Notice):
+            self._log(f"note: {event.message}")
         elif isinstance(event, ev.TournamentDone):
             self.stop()
 

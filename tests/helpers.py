@@ -45,3 +45,11 @@ def read_calls(log: Path) -> list[dict[str, Any]]:
     if not log.exists():
         return []
     return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+
+
+def ballot_json(verdict: str = "opposition_slightly", prop: int = 3, opp: int = 4, reason: str = "Opposition answered the key point.") -> str:
+    """A valid ballot for the default rubric, as a judge model would reply."""
+    from judges.rubric import load_rubric
+
+    scores = {cid: {"proposition": prop, "opposition": opp} for cid in load_rubric("default").ids}
+    return json.dumps({"reason": reason, "scores": scores, "verdict": verdict, "both_poor": False})

@@ -15,7 +15,11 @@ import pytest
 from debate.config import load_config
 from debate.engine import run_tournament
 from debate.events import DebateDone, Event, SpeechDone, TextDelta
-from tests.helpers import DEBATE, query, read_calls, run_cli, write_config
+import json
+
+import yaml
+
+from tests.helpers import DEBATE, ballot_json, query, read_calls, run_cli, write_config
 
 
 def _fake(name: str, log: Path, **params: object) -> dict[str, object]:
@@ -164,7 +168,7 @@ def test_judge_reasks_once_then_abstains(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.yaml"
     garbage.write_text("judge: ['I think Proposition won!', 'still not JSON']\n")
     second_try = tmp_path / "second.yaml"
-    second_try.write_text('judge: ["nope", \'{"winner": "opposition", "reason": "answered the key point"}\']\n')
+    second_try.write_text(yaml.safe_dump({"judge": ["nope", ballot_json("opposition_clearly")]}))
     cfg_path = write_config(
         tmp_path / "t.yaml",
         contestants=[{"name": "a", "model": "fake/a"}, {"name": "b", "model": "fake/b"}],
@@ -177,8 +181,10 @@ def test_judge_reasks_once_then_abstains(tmp_path: Path) -> None:
     result = run_cli("run", str(cfg_path), "--quiet")
     assert result.returncode == 0, result.stderr
     db = tmp_path / "t.db"
-    ballots = dict(query(db, "select judge, coalesce(winner, 'abstained') from ballot"))
-    assert ballots == {"broken": "abstained", "slow-learner": "opposition"}
+    ballots = dict(query(db, "select judge, coalesce(verdict, 'abstained') from ballot"))
+    assert ballots == {"broken": "abstained", "slow-learner": "opposition_clearly"}
+    scores = json.loads(query(db, "select scores_json from ballot where judge = 'slow-learner'")[0][0])
+    assert scores["rebuttal"] == {"proposition": 3, "opposition": 4}
     assert query(db, "select winner from debate")[0][0] == "opposition"
     invalid = query(db, "select count(*) from model_call where purpose = 'judge' and ok = 0")[0][0]
     assert invalid == 3  # two bad replies from one judge, one from the other
@@ -200,8 +206,8 @@ def test_read_commands_emit_one_json_document(tmp_path: Path) -> None:
     assert run_cli("run", str(cfg_path), "--quiet").returncode == 0
     db = str(tmp_path / "t.db")
     standings = json.loads(run_cli("standings", "--db", db, "--format", "json").stdout)
-    assert {r["name"] for r in standings["standings"]} == {"a", "b"}
-    assert sum(r["wins"] + r["ties"] / 2 for r in standings["standings"]) == 2
+    assert {r["name"] for r in standings["rows"]} == {"a", "b"}
+    assert sum(r["wins"] for r in standings["rows"]) == 2  # a tie is half a win to each side
     debates = json.loads(run_cli("debates", "--db", db, "--format", "json").stdout)
     assert len(debates) == 2
     shown = json.loads(run_cli("show", str(debates[0]["id"]), "--db", db, "--format", "json").stdout)

@@ -17,6 +17,7 @@ from debate.store.models import (
     SpeechRecord,
     StandingRow,
     StoredBallot,
+    StoredFinding,
     StoredRound,
     TournamentInfo,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "StandingRow",
     "Store",
     "StoredBallot",
+    "StoredFinding",
     "StoredRound",
     "TournamentInfo",
     "database_url",

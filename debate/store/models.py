@@ -23,7 +23,11 @@ class DebatePlan(BaseModel):
     opposition: str
     motion: MotionText
     speeches: tuple[Speech, ...]
-    judged_by: tuple[tuple[str, str | None], ...]  # (judge, winner) of ballots already stored
+    ballots: tuple[StoredBallot, ...] = ()  # model ballots already stored
+    findings: tuple[StoredFinding, ...] = ()  # rule-check findings already stored
+
+    def ballot(self, judge: str, stage: str) -> StoredBallot | None:
+        return next((b for b in self.ballots if b.judge == judge and b.stage == stage), None)
 
 
 class StoredRound(BaseModel):
@@ -61,9 +65,22 @@ class StoredBallot(BaseModel):
     judge: str
     judge_model: str
     kind: str
+    stage: str = "independent"
+    verdict: str | None = None
     winner: str | None
+    both_poor: bool = False
+    scores: dict[str, dict[str, int]] = {}
     reason: str
     abstained: bool
+
+
+class StoredFinding(BaseModel):
+    speech_idx: int
+    side: str
+    kind: str
+    severity: str
+    detail: str
+    evidence: str = ""
 
 
 class DebateDetail(BaseModel):
@@ -79,6 +96,13 @@ class DebateDetail(BaseModel):
     format: str
     speeches: list[Speech]
     ballots: list[StoredBallot]
+    findings: list[StoredFinding] = []
+    margin: float | None = None
+    disagreement: float | None = None
+    prop_score: float | None = None
+    opp_score: float | None = None
+    excluded: bool = False
+    excluded_reason: str | None = None
 
 
 class TournamentInfo(BaseModel):
@@ -156,3 +180,5 @@ class DebateUpdate(BaseModel):
 
 Record = SpeechRecord | CallRecord | BallotRecord | FindingRecord | DebateUpdate
 
+
+DebatePlan.model_rebuild()

@@ -27,6 +27,7 @@ from debate.store.models import (
     SpeechRecord,
     StandingRow,
     StoredBallot,
+    StoredFinding,
     StoredRound,
     TournamentInfo,
 )
@@ -258,6 +259,14 @@ class Store:
             out.setdefault(debate_id, []).append(winner)
         return out
 
+    def model_ballots(self, tournament_id: int) -> list[tuple[str, StoredBallot]]:
+        """Every model ballot of the tournament, for judge calibration on resume."""
+        with self._session() as session:
+            rows = session.exec(
+                select(BallotRow).join(DebateRow, DebateRow.id == BallotRow.debate_id).where(DebateRow.tournament_id == tournament_id, BallotRow.kind == "model").order_by(BallotRow.id)
+            ).all()
+        return [(row.judge, _stored_ballot(row)) for row in rows]
+
     def save_standings(self, tournament_id: int, round_number: int, rows: Sequence[BaseModel]) -> None:
         """Keep the standings as they stood after a round (replacing an earlier snapshot of it)."""
         with self._session() as session:
@@ -305,9 +314,12 @@ class Store:
             speeches: dict[int, list[Speech]] = {}
             for row in session.exec(select(SpeechRow).where(SpeechRow.debate_id.in_(ids)).order_by(SpeechRow.debate_id, SpeechRow.idx)).all():  # type: ignore[attr-defined]
                 speeches.setdefault(row.debate_id, []).append(Speech(index=row.idx, side=Side(row.side), role=row.role, text=row.text))
-            ballots: dict[int, list[tuple[str, str | None]]] = {}
-            for debate_id, judge, winner in session.exec(select(BallotRow.debate_id, BallotRow.judge, BallotRow.winner).where(BallotRow.debate_id.in_(ids))).all():  # type: ignore[attr-defined]
-                ballots.setdefault(debate_id, []).append((judge, winner))
+            ballots: dict[int, list[StoredBallot]] = {}
+            for row in session.exec(select(BallotRow).where(BallotRow.debate_id.in_(ids), BallotRow.kind == "model").order_by(BallotRow.id)).all():  # type: ignore[attr-defined]
+                ballots.setdefault(row.debate_id, []).append(_stored_ballot(row))
+            findings: dict[int, list[StoredFinding]] = {}
+            for f in session.exec(select(FindingRow).where(FindingRow.debate_id.in_(ids)).order_by(FindingRow.id)).all():  # type: ignore[attr-defined]
+                findings.setdefault(f.debate_id, []).append(_stored_finding(f))
         order = {debate_id: n for n, debate_id in enumerate(ids)}
         return [
             DebatePlan(
@@ -317,7 +329,8 @@ class Store:
                 opposition=names[d.opposition_id],
                 motion=motions[d.motion_id],
                 speeches=tuple(speeches.get(d.id or 0, ())),
-                judged_by=tuple(ballots.get(d.id or 0, ())),
+                ballots=tuple(ballots.get(d.id or 0, ())),
+                findings=tuple(findings.get(d.id or 0, ())),
             )
             for d in sorted(debates, key=lambda d: order[d.id or 0])
         ]
@@ -357,6 +370,8 @@ class Store:
             if ballots:
                 conn.execute(_INSERT_BALLOT, ballots)
             if findings:
+                # Findings are recomputed from the transcript on resume: replace, never duplicate.
+                conn.execute(delete(FindingRow).where(FindingRow.debate_id.in_({f["debate_id"] for f in findings})))  # type: ignore[attr-defined]
                 conn.execute(_INSERT_FINDING, findings)
             if updates:
                 conn.execute(_UPDATE_DEBATE, updates)
@@ -418,6 +433,7 @@ class Store:
             assert tournament is not None
             plan = self.debate_plan(debate_id)
             ballots = session.exec(select(BallotRow).where(BallotRow.debate_id == debate_id).order_by(BallotRow.id)).all()
+            findings = session.exec(select(FindingRow).where(FindingRow.debate_id == debate_id).order_by(FindingRow.id)).all()
         return DebateDetail(
             id=debate_id,
             tournament=tournament.name,
@@ -430,7 +446,10 @@ class Store:
             motion=plan.motion,
             format=Format.model_validate_json(tournament.format_json).name,
             speeches=list(plan.speeches),
-            ballots=[StoredBallot(judge=b.judge, judge_model=b.judge_model, kind=b.kind, winner=b.winner, reason=b.reason, abstained=b.abstained) for b in ballots],
+            ballots=[_stored_ballot(b) for b in ballots],
+            findings=[_stored_finding(f) for f in findings],
+            margin=debate.margin, disagreement=debate.disagreement, prop_score=debate.prop_score, opp_score=debate.opp_score,
+            excluded=debate.excluded, excluded_reason=debate.excluded_reason,
         )
 
     def usage_by_contestant(self, tournament_id: int) -> dict[str, dict[str, Any]]:
@@ -479,6 +498,17 @@ class Store:
     def _contestant_names(session: Session, tournament_id: int) -> dict[int, str]:
         rows = session.exec(select(ContestantRow).where(ContestantRow.tournament_id == tournament_id)).all()
         return {r.id: r.name for r in rows if r.id is not None}
+
+
+def _stored_ballot(row: BallotRow) -> StoredBallot:
+    return StoredBallot(
+        judge=row.judge, judge_model=row.judge_model, kind=row.kind, stage=row.stage, verdict=row.verdict, winner=row.winner,
+        both_poor=row.both_poor, scores=json.loads(row.scores_json), reason=row.reason, abstained=row.abstained,
+    )
+
+
+def _stored_finding(row: FindingRow) -> StoredFinding:
+    return StoredFinding(speech_idx=row.speech_idx, side=row.side, kind=row.kind, severity=row.severity, detail=row.detail, evidence=row.evidence)
 
 
 def _motion_text(row: MotionRow) -> MotionText:
