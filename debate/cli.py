@@ -188,6 +188,199 @@ def _bound(value: float | None) -> str:
 
 
 @app.command()
+def score(
+    scorer: Annotated[str, typer.Option("--scorer", help="your name, stored with your ballots")],
+    db: DbOption = None,
+    tournament: TournamentOption = None,
+    limit: Annotated[int | None, typer.Option(help="stop after this many ballots")] = None,
+) -> None:
+    """Grade debates blind as a human scorer, on the tournament's rubric, in the terminal."""
+    from rich.panel import Panel
+
+    from debate.engine import tournament_rubric
+    from debate.reports import stored_config
+    from judges.ballot import VERDICTS
+    from judges.human import ballot_from_answers, check_scorer, next_debate, progress, submit
+
+    store = _open_store(db)
+    try:
+        row = store.find_tournament(tournament)
+        config = stored_config(store, row.id)
+        rubric = tournament_rubric(config, Path.cwd())
+        name = check_scorer(scorer, config)
+        done = 0
+        while limit is None or done < limit:
+            debate = next_debate(store, row.id, name, config)
+            state = progress(store, row.id, name)
+            if debate is None:
+                out.print(f"Nothing left to score: {state.scored} of {state.available} finished debates graded by {name}.")
+                return
+            out.rule(f"Debate {debate.debate_id} ({state.scored + 1} of {state.available} for {name})")
+            out.print(f"[bold]Motion:[/] {debate.motion}")
+            if debate.info_slide:
+                out.print(f"[dim]{debate.info_slide}[/]")
+            for speech in debate.speeches:
+                out.print(Panel(speech.text or "(empty)", title=f"{speech.index + 1}. {speech.side.label} {speech.role}", title_align="left"))
+            for note in debate.findings:
+                out.print(f"[yellow]rule check:[/] {note}")
+            while True:
+                scores: dict[str, tuple[int, int]] = {}
+                for criterion in rubric.criteria:
+                    out.print(f"\n[bold]{criterion.name}[/]: {criterion.description}")
+                    for level in criterion.levels:
+                        out.print(f"  {level.score}: {level.descriptor}")
+                    scores[criterion.id] = (
+                        _ask_int("  Proposition", criterion.scale_min, criterion.scale_max),
+                        _ask_int("  Opposition", criterion.scale_min, criterion.scale_max),
+                    )
+                out.print("\n[bold]Verdict[/]")
+                for n, verdict in enumerate(VERDICTS, 1):
+                    out.print(f"  {n}: {verdict.replace('_', ' ')}")
+                choice = _ask_int("Verdict", 1, len(VERDICTS))
+                both_poor = typer.confirm("Were both sides poor?", default=False)
+                reason = typer.prompt("Reason (a sentence or two)").strip()
+                try:
+                    ballot = ballot_from_answers(scores, VERDICTS[choice - 1], both_poor, reason)
+                except ValueError as exc:
+                    err.print(f"that ballot is not valid: {exc}; let's go again")
+                    continue
+                out.print("\n[bold]Review[/]")
+                for criterion in rubric.criteria:
+                    p, o = scores[criterion.id]
+                    out.print(f"  {criterion.name:<28} proposition {p}   opposition {o}")
+                out.print(f"  verdict: {ballot.verdict.value.replace('_', ' ')}{'  (both poor)' if both_poor else ''}\n  reason: {ballot.reason}")
+                answer = typer.prompt("Submit this ballot? [y]es / [e]dit / [s]kip this debate", default="y").strip().lower()
+                if answer.startswith("e"):
+                    continue
+                if answer.startswith("y"):
+                    submit(store, row.id, debate.debate_id, name, ballot, rubric)
+                    done += 1
+                    out.print(f"[green]stored[/] ballot for debate {debate.debate_id}")
+                break
+            if answer.startswith("s"):
+                out.print("skipped; it will be offered again next time")
+                return
+    finally:
+        store.close()
+
+
+def _ask_int(label: str, low: int, high: int) -> int:
+    while True:
+        answer = typer.prompt(f"{label} [{low}-{high}]").strip()
+        if answer.isdigit() and low <= int(answer) <= high:
+            return int(answer)
+        err.print(f"please enter a whole number from {low} to {high}")
+
+
+class RatingsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class RatingsBy(str, Enum):
+    overall = "overall"
+    criterion = "criterion"
+    category = "category"
+    language = "language"
+
+
+@app.command()
+def ratings(
+    db: DbOption = None,
+    tournament: TournamentOption = None,
+    battles: Annotated[Path | None, typer.Option("--battles", help="rate a CSV battle log (model_a, model_b, winner) instead of a tournament")] = None,
+    by: Annotated[RatingsBy, typer.Option("--by", help="one board overall, or one per rubric criterion, motion category or language")] = RatingsBy.overall,
+    ci: Annotated[str, typer.Option("--ci", help="sandwich or bootstrap intervals")] = "sandwich",
+    style: Annotated[bool, typer.Option("--style", help="control for speech length (LMArena's style control); raw ratings kept beside")] = False,
+    source: Annotated[str, typer.Option("--source", help="panel (the judges' verdicts) or humans (human scorers' ballots)")] = "panel",
+    seed: Annotated[int, typer.Option(help="bootstrap seed")] = 0,
+    format: Annotated[RatingsFormat, typer.Option("--format")] = RatingsFormat.table,
+) -> None:
+    """Bradley-Terry ratings with 95% intervals, from a tournament or any battle log."""
+    from judges.ratings import bradley_terry, separability
+
+    if ci not in ("sandwich", "bootstrap"):
+        raise UserError(f"--ci must be sandwich or bootstrap, not {ci!r}")
+    if source not in ("panel", "humans"):
+        raise UserError(f"--source must be panel or humans, not {source!r}")
+    boards = _battle_boards(db, tournament, battles, by, source)
+    if not boards:
+        raise UserError("no judged debates to rate yet")
+    rows: list[dict[str, Any]] = []
+    tables = {}
+    for group, table_battles in boards.items():
+        table = bradley_terry(table_battles, ci=ci, seed=seed, style=style and table_battles.style is not None, side=table_battles.a_is_proposition is not None)  # type: ignore[arg-type]
+        tables[group] = table
+        for row in table.rows:
+            rows.append({**({by.value: group} if by is not RatingsBy.overall else {}), **row.model_dump()})
+    if format is RatingsFormat.json:
+        _emit_json(rows)
+        return
+    if format is RatingsFormat.csv:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["name"])
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    from rich.table import Table
+
+    for group, table in tables.items():
+        title = "Ratings" if by is RatingsBy.overall else f"Ratings: {by.value} {group}"
+        view = Table(title=f"{title} ({table.battles} battles, {ci} 95% intervals)")
+        for column in ("#", "name", "rating", "95% interval", "battles", "W", "L", "T") + (("raw rating",) if style else ()):
+            view.add_column(column, justify="left" if column == "name" else "right")
+        for rank, r in enumerate(table.rows, 1):
+            extra = (f"{r.raw_rating:.0f}" if r.raw_rating is not None else "",) if style else ()
+            view.add_row(str(rank), r.name, f"{r.rating:.0f}", f"{_bound(r.lower)} - {_bound(r.upper)}", str(r.battles), str(r.wins), str(r.losses), str(r.ties), *extra)
+        out.print(view)
+        if table.side_advantage is not None:
+            out.print(f"proposition advantage: {table.side_advantage.rating:+.0f} points")
+        if table.rows and table.ci:
+            out.print(f"separability: {separability(table):.0%} of pairs have non-overlapping intervals")
+        for note in table.notes:
+            out.print(f"note: {note}")
+
+
+def _battle_boards(db: str | None, tournament: str | None, battles: Path | None, by: RatingsBy, source: str) -> dict[str, Any]:
+    if battles is not None:
+        from judges.battles import read_battles_csv
+
+        log = read_battles_csv(battles)
+        if by in (RatingsBy.category, RatingsBy.language):
+            return _split(log, by.value)
+        if by is RatingsBy.criterion:
+            raise UserError("--by criterion needs a tournament's ballots, not a battle log")
+        return {"all": log}
+    from debate.ratings_view import criterion_battles, tournament_battles
+
+    store = _open_store(db)
+    try:
+        row = store.find_tournament(tournament)
+        if by is RatingsBy.criterion:
+            return criterion_battles(store, row.id)
+        table_battles = tournament_battles(store, row.id, source=source)  # type: ignore[arg-type]
+    finally:
+        store.close()
+    if table_battles is None:
+        return {}
+    if by is RatingsBy.overall:
+        return {"all": table_battles}
+    return _split(table_battles, by.value)
+
+
+def _split(battles: Any, label: str) -> dict[str, Any]:
+    import numpy as np
+
+    values = (battles.labels or {}).get(label)
+    if values is None:
+        raise UserError(f"the battle log has no '{label}' column")
+    values = np.asarray(values)
+    return {str(v): battles.subset(values == v) for v in sorted(set(values.tolist()))}
+
+
+@app.command()
 def draw(round_number: Annotated[int, typer.Argument(metavar="ROUND", help="round number")], db: DbOption = None, tournament: TournamentOption = None, format: FormatOption = OutputFormat.table) -> None:
     """A round's draw and why it is what it is: brackets, pull-ups, swaps, sides, byes."""
     store = _open_store(db)

@@ -1,29 +1,62 @@
-"""Ratings of a stored tournament: its judged debates as battles, fitted by `judges.ratings`.
+"""Ratings of a stored tournament: its verdicts as battles, fitted by `judges.ratings`.
 
-Debates left out of ratings (an identity leak, by default) are not battles.
+A battle per judged debate (the panel's winner), or per criterion (which side scored higher
+on it in each final ballot), or per human ballot. Debates left out of ratings (an identity
+leak, by default) are not battles.
 """
 
 from __future__ import annotations
 
-from judges.ratings import Battles, RatingTable, bradley_terry
+from collections.abc import Iterable
+from typing import Literal
+
+from judges.ratings import Battles, RatingTable, bradley_terry, relative_difference
 
 from debate.config import TournamentConfig
 from debate.draws.arena import RatingEstimate
 from debate.store import Store
 
+Source = Literal["panel", "humans"]
+_WINNER = {"proposition": "model_a", "opposition": "model_b", "tie": "tie"}
 
-def tournament_battles(store: Store, tournament_id: int) -> Battles | None:
-    """One battle per judged debate, proposition as model_a; None before the first verdict."""
-    records = []
-    for results in store.debate_results(tournament_id, include_excluded=False).values():
-        for r in results:
-            if r.winner is None:
-                continue
-            winner = {"proposition": "model_a", "opposition": "model_b"}.get(r.winner, "tie")
-            records.append((r.proposition, r.opposition, winner))
-    if not records:
+
+def tournament_battles(store: Store, tournament_id: int, *, source: Source = "panel", exclude_scorers: Iterable[str] = ()) -> Battles | None:
+    """One battle per judged debate (or per human ballot), proposition as model_a, with the
+    motion's category and language as labels and the length difference as a style feature."""
+    rows = [r for r in store.battle_rows(tournament_id) if not r["excluded"]]
+    if source == "humans":
+        by_id = {r["debate_id"]: r for r in rows}
+        skip = set(exclude_scorers)
+        rows = [
+            {**by_id[debate_id], "winner": ballot.winner}
+            for debate_id, ballot in store.final_ballots(tournament_id, kind="human")
+            if debate_id in by_id and ballot.winner is not None and ballot.judge not in skip
+        ]
+    rows = [r for r in rows if r["winner"] in _WINNER]
+    if not rows:
         return None
-    return Battles.from_records(records, a_is_proposition=[True] * len(records))
+    return Battles.from_records(
+        [(r["proposition"], r["opposition"], _WINNER[r["winner"]]) for r in rows],
+        a_is_proposition=[True] * len(rows),
+        style=[[float(v)] for v in relative_difference([r["prop_words"] for r in rows], [r["opp_words"] for r in rows])],
+        style_names=["length"],
+        labels={"category": [r["category"] for r in rows], "language": [r["language"] for r in rows], "motion": [r["motion"] for r in rows]},
+    )
+
+
+def criterion_battles(store: Store, tournament_id: int) -> dict[str, Battles]:
+    """Per rubric criterion: one battle per final model ballot, won by the side it scored higher."""
+    rows = {r["debate_id"]: r for r in store.battle_rows(tournament_id) if not r["excluded"]}
+    records: dict[str, list[tuple[str, str, str]]] = {}
+    for debate_id, ballot in store.final_ballots(tournament_id):
+        row = rows.get(debate_id)
+        if row is None or ballot.abstained:
+            continue
+        for criterion, scores in ballot.scores.items():
+            prop, opp = scores["proposition"], scores["opposition"]
+            winner = "model_a" if prop > opp else "model_b" if opp > prop else "tie"
+            records.setdefault(criterion, []).append((row["proposition"], row["opposition"], winner))
+    return {criterion: Battles.from_records(recs, a_is_proposition=[True] * len(recs)) for criterion, recs in records.items()}
 
 
 def tournament_ratings(store: Store, tournament_id: int, *, side: bool = True, ci: str = "sandwich", seed: int = 0) -> RatingTable | None:

@@ -192,6 +192,8 @@ def _identity_patterns(extra: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
         rf"\bI(?:\s+was|\s+am|['’]m|\s+have\s+been|['’]ve\s+been)?\s+(?:{_FILL}\s+){{0,6}}?{_BUILT}\s+(?:by|at)\s+{name}",
         rf"\bas\s+(?:{_FILL}\s+){{0,5}}?{_BUILT}\s+(?:by|at)\s+{name}\s*,?\s*(?:I|I['’]m|my|me)\b",
         rf"\bas\s+(?:{_FILL}\s+){{0,3}}?{name}(?:\s+(?:model|AI|assistant|chatbot))?\s*,\s*(?:I|I['’]m|my|me|we)\b",
+        # "As ChatGPT, made by OpenAI, I ...": the appositive sits between the name and the I.
+        rf"\bas\s+(?:{_FILL}\s+){{0,3}}?{name}\s*,\s*(?:{_FILL}\s+){{0,4}}?{_BUILT}\s+(?:by|at)\s+[\w .&-]{{1,40}}?,\s*(?:I|I['’]m|my|me|we)\b",
         rf"\bmy\s+(?:name|creators?|developers?|makers?|company|vendor|parent\s+company|model\s+name)\s+(?:is|are|was|were)\s+(?:{_FILL}\s+){{0,3}}?{name}",
         rf"\byou(?:['’]re|\s+are)\s+(?:talking|speaking|chatting)\s+(?:to|with)\s+{name}",
         rf"\bthis\s+is\s+{name}\s+(?:speaking|here)\b",

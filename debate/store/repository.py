@@ -259,6 +259,63 @@ class Store:
             out.setdefault(debate_id, []).append(winner)
         return out
 
+    def battle_rows(self, tournament_id: int) -> list[dict[str, Any]]:
+        """One row per judged debate: sides, winner, motion category and language, exclusion,
+        and each side's total words (the length covariate of style control)."""
+        with self._session() as session:
+            names = self._contestant_names(session, tournament_id)
+            motions = {m.id: m for m in session.exec(select(MotionRow).where(MotionRow.tournament_id == tournament_id)).all()}
+            debates = session.exec(select(DebateRow).where(DebateRow.tournament_id == tournament_id, DebateRow.status == "judged").order_by(DebateRow.id)).all()
+            words: dict[tuple[int, str], int] = {}
+            for debate_id, side, text in session.exec(
+                select(SpeechRow.debate_id, SpeechRow.side, SpeechRow.text).join(DebateRow, DebateRow.id == SpeechRow.debate_id).where(DebateRow.tournament_id == tournament_id, DebateRow.status == "judged")
+            ).all():
+                words[(debate_id, side)] = words.get((debate_id, side), 0) + len(text.split())
+        return [
+            {
+                "debate_id": d.id, "proposition": names[d.proposition_id], "opposition": names[d.opposition_id], "winner": d.winner,
+                "motion": motions[d.motion_id].key, "category": motions[d.motion_id].category, "language": motions[d.motion_id].language,
+                "excluded": d.excluded, "prop_words": words.get((d.id or 0, "proposition"), 0), "opp_words": words.get((d.id or 0, "opposition"), 0),
+            }
+            for d in debates
+        ]
+
+    def final_ballots(self, tournament_id: int, kind: str = "model") -> list[tuple[int, StoredBallot]]:
+        """(debate id, ballot) for each rater's last word on each judged debate."""
+        with self._session() as session:
+            rows = session.exec(
+                select(BallotRow).join(DebateRow, DebateRow.id == BallotRow.debate_id)
+                .where(DebateRow.tournament_id == tournament_id, BallotRow.kind == kind).order_by(BallotRow.id)
+            ).all()
+        latest: dict[tuple[int, str], BallotRow] = {}
+        for row in rows:
+            key = (row.debate_id, row.judge)
+            if key not in latest or row.stage == "revised":
+                latest[key] = row
+        return [(debate_id, _stored_ballot(row)) for (debate_id, _), row in latest.items()]
+
+    def debates_for_scoring(self, tournament_id: int, scorer: str, *, include_scored: bool = False) -> list[int]:
+        """Debates whose speeches are complete (judged by the panel), least human-graded first;
+        without `include_scored`, only those `scorer` has not graded yet."""
+        with self._session() as session:
+            debates = session.exec(select(DebateRow.id).where(DebateRow.tournament_id == tournament_id, DebateRow.status == "judged").order_by(DebateRow.id)).all()
+            human = session.exec(
+                select(BallotRow.debate_id, BallotRow.judge).join(DebateRow, DebateRow.id == BallotRow.debate_id)
+                .where(DebateRow.tournament_id == tournament_id, BallotRow.kind == "human")
+            ).all()
+        counts: dict[int, int] = {}
+        mine = set()
+        for debate_id, judge in human:
+            counts[debate_id] = counts.get(debate_id, 0) + 1
+            if judge == scorer:
+                mine.add(debate_id)
+        ids = [d for d in debates if d is not None and (include_scored or d not in mine)]
+        return sorted(ids, key=lambda d: (counts.get(d, 0), d))
+
+    def has_human_ballot(self, debate_id: int, scorer: str) -> bool:
+        with self._session() as session:
+            return session.exec(select(BallotRow.id).where(BallotRow.debate_id == debate_id, BallotRow.judge == scorer, BallotRow.kind == "human")).first() is not None
+
     def model_ballots(self, tournament_id: int) -> list[tuple[str, StoredBallot]]:
         """Every model ballot of the tournament, for judge calibration on resume."""
         with self._session() as session:
