@@ -7,6 +7,7 @@ Heavy imports (litellm, the store, the engine) happen inside the commands that n
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -45,6 +46,9 @@ TournamentOption = Annotated[str | None, typer.Option("--tournament", "-t", help
 
 def main() -> None:
     """Console entry point: user mistakes become a message and exit code 2, never a traceback."""
+    # The ratings' dense solves are small: OpenBLAS threads only add hand-off cost, and on a
+    # busy machine they make timings erratic. Set before numpy is imported; override freely.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         app()
     except UserError as exc:
@@ -605,6 +609,24 @@ def bench_local(tokens: Annotated[int, typer.Option(help="tokens to generate per
     from debate.bench import local
 
     local(tokens=tokens, runs=runs, console=out)
+
+
+@bench_app.command("ratings")
+def bench_ratings(
+    sizes: Annotated[str, typer.Option(help="MODELSxBATTLES,... e.g. 20x10000,50x100000,200x1000000")] = "20x10000,50x100000,200x1000000",
+    seed: Annotated[int, typer.Option()] = 0,
+) -> None:
+    """Bradley-Terry with sandwich intervals on synthetic battles with known strengths; compares
+    with arena-rank when ARENA_RANK_PYTHON names a Python that has it installed."""
+    from judges.bench_ratings import run
+
+    parsed = []
+    for part in sizes.split(","):
+        models_, _, battles_ = part.partition("x")
+        if not (models_.isdigit() and battles_.isdigit()):
+            raise UserError(f"--sizes: {part!r} is not MODELSxBATTLES")
+        parsed.append((int(models_), int(battles_)))
+    run(parsed, seed=seed, console=out)
 
 
 @bench_app.command("startup")
