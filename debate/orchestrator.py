@@ -34,6 +34,7 @@ from judges.rubric import Rubric, load_rubric
 # Settings that may change between a run and its resume without changing what is computed.
 _RUNTIME_SETTINGS = ("database", "concurrency", "gateway", "stream", "name")
 _PLAN_CHUNK = 128
+PARTIAL_FLUSH_S = 0.5
 
 
 class RunSummary(BaseModel):
@@ -137,6 +138,7 @@ class Orchestrator:
         self._format: Format = self.config.resolved_format()
         self._contestants = {c.name: c for c in self.config.contestants}
         self._failures: list[str] = []
+        self._partials: dict[tuple[int, int], list[str]] = {}
         self.rubric = self.rubric or load_rubric("default")
         self._calibrations = Calibrations(self.rubric)
         self._panel = PanelRunner(self.config, self.rubric, self.bus, self._calibrations)
@@ -160,6 +162,8 @@ class Orchestrator:
         try:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(writer.run)
+                if self.config.stream:
+                    tg.start_soon(self._flush_partials)
                 given = list(draws or [])
                 while True:
                     stored = self.store.stored_rounds(tournament_id)
@@ -176,6 +180,7 @@ class Orchestrator:
                     attempted.add(current.number)
                     await self._run_round(tournament_id, current, writer)
                 writer.close()
+                tg.cancel_scope.cancel()  # the partial-speech flusher runs until the rounds end
         except BaseException:
             with anyio.CancelScope(shield=True):
                 writer.flush_now()
@@ -295,18 +300,40 @@ class Orchestrator:
 
     async def _call(self, tournament_id: int, debate_id: int, index: int | None, purpose: str, request: CallRequest, writer: StoreWriter, stream_to: int | None = None) -> CallResult:
         bus = self.bus
+        partial = self._partials.setdefault((debate_id, stream_to), []) if stream_to is not None and request.stream else None
 
         def on_delta(text: str) -> None:
-            bus.emit(ev.TextDelta(debate_id=debate_id, index=index if index is not None else -1, text=text))
+            if partial is not None:
+                partial.append(text)
+            if bus.active:
+                bus.emit(ev.TextDelta(debate_id=debate_id, index=index if index is not None else -1, text=text))
 
         def on_retry(error: GatewayError, attempt: int, delay: float) -> None:
+            if partial is not None:
+                partial.clear()  # the retry speaks the speech again from its start
             bus.emit(ev.CallRetried(debate_id=debate_id, model=request.model, attempt=attempt, delay_s=delay, error=redact(str(error))))
 
+        watched = stream_to is not None and (bus.active or partial is not None)
         try:
-            return await self.gateway.complete(request, on_delta=on_delta if stream_to is not None and bus.active else None, on_retry=on_retry)
+            return await self.gateway.complete(request, on_delta=on_delta if watched else None, on_retry=on_retry)
         except GatewayError as exc:
             await writer.write(CallRecord(tournament_id=tournament_id, debate_id=debate_id, purpose=purpose, speech_idx=index, model=request.model, attempts=exc.attempts, ok=False, error=redact(str(exc))[:2000]))
             raise
+        finally:
+            if stream_to is not None:
+                self._partials.pop((debate_id, stream_to), None)
+
+    async def _flush_partials(self) -> None:
+        """Speeches being spoken, written to the store twice a second, so spectators in another
+        process (`debate spectate`) watch them grow. A finished speech replaces its partial row."""
+        flushed: dict[tuple[int, int], int] = {}
+        while True:
+            await anyio.sleep(PARTIAL_FLUSH_S)
+            current = {key: len(parts) for key, parts in list(self._partials.items())}
+            changed = {key: "".join(self._partials[key]) for key, n in current.items() if flushed.get(key) != n}
+            if changed:
+                self.store.write_partials(changed)
+            flushed = current
 
 def _call_record(tournament_id: int, debate_id: int, purpose: str, index: int | None, result: CallResult) -> CallRecord:
     return CallRecord(

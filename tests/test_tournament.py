@@ -247,3 +247,28 @@ def test_one_debate_on_the_real_local_models(tmp_path: Path) -> None:
     assert query(db, "select count(*) from ballot where abstained = 0")[0][0] == 1
     tokens = query(db, "select sum(completion_tokens) from model_call where purpose = 'speech'")[0][0]
     assert tokens > 20
+
+
+def test_partial_speeches_are_flushed_for_spectators(tmp_path: Path) -> None:
+    cfg_path = write_config(
+        tmp_path / "t.yaml",
+        contestants=[{"name": n, "model": f"fake/{n}", "params": {"token_latency": 0.05, "words": 60}} for n in ("a", "b")],
+        sides="once",
+    )
+    db = tmp_path / "t.db"
+    proc = subprocess.Popen([*DEBATE, "run", str(cfg_path), "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen: list[str] = []
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        try:
+            seen += [t for (t,) in query(db, "select text from partial_speech")]
+        except Exception:  # noqa: BLE001 - the table may not exist yet
+            continue
+    proc.wait(timeout=60)
+    assert proc.returncode == 0
+    lengths = sorted({len(t) for t in seen})
+    assert len(lengths) >= 3, "the partial text grew while the speech was spoken"
+    finished = [t for (t,) in query(db, "select text from speech")]
+    assert any(f.startswith(seen[-1].strip()[:20]) for f in finished)
+    assert query(db, "select count(*) from partial_speech")[0][0] == 0, "finished speeches leave no partial row"

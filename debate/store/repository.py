@@ -40,6 +40,7 @@ from debate.store.tables import (
     MetaRow,
     ModelCallRow,
     MotionRow,
+    PartialSpeechRow,
     RoundRow,
     SpeechRow,
     StandingSnapshotRow,
@@ -52,6 +53,7 @@ _INSERT_SPEECH = insert(SpeechRow)
 _INSERT_CALL = insert(ModelCallRow)
 _INSERT_BALLOT = insert(BallotRow)
 _INSERT_FINDING = insert(FindingRow)
+_DELETE_PARTIAL = delete(PartialSpeechRow).where(PartialSpeechRow.debate_id == bindparam("p_debate"), PartialSpeechRow.idx == bindparam("p_idx"))  # type: ignore[arg-type]
 _UPDATE_DEBATE = (
     update(DebateRow)
     .where(DebateRow.id == bindparam("b_id"))  # type: ignore[arg-type]
@@ -259,6 +261,20 @@ class Store:
             out.setdefault(debate_id, []).append(winner)
         return out
 
+    def write_partials(self, partials: dict[tuple[int, int], str]) -> None:
+        """Replace the stored text so far of speeches being spoken."""
+        now = _now()
+        rows = [{"debate_id": d, "idx": i, "text": text, "updated_at": now} for (d, i), text in partials.items()]
+        with self.engine.begin() as conn:
+            conn.execute(_DELETE_PARTIAL, [{"p_debate": r["debate_id"], "p_idx": r["idx"]} for r in rows])
+            conn.execute(insert(PartialSpeechRow), rows)
+
+    def partial_speeches(self, debate_ids: Sequence[int]) -> dict[tuple[int, int], str]:
+        """The text so far of speeches being spoken in these debates."""
+        with self._session() as session:
+            rows = session.exec(select(PartialSpeechRow).where(PartialSpeechRow.debate_id.in_(list(debate_ids)))).all()  # type: ignore[attr-defined]
+        return {(r.debate_id, r.idx): r.text for r in rows}
+
     def battle_rows(self, tournament_id: int) -> list[dict[str, Any]]:
         """One row per judged debate: sides, winner, motion category and language, exclusion,
         and each side's total words (the length covariate of style control)."""
@@ -422,6 +438,7 @@ class Store:
         with self.engine.begin() as conn:
             if speeches:
                 conn.execute(_INSERT_SPEECH, speeches)
+                conn.execute(_DELETE_PARTIAL, [{"p_debate": s["debate_id"], "p_idx": s["idx"]} for s in speeches])
             if calls:
                 conn.execute(_INSERT_CALL, calls)
             if ballots:

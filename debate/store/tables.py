@@ -122,6 +122,16 @@ class BallotRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=_now)
 
 
+class PartialSpeechRow(SQLModel, table=True):
+    """The text so far of a speech being spoken; replaced by its `speech` row when done."""
+
+    __tablename__ = "partial_speech"
+    debate_id: int = Field(foreign_key="debate.id", primary_key=True)
+    idx: int = Field(primary_key=True)
+    text: str
+    updated_at: datetime = Field(default_factory=_now)
+
+
 class FindingRow(SQLModel, table=True):
     """An automatic rule-check finding about one speech."""
 
