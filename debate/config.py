@@ -159,7 +159,9 @@ class TournamentConfig(BaseModel):
     arena: ArenaSettings | None = None
     motion_assignment: Literal["per-round", "per-debate"] = "per-round"
     tie_breaks: tuple[str, ...] = ("wins", "ballots", "score_total", "opponent_strength", "margin")
-    bye_counts_as: Literal["win", "none", "average"] = "win"
+    bye_counts_as: Literal["win", "none", "average"] | None = Field(
+        default=None, description="default: a win in swiss, nothing in a round robin (where everyone sits out equally)"
+    )
     rubric: str | dict[str, Any] = Field(default="default", description="a shipped rubric, a file, or an inline rubric")
     panel: PanelSettings = Field(default_factory=PanelSettings)
     rules: RulesSettings = Field(default_factory=RulesSettings)
@@ -208,6 +210,12 @@ class TournamentConfig(BaseModel):
                     raise ValueError(f"two {field} are named '{entry.name}'; names must be unique")
                 seen.add(entry.name)
         return self
+
+    @property
+    def bye_policy(self) -> Literal["win", "none", "average"]:
+        if self.bye_counts_as is not None:
+            return self.bye_counts_as
+        return "win" if self.pairing == "swiss" else "none"
 
     def resolved_format(self) -> Format:
         base = BUILTIN_FORMATS[self.format] if isinstance(self.format, str) else self.format

@@ -108,7 +108,7 @@ def standings(config: TournamentConfig, rounds: Sequence[StoredRound], results_b
             byes[name] = byes.get(name, 0) + 1
     return compute_standings(
         [c.name for c in config.contestants], results, byes,
-        tie_breaks=config.tie_breaks, bye_policy=config.bye_counts_as, ratings=ratings or None,
+        tie_breaks=config.tie_breaks, bye_policy=config.bye_policy, ratings=ratings or None,
     )
 
 
