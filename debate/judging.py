@@ -20,11 +20,10 @@ from debate.config import Judge, TournamentConfig
 from debate.gateway import CallRequest, CallResult
 from debate.store import BallotRecord, CallRecord, DebatePlan, DebateUpdate, FindingRecord, Record, StoredBallot
 from debate.transcript import Transcript
-from judges.ballot import Ballot, ballot_max_tokens, ballot_schema, judge_messages, parse_ballot, verdict_side
+from judges.ballot import Ballot, ballot_max_tokens, ballot_schema, judge_messages, new_fence, parse_ballot, verdict_side
 from judges.panel import JudgeCalibration, PanelResult, aggregate, deliberation_note, select_panel
 from judges.rubric import Rubric
 from judges.rules import Finding, check_transcript, excludes_from_ratings
-from judges.simple import new_fence
 
 MAX_ASKS = 2
 INDEPENDENT, REVISED = "independent", "revised"

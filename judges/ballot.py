@@ -19,6 +19,7 @@ carries an `enum` of the allowed integers, which both converters honour.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any, Literal
@@ -31,6 +32,9 @@ from judges.rubric import Rubric
 from judges.rules import Finding, redact_identities
 
 REASON_MAX = 600
+# The schema asks for less than a ballot may hold: llama.cpp turns maxLength into nested
+# optional rules, and 600 of them cost a local judge about a quarter more time per ballot.
+REASON_SCHEMA_MAX = 300
 SideName = Literal["proposition", "opposition", "tie"]
 
 
@@ -133,7 +137,7 @@ def ballot_schema(rubric: Rubric) -> dict[str, Any]:
         "type": "object",
         "properties": {
             # Bounded so a rambling judge cannot run out of tokens before closing the object.
-            "reason": {"type": "string", "minLength": 1, "maxLength": REASON_MAX},
+            "reason": {"type": "string", "minLength": 1, "maxLength": REASON_SCHEMA_MAX},
             "scores": {
                 "type": "object",
                 "properties": criteria,
@@ -305,6 +309,12 @@ _SYSTEM = (
 _QUOTABLE = {"both_sides", "concession"}
 
 
+def new_fence() -> str:
+    """A marker no debater can have predicted, made fresh for each debate, so a speech cannot
+    close its own fence."""
+    return "SPEECH-" + secrets.token_hex(6).upper()
+
+
 def judge_messages(
     rubric: Rubric,
     transcript: Transcript,
@@ -315,7 +325,7 @@ def judge_messages(
 ) -> list[dict[str, str]]:
     """System and user messages asking one judge for a ballot on `transcript`.
 
-    `fence` is a marker made fresh for each debate (e.g. `judges.simple.new_fence()`);
+    `fence` is a marker made fresh for each debate (`new_fence()`);
     `findings` are the rule checks' results; `problem` is the previous reply's validation
     error, when asking again.
     """
@@ -343,7 +353,7 @@ def judge_messages(
         "\nverdict: which side debated better, and whether clearly or slightly: " + ", ".join(VERDICTS[:-1])
         + f" or {VERDICTS[-1]} (tie only when too close to call).\n"
         "both_poor: true if neither side made a competent case, else false.\n"
-        f"reason: one or two sentences on what decided the debate (at most {REASON_MAX} characters)."
+        f"reason: one or two sentences on what decided the debate (at most {REASON_SCHEMA_MAX} characters)."
     )
     parts.append("\nReply with only this JSON object:\n" + _shape(rubric))
     user = "\n".join(parts)

@@ -11,6 +11,7 @@ import pytest
 from debate.formats import BUILTIN_FORMATS
 from debate.transcript import MotionText, Speech, Transcript
 from judges.ballot import (
+    REASON_SCHEMA_MAX,
     REASON_MAX,
     VERDICTS,
     Ballot,
@@ -97,7 +98,7 @@ def test_schema_keeps_to_grammar_keywords_and_is_strict() -> None:
     one = scores["properties"]["ethics"]["properties"]["opposition"]
     assert one == {"type": "integer", "enum": [1, 2, 3, 4, 5], "minimum": 1, "maximum": 5}
     assert schema["properties"]["verdict"]["enum"] == list(VERDICTS)
-    assert schema["properties"]["reason"]["maxLength"] == REASON_MAX
+    assert schema["properties"]["reason"]["maxLength"] == REASON_SCHEMA_MAX <= REASON_MAX
 
 
 def test_schema_accepts_valid_and_rejects_out_of_range() -> None:
@@ -331,3 +332,10 @@ def test_prompt_fits_a_small_context() -> None:
     chars = sum(len(m["content"]) for m in messages)
     # English runs at about 4 characters a token; leave room for the reply in 4096 tokens.
     assert chars / 4 + ballot_max_tokens(RUBRIC) < 3000
+
+
+def test_fences_are_fresh_for_every_debate() -> None:
+    from judges.ballot import new_fence
+
+    fences = {new_fence() for _ in range(50)}
+    assert len(fences) == 50 and all(f.startswith("SPEECH-") and len(f) == 19 for f in fences)

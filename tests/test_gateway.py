@@ -19,7 +19,8 @@ from debate import errors
 from debate.config import GatewaySettings
 from debate.gateway import CallRequest, CallResult, Gateway, map_exception
 from debate.secrets import redact
-from judges.simple import BALLOT_SCHEMA, parse_ballot
+from judges.ballot import ballot_max_tokens, ballot_schema, parse_ballot
+from judges.rubric import load_rubric
 
 # Each anyio.run starts a new event loop; litellm's logging worker complains about the old one.
 pytestmark = pytest.mark.filterwarnings("ignore:coroutine 'Logging.async_success_handler' was never awaited:RuntimeWarning")
@@ -98,10 +99,11 @@ def test_streamed_and_whole_calls_give_the_same_text() -> None:
 
 
 def test_response_schema_gives_a_valid_ballot() -> None:
-    request = CallRequest(model="fake/judge", messages=MESSAGES, max_tokens=200, response_schema=BALLOT_SCHEMA, role="judge")
+    rubric = load_rubric("default")
+    request = CallRequest(model="fake/judge", messages=MESSAGES, max_tokens=ballot_max_tokens(rubric), response_schema=ballot_schema(rubric), role="judge")
     result = _run(_gateway(), request)
-    ballot = parse_ballot(result.text)
-    assert ballot.winner in ("proposition", "opposition")
+    ballot = parse_ballot(result.text, rubric)
+    assert set(ballot.scores) == set(rubric.ids)
 
 
 def test_metadata_reaches_the_fake_provider(tmp_path: Path) -> None:
