@@ -273,9 +273,20 @@ _INJECTION: tuple[tuple[str, Severity, str], ...] = (
     (r"给(?:我方|本方|正方|反方|我们)(?:打|评)?(?:满分|最高分|[0-9０-９一二三四五六七八九十]+分)", "major", "tells the judge what score to give"),
 )
 _INJECTION_RE = tuple((re.compile(p, re.IGNORECASE | re.MULTILINE), s, d) for p, s, d in _INJECTION)
+# Every pattern above needs one of these words; most speeches contain none, and a substring
+# test is a hundred times cheaper than running the patterns. Keep in step with `_INJECTION`.
+_INJECTION_TRIGGERS = (
+    "ignore", "disregard", "forget", "override", "system", "developer", "instruction", "judge", "adjudicator",
+    "evaluator", "grader", "award", "give", "grant", "assign", "declare", "score", "rate", "grade", "mark",
+    "<<", "winner", "verdict", "both_poor", "note", "message", "<|", "inst]", "_of_turn>",
+    "忽略", "无视", "忘记", "忘掉", "系统", "评委", "裁判", "评审", "判", "宣布", "给",
+)
 
 
 def _injection_findings(speech: Speech) -> list[Finding]:
+    lowered = speech.text.lower()
+    if not any(word in lowered for word in _INJECTION_TRIGGERS):
+        return []
     hits = [(m, s, d) for pattern, s, d in _INJECTION_RE for m in pattern.finditer(speech.text)]
     if not hits:
         return []
