@@ -507,6 +507,53 @@ def models(format: FormatOption = OutputFormat.table) -> None:
         out.print(f"  {p['provider']:<14} {p['env']:<22} {'set' if p['key_set'] else 'not set'}")
 
 
+# --- terminal UI ----------------------------------------------------------------------------------
+
+
+@app.command()
+def tui(
+    db: DbOption = None,
+    tournament: TournamentOption = None,
+    config: Annotated[Path | None, typer.Option("--config", help="run this tournament config from the app")] = None,
+) -> None:
+    """The terminal UI: run a tournament, watch debates stream, score blind, standings, export."""
+    from tui.app import run_app
+
+    if config is not None:
+        from debate.config import load_config
+
+        cfg = load_config(config)  # a bad config is reported here, before the app starts
+        db = db or cfg.database
+    run_app(db or "debate.db", tournament=tournament, config_path=config)
+
+
+@app.command()
+def spectate(
+    database: Annotated[str | None, typer.Argument(metavar="DB", help="the database another process is writing (default debate.db)")] = None,
+    tournament: TournamentOption = None,
+) -> None:
+    """Watch a tournament another process is running, read-only, from its database."""
+    from tui.app import spectate as watch
+
+    _open_store(database).close()  # a missing database is a clear error, not an empty app
+    watch(database or "debate.db", tournament=tournament)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    tournament: TournamentOption = None,
+    host: Annotated[str, typer.Option(help="address to bind (localhost unless you say otherwise)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Share the read-only spectator app in a browser (textual-serve)."""
+    from tui.serve import serve as share
+
+    _open_store(db).close()
+    out.print(f"serving the spectator on http://{host}:{port} (read-only); Ctrl-C stops")
+    share(db or "debate.db", host=host, port=port, tournament=tournament)
+
+
 # --- motions ------------------------------------------------------------------------------------
 
 
@@ -627,6 +674,14 @@ def bench_ratings(
             raise UserError(f"--sizes: {part!r} is not MODELSxBATTLES")
         parsed.append((int(models_), int(battles_)))
     run(parsed, seed=seed, console=out)
+
+
+@bench_app.command("tui")
+def bench_tui(debates: Annotated[int, typer.Option(help="debates streaming at once")] = 50) -> None:
+    """Delay from an engine event to its appearance on screen with many debates streaming."""
+    from tui.bench import run
+
+    run(debates=debates, console=out)
 
 
 @bench_app.command("startup")

@@ -171,7 +171,7 @@ class Orchestrator:
                     if current is None:
                         if any(r.status != "done" for r in stored) and self.config.pairing != "round-robin" and draws is None:
                             break  # the next draw needs results that failed this time
-                        planned = self._plan(tournament_id, stored, given)
+                        planned = self._plan(tournament_id, stored, given) if draws is None or given else None
                         if planned is None:
                             complete = not any(r.status != "done" for r in stored)
                             break
