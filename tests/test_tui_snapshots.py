@@ -1,0 +1,47 @@
+"""SVG snapshots of the main screens over a fixed fake tournament (no clock, no spinner)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli, write_config
+
+CONTESTANTS = [{"name": n, "model": f"fake/{n}", "params": {"words": 12}} for n in ("alpha", "beta", "gamma", "delta")]
+
+
+@pytest.fixture(scope="module")
+def fixed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("snap")
+    config = write_config(folder / "cfg.yaml", name="fixed", contestants=CONTESTANTS)
+    assert run_cli("run", str(config), "--quiet").returncode == 0
+    return folder / "t.db"
+
+
+def _app(db: Path):  # type: ignore[no-untyped-def]
+    from tui.app import DebateApp
+
+    return DebateApp(str(db), tournament="fixed")
+
+
+async def _settle(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause(0.8)
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause(0.8)
+    for widget in pilot.app.screen.query("*"):
+        if hasattr(widget, "cursor_blink"):
+            widget.cursor_blink = False
+
+
+def test_board_snapshot(snap_compare, fixed_db: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(_app(fixed_db), terminal_size=(150, 30), run_before=lambda pilot: _settle(pilot))
+
+
+def test_spectator_snapshot(snap_compare, fixed_db: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(_app(fixed_db), terminal_size=(150, 40), run_before=lambda pilot: _settle(pilot, "enter"))
+
+
+def test_draw_snapshot(snap_compare, fixed_db: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(_app(fixed_db), terminal_size=(120, 24), run_before=lambda pilot: _settle(pilot, "d"))

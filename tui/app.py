@@ -1,0 +1,254 @@
+"""The Textual app: one engine or store feed, a screen per task.
+
+Engine events arrive on the engine's own thread; the listener only appends them to a deque.
+A timer drains the deque every `refresh_interval` seconds, folds the batch into `LiveState`
+and posts one `StateChanged` message to the screen on top, so fifty debates streaming at once
+cost one repaint per tick, not one per token.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+
+from debate import events as ev
+from tui.state import LiveState, load_snapshot
+
+
+class StateChanged(Message):
+    """The live state changed: `debates` were touched; `structural` if rows came or went."""
+
+    def __init__(self, debates: set[int], structural: bool) -> None:
+        super().__init__()
+        self.debates = debates
+        self.structural = structural
+
+
+class DebateApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "debate"
+    BINDINGS = [
+        Binding("?", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        database: str,
+        tournament: str | None = None,
+        config_path: str | Path | None = None,
+        read_only: bool = False,
+        *,
+        poll_interval: float = 0.5,
+        refresh_interval: float = 0.04,
+        start_engine: bool = True,
+    ) -> None:
+        super().__init__()
+        self.database = database
+        self.tournament = tournament
+        self.config_path = Path(config_path) if config_path else None
+        self.read_only = read_only
+        self.poll_interval = poll_interval
+        self.refresh_interval = refresh_interval
+        self.start_engine = start_engine
+        self.state = LiveState()
+        self.pending: deque[ev.Event] = deque()
+        self.ratings: dict[str, float] = {}
+        self.engine_error: str | None = None
+        self._store: Any = None
+        self._engine_cancel: Any = None
+        self.render_observers: list[Any] = []  # callables run after each repaint that carried events (bench)
+        if read_only:
+            self.sub_title = "read-only spectator"
+
+    # --- the store ----------------------------------------------------------------------
+
+    @property
+    def store(self) -> Any:
+        """The store, opened read/write only when this app runs the tournament itself."""
+        if self._store is None:
+            from debate.store import Store
+
+            self._store = Store(self.database, create=False)
+        return self._store
+
+    @property
+    def base_dir(self) -> Path:
+        return self.config_path.parent if self.config_path else Path.cwd()
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        self.set_interval(self.refresh_interval, self.drain)
+        if self.config_path is not None and not self.read_only and self.start_engine:
+            from debate.config import load_config
+
+            config = load_config(self.config_path)
+            self.tournament = config.name
+            self.state.tournament, self.state.blind, self.state.config = config.name, config.blind, config.public_dict()
+            self.open_board()
+            self.run_engine(config)
+        elif self.tournament is not None or self.read_only:
+            self.open_tournament(self.tournament)
+
+    def on_unmount(self) -> None:
+        self.stop_engine()
+        if self._store is not None:
+            self._store.close()
+
+    def open_tournament(self, name: str | None) -> None:
+        """Load `name` (None: the latest) from the store and show its board."""
+        self.tournament = name
+        self.load_from_store(first=True)
+        if self.read_only:
+            self.set_interval(self.poll_interval, self.load_from_store)
+
+    def open_board(self) -> None:
+        from tui.screens.board import BoardScreen
+
+        if not isinstance(self.screen, BoardScreen):
+            self.push_screen(BoardScreen())
+
+    # --- feeding the state ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="store-poll")
+    def load_from_store(self, first: bool = False) -> None:
+        try:
+            snapshot = load_snapshot(self.store, self.tournament, self.state if not first else None)
+        except Exception as exc:  # the store is missing or the tournament not there yet
+            if first:
+                self.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            return
+        self.call_from_thread(self._replace_state, snapshot, first)
+        self.refresh_ratings_now(snapshot.tournament_id)
+
+    def _replace_state(self, snapshot: LiveState, first: bool) -> None:
+        if self.config_path is not None and not self.read_only and not first:
+            return
+        self.state = snapshot
+        if self.tournament is None:
+            self.tournament = snapshot.tournament
+        if first:
+            self.open_board()
+        self._announce(set(snapshot.debates), True)
+
+    def refresh_ratings_now(self, tournament_id: int | None) -> None:
+        """Ratings so far (for win probabilities); called on worker threads only."""
+        if tournament_id is None:
+            return
+        try:
+            from debate.ratings_view import tournament_ratings
+
+            table = tournament_ratings(self.store, tournament_id)
+        except Exception:
+            return
+        if table is not None:
+            ratings = {r.name: r.rating for r in table.rows}
+            self.call_from_thread(setattr, self, "ratings", ratings)
+
+    @work(thread=True, exclusive=True, group="ratings")
+    def refresh_ratings(self) -> None:
+        tid = self.state.tournament_id
+        if tid is None:
+            try:
+                tid = self.store.find_tournament(self.tournament).id
+            except Exception:
+                return
+        self.refresh_ratings_now(tid)
+
+    def post_event(self, event: ev.Event) -> None:
+        """The engine listener: thread-safe, never blocks."""
+        self.pending.append(event)
+
+    def drain(self) -> None:
+        """Fold every pending event into the state and tell the screen on top, once."""
+        if not self.pending:
+            return
+        touched: set[int] = set()
+        structural = False
+        judged = False
+        while self.pending:
+            event = self.pending.popleft()
+            debate_id = self.state.apply(event)
+            if debate_id is not None:
+                touched.add(debate_id)
+            if not isinstance(event, (ev.TextDelta, ev.SpeechStarted, ev.SpeechDone)):
+                structural = structural or isinstance(event, (ev.RoundStarted, ev.DebateStarted, ev.TournamentStarted))
+            if isinstance(event, (ev.DebateDone, ev.TournamentStarted)):
+                judged = True
+            if isinstance(event, ev.Notice):
+                self.notify(event.message, timeout=6)
+        if judged and self.config_path is not None:
+            self.refresh_ratings()
+        self._announce(touched, structural)
+
+    def _announce(self, touched: set[int], structural: bool) -> None:
+        self.screen.post_message(StateChanged(touched, structural))
+        if self.render_observers:
+            stamp = time.perf_counter()
+            self.call_after_refresh(self._rendered, stamp)
+
+    def _rendered(self, stamp: float) -> None:
+        for observer in list(self.render_observers):
+            observer(stamp)
+
+    # --- running a tournament ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
+    def run_engine(self, config: Any) -> None:
+        import anyio
+        import anyio.lowlevel
+
+        from debate.engine import run_tournament
+
+        async def main() -> None:
+            with anyio.CancelScope() as scope:
+                self._engine_cancel = (scope, anyio.lowlevel.current_token())
+                await run_tournament(config, self.database, self.base_dir, self.post_event)
+
+        try:
+            anyio.run(main)
+        except Exception as exc:  # a user error (bad motion set, store) or a bug: show it, keep the UI
+            self.engine_error = f"{type(exc).__name__}: {exc}"
+            self.post_event(ev.Notice(message=f"the tournament stopped: {self.engine_error}"))
+        finally:
+            self._engine_cancel = None
+
+    def stop_engine(self) -> None:
+        handle = self._engine_cancel
+        if handle is None:
+            return
+        scope, token = handle
+        try:
+            import anyio.from_thread
+
+            anyio.from_thread.run_sync(scope.cancel, token=token)
+        except Exception:
+            pass
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+
+def run_app(database: str, tournament: str | None = None, config_path: str | Path | None = None, read_only: bool = False) -> None:
+    """Open the TUI on `database`; with `config_path` (and not read-only) run that tournament."""
+    DebateApp(database, tournament=tournament, config_path=config_path, read_only=read_only).run()
+
+
+def spectate(database: str, tournament: str | None = None) -> None:
+    """Watch a tournament another process is running, read-only, refreshed from the store."""
+    DebateApp(database, tournament=tournament, read_only=True).run()

@@ -1,0 +1,41 @@
+"""Help: every key of the screen underneath, and what the screens are for."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+ABOUT = """[b]Screens[/]
+  Home       tournaments in the store
+  Board      every debate of the round: status, speech, tok/s, cost, retries, errors
+  Spectator  one debate side by side, streamed, with findings, ballots and win odds
+  Standings  ratings with 95% interval bars, usage per contestant, category heatmap
+  Draw       the round's pairings and why (flags, notes, byes)
+  Score      blind human ballot on the rubric (review, then confirm)
+  Export     scorecard as json, csv, md or html
+The mouse works everywhere: click rows, buttons and fields."""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        below = self.app.screen_stack[-1] if self.app.screen_stack else None
+        lines = ["[b]Keys here[/]"]
+        seen = set()
+        for source in (below, self.app):
+            for binding in getattr(source, "BINDINGS", []):
+                if isinstance(binding, tuple):
+                    binding = Binding(*binding)
+                if binding.key in seen or not binding.description:
+                    continue
+                seen.add(binding.key)
+                lines.append(f"  {binding.key:<10} {binding.description}")
+        with VerticalScroll(id="help-box"):
+            yield Static("\n".join(lines) + "\n\n" + ABOUT + "\n\n[dim]escape closes[/]")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss()

@@ -1,0 +1,125 @@
+"""One debate, proposition and opposition side by side, streamed as it is spoken."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from tui.app import StateChanged
+from tui.screens.base import TournamentScreen
+from tui.state import JUDGED, DebateState
+
+
+def win_probabilities(ratings: dict[str, float], proposition: str, opposition: str) -> tuple[float, float] | None:
+    """Each side's chance from the ratings so far, or None while either side is unrated."""
+    if proposition not in ratings or opposition not in ratings:
+        return None
+    from judges.ratings import win_probability
+
+    p = float(win_probability(ratings[proposition], ratings[opposition]))
+    return p, 1.0 - p
+
+
+class SpectatorScreen(TournamentScreen):
+    def __init__(self, debate_id: int) -> None:
+        super().__init__()
+        self.debate_id = debate_id
+        self._shown: dict[int, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="spec-head")
+        with Horizontal(id="spec-sides"):
+            yield VerticalScroll(Static(id="spec-prop-name", classes="side-name"), id="spec-prop", classes="side")
+            yield VerticalScroll(Static(id="spec-opp-name", classes="side-name"), id="spec-opp", classes="side")
+        yield Static(id="spec-timeline")
+        yield Static(id="spec-findings")
+        yield Static(id="spec-ballots")
+        yield Footer()
+
+    @property
+    def debate(self) -> DebateState | None:
+        return self.tapp.state.debates.get(self.debate_id)
+
+    def on_mount(self) -> None:
+        self.redraw()
+        self.load_details()
+        self.set_interval(1.0, self.load_details)
+
+    def on_screen_resume(self) -> None:
+        self.redraw()
+
+    @work(thread=True, exclusive=True, group="spectator-details")
+    def load_details(self) -> None:
+        """Findings and stored ballots come from the store (they are not engine events)."""
+        d = self.debate
+        if d is None or (d.findings and d.status == JUDGED and d.ballots and all(b.verdict for b in d.ballots)):
+            return
+        try:
+            detail = self.tapp.store.debate_detail(self.debate_id)
+        except Exception:
+            return
+        findings = [f"speech {f.speech_idx + 1} ({f.side}): {f.kind}: {f.detail}" for f in detail.findings]
+        ballots = [(b.judge, b.winner, b.reason, b.verdict, b.kind) for b in detail.ballots]
+        self.app.call_from_thread(self._details_loaded, findings, ballots)
+
+    def _details_loaded(self, findings: list[str], ballots: list[tuple[str, str | None, str, str | None, str]]) -> None:
+        from tui.state import BallotState
+
+        d = self.debate
+        if d is None:
+            return
+        d.findings = findings
+        if len(ballots) >= len(d.ballots):
+            d.ballots = [BallotState(j, w, r, v, k) for j, w, r, v, k in ballots]
+        self.redraw()
+
+    @on(StateChanged)
+    def state_changed(self, message: StateChanged) -> None:
+        if self.debate_id in message.debates or message.structural:
+            self.redraw()
+
+    def redraw(self) -> None:
+        d = self.debate
+        head = self.query_one("#spec-head", Static)
+        if d is None:
+            head.update(f"debate {self.debate_id} is not in this tournament's current view")
+            return
+        blind = self.tapp.state.blind
+        prop, opp = d.name("proposition", blind), d.name("opposition", blind)
+        odds = win_probabilities(self.tapp.ratings, d.proposition, d.opposition)
+        verdict = f"[b green]winner: {d.winner}[/]" if d.status == JUDGED else f"[b]{d.status}[/]"
+        lines = [f"[b]debate {d.id}[/] · round {d.round} · motion [i]{escape(d.motion)}[/] · {verdict}"]
+        if odds is not None:
+            when = "before the verdict" if d.status != JUDGED else "from the ratings"
+            lines.append(f"win probability ({when}): proposition {odds[0]:.0%} · opposition {odds[1]:.0%}")
+        else:
+            lines.append("win probability: no ratings yet")
+        head.update("\n".join(lines))
+        self.query_one("#spec-prop-name", Static).update(f"[b]PROPOSITION[/] · {escape(prop)}")
+        self.query_one("#spec-opp-name", Static).update(f"[b]OPPOSITION[/] · {escape(opp)}")
+        for speech in sorted(d.speeches.values(), key=lambda s: s.index):
+            column = self.query_one("#spec-prop" if speech.side == "proposition" else "#spec-opp", VerticalScroll)
+            body = f"[b]{speech.index + 1}. {speech.role}[/]{'' if speech.done else ' [cyan]▌ speaking[/]'}\n{escape(speech.text)}"
+            if self._shown.get(speech.index) == body:
+                continue
+            self._shown[speech.index] = body
+            widget_id = f"speech-{speech.index}"
+            found = column.query(f"#{widget_id}")
+            if found:
+                found.first(Static).update(body)
+            else:
+                column.mount(Static(body, id=widget_id, classes="speech"))
+            column.scroll_end(animate=False)
+        marks = []
+        for speech in sorted(d.speeches.values(), key=lambda s: s.index):
+            mark = "■" if speech.done else "▶"
+            marks.append(f"{mark} {speech.index + 1} {speech.side[:4]} {speech.role}")
+        self.query_one("#spec-timeline", Static).update("timeline: " + ("  →  ".join(marks) if marks else "no speech yet"))
+        findings = "\n".join(f"• {escape(f)}" for f in d.findings) or "none"
+        self.query_one("#spec-findings", Static).update(f"[b]rule-check findings[/]\n{findings}")
+        ballots = [f"• {escape(b.judge)}{' (human)' if b.kind == 'human' else ''}: {b.verdict or b.winner or 'abstained'} — {escape(b.reason)}" for b in d.ballots]
+        self.query_one("#spec-ballots", Static).update("[b]ballots[/]\n" + ("\n".join(ballots) or "waiting for the judges"))

@@ -1,0 +1,222 @@
+"""What the screens draw from: a tournament's live state, fed by engine events or by the store.
+
+No Textual here. `LiveState.apply(event)` folds one engine event in; `load_snapshot` reads the
+store (the starting point of a live run, and every poll of a read-only spectator).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from debate import events as ev
+
+WAITING, RUNNING, JUDGING, JUDGED, FAILED = "waiting", "running", "judging", "judged", "failed"
+
+
+@dataclass
+class SpeechState:
+    index: int
+    side: str
+    role: str
+    speaker: str = ""
+    text: str = ""
+    tokens: int = 0  # streamed deltas until SpeechDone gives the real count
+    latency_s: float | None = None
+    cost_usd: float | None = None
+    done: bool = False
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def tokens_per_s(self) -> float | None:
+        if self.done and self.latency_s:
+            return self.tokens / self.latency_s
+        elapsed = time.monotonic() - self.started
+        return self.tokens / elapsed if self.tokens and elapsed > 0.05 else None
+
+
+@dataclass
+class BallotState:
+    judge: str
+    winner: str | None
+    reason: str
+    verdict: str | None = None
+    kind: str = "model"
+
+
+@dataclass
+class DebateState:
+    id: int
+    round: int
+    proposition: str
+    opposition: str
+    motion: str
+    status: str = WAITING
+    winner: str | None = None
+    error: str | None = None
+    speeches: dict[int, SpeechState] = field(default_factory=dict)
+    ballots: list[BallotState] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    retries: int = 0
+    last_retry: str | None = None
+
+    @property
+    def current(self) -> SpeechState | None:
+        return self.speeches[max(self.speeches)] if self.speeches else None
+
+    @property
+    def tokens(self) -> int:
+        return sum(s.tokens for s in self.speeches.values())
+
+    @property
+    def cost(self) -> float:
+        return sum(s.cost_usd or 0.0 for s in self.speeches.values())
+
+    def name(self, side: str, blind: bool) -> str:
+        """A side's contestant, or just the side while a blind debate is unjudged."""
+        if blind and self.status != JUDGED:
+            return side.capitalize()
+        return self.proposition if side == "proposition" else self.opposition
+
+
+@dataclass
+class LiveState:
+    tournament: str = ""
+    tournament_id: int | None = None
+    status: str = ""
+    blind: bool = True
+    rounds: int | None = None
+    round: int | None = None
+    round_motion: str | None = None
+    debates_total: int | None = None
+    debates_done: int = 0
+    debates_failed: int = 0
+    finished: bool = False
+    debates: dict[int, DebateState] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)
+
+    def round_debates(self, number: int | None = None) -> list[DebateState]:
+        number = self.round if number is None else number
+        return [d for d in self.debates.values() if d.round == number]
+
+    # --- events -------------------------------------------------------------------------
+
+    def apply(self, event: ev.Event) -> int | None:
+        """Fold one event in; returns the debate it touched, if any."""
+        if isinstance(event, ev.TextDelta):
+            debate = self.debates.get(event.debate_id)
+            if debate is not None:
+                speech = debate.speeches.get(event.index)
+                if speech is None:
+                    speech = debate.speeches[event.index] = SpeechState(event.index, "", "")
+                speech.text += event.text
+                speech.tokens += 1
+            return event.debate_id
+        if isinstance(event, ev.TournamentStarted):
+            self.tournament, self.rounds, self.debates_total = event.tournament, event.rounds, event.debates_total
+            self.debates_done, self.status = event.debates_done, "running"
+        elif isinstance(event, ev.RoundStarted):
+            self.round, self.round_motion = event.round, event.motion
+        elif isinstance(event, ev.DebateStarted):
+            old = self.debates.get(event.debate_id)
+            debate = DebateState(event.debate_id, event.round, event.proposition, event.opposition, event.motion, RUNNING)
+            if old is not None:  # resumed: keep the speeches already known
+                debate.speeches = old.speeches
+            self.debates[event.debate_id] = debate
+            return event.debate_id
+        elif isinstance(event, ev.SpeechStarted):
+            debate = self.debates.get(event.debate_id)
+            if debate is not None:
+                debate.speeches[event.index] = SpeechState(event.index, event.side, event.role, event.speaker)
+                debate.status = RUNNING
+            return event.debate_id
+        elif isinstance(event, ev.SpeechDone):
+            debate = self.debates.get(event.debate_id)
+            if debate is not None and (speech := debate.speeches.get(event.index)) is not None:
+                speech.tokens, speech.latency_s, speech.cost_usd, speech.done = event.tokens, event.latency_s, event.cost_usd, True
+            return event.debate_id
+        elif isinstance(event, ev.CallRetried):
+            debate = self.debates.get(event.debate_id)
+            if debate is not None:
+                debate.retries += 1
+                debate.last_retry = f"{event.model} attempt {event.attempt}: {event.error}"
+            return event.debate_id
+        elif isinstance(event, ev.VerdictRecorded):
+            debate = self.debates.get(event.debate_id)
+            if debate is not None:
+                debate.status = JUDGING if debate.status != JUDGED else JUDGED
+                debate.ballots.append(BallotState(event.judge, event.winner, event.reason))
+            return event.debate_id
+        elif isinstance(event, ev.DebateDone):
+            debate = self.debates.get(event.debate_id)
+            if debate is not None:
+                debate.status, debate.winner = JUDGED, event.winner
+            self.debates_done += 1
+            return event.debate_id
+        elif isinstance(event, ev.DebateFailed):
+            debate = self.debates.get(event.debate_id)
+            if debate is not None:
+                debate.status, debate.error = FAILED, event.error
+            self.debates_failed += 1
+            return event.debate_id
+        elif isinstance(event, ev.Notice):
+            self.notices.append(event.message)
+        elif isinstance(event, ev.TournamentDone):
+            self.finished, self.status = True, "finished"
+            self.debates_done = event.debates_judged
+            self.debates_failed = event.debates_failed
+        return None
+
+
+def load_snapshot(store: Any, name: str | None, previous: LiveState | None = None) -> LiveState:
+    """The tournament as the store holds it, with partial speeches for debates in flight."""
+    row = store.find_tournament(name)
+    config = json.loads(row.config_json)
+    state = LiveState(tournament=row.name, tournament_id=row.id, status=row.status, blind=bool(config.get("blind", True)), config=config)
+    state.finished = row.status == "finished"
+    summaries = store.debates(row.id)
+    rounds = store.stored_rounds(row.id)
+    state.round = max((d.round for d in summaries), default=rounds[-1].number if rounds else None)
+    state.round_motion = next((r.motion for r in rounds if r.number == state.round), None)
+    state.debates_done = sum(1 for d in summaries if d.status == JUDGED)
+    state.debates_failed = sum(1 for d in summaries if d.status == FAILED)
+    state.debates_total = len(summaries) or None
+    for d in summaries:
+        status = d.status if d.status in (JUDGED, FAILED, RUNNING) else (WAITING if d.status in ("pending", "waiting") else d.status)
+        state.debates[d.id] = DebateState(d.id, d.round, d.proposition, d.opposition, d.motion, status, d.winner)
+    current = [d.id for d in summaries if d.round == state.round]
+    slots = _format_slots(config)
+    if current:
+        for plan in store.debate_plans(current):
+            debate = state.debates[plan.debate_id]
+            for s in plan.speeches:
+                debate.speeches[s.index] = SpeechState(s.index, s.side.value, s.role, text=s.text, tokens=len(s.text.split()), done=True)
+            debate.ballots = [BallotState(b.judge, b.winner, b.reason, b.verdict, b.kind) for b in plan.ballots]
+            debate.findings = [f"speech {f.speech_idx + 1} ({f.side}): {f.kind}: {f.detail}" for f in plan.findings]
+            if debate.ballots and debate.status == RUNNING and len(debate.speeches) and not any(not s.done for s in debate.speeches.values()):
+                debate.status = JUDGING
+        for (debate_id, idx), text in store.partial_speeches(current).items():
+            debate = state.debates.get(debate_id)
+            if debate is None or (idx in debate.speeches and debate.speeches[idx].done):
+                continue
+            side, role = slots[idx] if idx < len(slots) else ("proposition" if idx % 2 == 0 else "opposition", "speech")
+            speech = debate.speeches.setdefault(idx, SpeechState(idx, side, role))
+            speech.text, speech.tokens = text, len(text.split())
+            if previous is not None and (old := previous.debates.get(debate_id)) and (old_speech := old.speeches.get(idx)):
+                speech.started = old_speech.started
+            if debate.status == WAITING:
+                debate.status = RUNNING
+    return state
+
+
+def _format_slots(config: dict[str, Any]) -> list[tuple[str, str]]:
+    try:
+        from debate.config import TournamentConfig
+
+        fmt = TournamentConfig.model_validate(config).resolved_format()
+        return [(str(getattr(s.side, "value", s.side)), s.role) for s in fmt.speeches]
+    except Exception:  # an old or odd stored config: fall back to alternating sides
+        return []
