@@ -157,6 +157,7 @@ class Orchestrator:
             debates_done=self.store.debate_counts(tournament_id).get("judged", 0), resumed=resumed,
         ))
         writer = StoreWriter(self.store)
+        self._rounds_over = anyio.Event()
         attempted: set[int] = set()
         complete = False
         try:
@@ -180,7 +181,7 @@ class Orchestrator:
                     attempted.add(current.number)
                     await self._run_round(tournament_id, current, writer)
                 writer.close()
-                tg.cancel_scope.cancel()  # the partial-speech flusher runs until the rounds end
+                self._rounds_over.set()
         except BaseException:
             with anyio.CancelScope(shield=True):
                 writer.flush_now()
@@ -327,8 +328,9 @@ class Orchestrator:
         """Speeches being spoken, written to the store twice a second, so spectators in another
         process (`debate spectate`) watch them grow. A finished speech replaces its partial row."""
         flushed: dict[tuple[int, int], int] = {}
-        while True:
-            await anyio.sleep(PARTIAL_FLUSH_S)
+        while not self._rounds_over.is_set():
+            with anyio.move_on_after(PARTIAL_FLUSH_S):
+                await self._rounds_over.wait()
             current = {key: len(parts) for key, parts in list(self._partials.items())}
             changed = {key: "".join(self._partials[key]) for key, n in current.items() if flushed.get(key) != n}
             if changed:

@@ -127,7 +127,8 @@ def test_resume_after_kill_pays_for_no_stored_speech(tmp_path: Path) -> None:
 
 
 def test_interrupt_exits_130_and_keeps_what_was_stored(tmp_path: Path) -> None:
-    cfg_path = write_config(tmp_path / "t.yaml", contestants=[{"name": n, "model": f"fake/{n}", "params": {"latency": 0.3}} for n in ("a", "b")])
+    # Slow enough that the interrupt lands mid-run even on a loaded machine.
+    cfg_path = write_config(tmp_path / "t.yaml", contestants=[{"name": n, "model": f"fake/{n}", "params": {"latency": 1.0}} for n in ("a", "b")])
     db = tmp_path / "t.db"
     proc = subprocess.Popen([*DEBATE, "run", str(cfg_path), "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
