@@ -215,7 +215,7 @@ def call_usage(store: Store, tournament_id: int) -> list[CallUsage]:
     query = (
         select(
             ModelCallRow.purpose, ModelCallRow.model, func.count(),
-            func.coalesce(func.sum(case((ModelCallRow.ok == False, 1), else_=0)), 0),  # noqa: E712 - SQL comparison
+            func.coalesce(func.sum(case((ModelCallRow.ok == False, 1), else_=0)), 0),
             func.coalesce(func.sum(ModelCallRow.prompt_tokens), 0), func.coalesce(func.sum(ModelCallRow.completion_tokens), 0),
             func.coalesce(func.sum(ModelCallRow.cost_usd), 0.0),
         )
