@@ -507,6 +507,36 @@ def models(format: FormatOption = OutputFormat.table) -> None:
         out.print(f"  {p['provider']:<14} {p['env']:<22} {'set' if p['key_set'] else 'not set'}")
 
 
+class ExportFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+    md = "md"
+    html = "html"
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", help="json (with schema_version), csv (a row per ballot), md, or html (one self-contained file)")],
+    out_path: Annotated[Path, typer.Option("--out", help="file to write")],
+    db: DbOption = None,
+    tournament: TournamentOption = None,
+) -> None:
+    """Scorecards: every debate and ballot, every contestant, the leaderboard, judge agreement."""
+    from judges.export import write
+    from judges.scorecard import build_scorecard
+
+    store = _open_store(db)
+    try:
+        card = build_scorecard(store, tournament)
+    finally:
+        store.close()
+    try:
+        written = write(card, format.value, out_path)
+    except OSError as exc:
+        raise UserError(f"cannot write {out_path}: {exc.strerror or exc}") from None
+    out.print(f"wrote {written} ({format.value}, {len(card.debates)} debates)")
+
+
 # --- terminal UI ----------------------------------------------------------------------------------
 
 

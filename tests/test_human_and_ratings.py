@@ -112,3 +112,21 @@ def test_ratings_per_criterion_from_a_tournament(tmp_path: Path) -> None:
     assert {r["criterion"] for r in rows} == set(load_rubric("default").ids)
     table = run_cli("ratings", "--db", str(tmp_path / "t.db"), "--style")
     assert table.returncode == 0 and "raw rating" in table.stdout
+
+
+def test_export_command_writes_each_format(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path / "t.yaml", contestants=[{"name": "a", "model": "fake/a"}, {"name": "b", "model": "fake/b"}])
+    assert run_cli("run", str(cfg), "--quiet").returncode == 0
+    db = str(tmp_path / "t.db")
+    for fmt in ("json", "csv", "md", "html"):
+        target = tmp_path / f"card.{fmt}"
+        done = run_cli("export", "--format", fmt, "--out", str(target), "--db", db)
+        assert done.returncode == 0, done.stderr
+        assert target.stat().st_size > 200
+    card = json.loads((tmp_path / "card.json").read_text())
+    assert card["schema_version"] == 1 and len(card["debates"]) == 2
+    with (tmp_path / "card.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 2 and {"debate_id", "judge", "verdict"} <= set(rows[0])
+    missing = run_cli("export", "--format", "pdf", "--out", str(tmp_path / "x"), "--db", db)
+    assert missing.returncode == 2
