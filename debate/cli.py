@@ -298,6 +298,7 @@ def ratings(
     ci: Annotated[str, typer.Option("--ci", help="sandwich or bootstrap intervals")] = "sandwich",
     style: Annotated[bool, typer.Option("--style", help="control for speech length (LMArena's style control); raw ratings kept beside")] = False,
     source: Annotated[str, typer.Option("--source", help="panel (the judges' verdicts) or humans (human scorers' ballots)")] = "panel",
+    include_flagged: Annotated[bool, typer.Option("--include-flagged", help="with --source humans: keep scorers flagged as outliers against the panel")] = False,
     seed: Annotated[int, typer.Option(help="bootstrap seed")] = 0,
     format: Annotated[RatingsFormat, typer.Option("--format")] = RatingsFormat.table,
 ) -> None:
@@ -308,7 +309,7 @@ def ratings(
         raise UserError(f"--ci must be sandwich or bootstrap, not {ci!r}")
     if source not in ("panel", "humans"):
         raise UserError(f"--source must be panel or humans, not {source!r}")
-    boards = _battle_boards(db, tournament, battles, by, source)
+    boards = _battle_boards(db, tournament, battles, by, source, include_flagged)
     if not boards:
         raise UserError("no judged debates to rate yet")
     rows: list[dict[str, Any]] = []
@@ -347,7 +348,7 @@ def ratings(
             out.print(f"note: {note}")
 
 
-def _battle_boards(db: str | None, tournament: str | None, battles: Path | None, by: RatingsBy, source: str) -> dict[str, Any]:
+def _battle_boards(db: str | None, tournament: str | None, battles: Path | None, by: RatingsBy, source: str, include_flagged: bool = False) -> dict[str, Any]:
     if battles is not None:
         from judges.battles import read_battles_csv
 
@@ -364,7 +365,14 @@ def _battle_boards(db: str | None, tournament: str | None, battles: Path | None,
         row = store.find_tournament(tournament)
         if by is RatingsBy.criterion:
             return criterion_battles(store, row.id)
-        table_battles = tournament_battles(store, row.id, source=source)  # type: ignore[arg-type]
+        excluded: list[str] = []
+        if source == "humans" and not include_flagged:
+            from judges.scorecard import build_scorecard
+
+            excluded = build_scorecard(store, row.name).agreement.flagged_scorers
+            if excluded:
+                err.print(f"left out scorers flagged as outliers against the panel: {', '.join(excluded)} (--include-flagged keeps them)")
+        table_battles = tournament_battles(store, row.id, source=source, exclude_scorers=excluded)  # type: ignore[arg-type]
     finally:
         store.close()
     if table_battles is None:

@@ -130,3 +130,27 @@ def test_export_command_writes_each_format(tmp_path: Path) -> None:
     assert len(rows) == 2 and {"debate_id", "judge", "verdict"} <= set(rows[0])
     missing = run_cli("export", "--format", "pdf", "--out", str(tmp_path / "x"), "--db", db)
     assert missing.returncode == 2
+
+
+def test_outlier_scorers_are_flagged_and_left_out_of_human_ratings(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path / "t.yaml", contestants=[{"name": n, "model": f"fake/{n}"} for n in ("a", "b", "c", "d")],
+                       judges=[{"name": f"j{i}", "model": f"fake/j{i}"} for i in range(3)])
+    assert run_cli("run", str(cfg), "--quiet").returncode == 0
+    db = tmp_path / "t.db"
+    store = Store(str(db))
+    try:
+        tid = store.find_tournament().id
+        rubric = load_rubric("default")
+        for debate_id, winner in query(db, "select id, winner from debate where winner != 'tie'"):
+            agree = "proposition_clearly" if winner == "proposition" else "opposition_clearly"
+            disagree = "opposition_clearly" if winner == "proposition" else "proposition_clearly"
+            for scorer, verdict in (("fair", agree), ("contrarian", disagree)):
+                submit(store, tid, debate_id, scorer, ballot_from_answers({cid: (3, 3) for cid in rubric.ids}, verdict, False, "Verdict."), rubric)
+    finally:
+        store.close()
+    rated = run_cli("ratings", "--db", str(db), "--source", "humans", "--format", "json")
+    assert rated.returncode == 0, rated.stderr
+    assert "contrarian" in rated.stderr
+    kept = json.loads(run_cli("ratings", "--db", str(db), "--source", "humans", "--include-flagged", "--format", "json").stdout)
+    left = json.loads(rated.stdout)
+    assert sum(r["battles"] for r in kept) == 2 * sum(r["battles"] for r in left)

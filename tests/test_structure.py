@@ -139,3 +139,30 @@ def test_motions_list_json_has_the_documented_fields() -> None:
     assert len(listed) >= 60
     assert {"id", "text", "category", "language"} <= set(listed[0])
     assert {m["language"] for m in listed} >= {"en", "zh"}
+
+
+def test_deliberation_stores_independent_and_revised_ballots(tmp_path: Path) -> None:
+    cfg = write_config(
+        tmp_path / "t.yaml",
+        contestants=_contestants(2),
+        judges=[{"name": f"j{i}", "model": f"fake/j{i}", "params": {"seed": i}} for i in range(3)],
+        panel={"deliberation": True},
+        sides="once",
+    )
+    assert run_cli("run", str(cfg), "--quiet").returncode == 0
+    db = tmp_path / "t.db"
+    stages = query(db, "select stage, count(*) from ballot group by stage order by stage")
+    assert stages == [("independent", 3), ("revised", 3)]
+    calls = query(db, "select count(*) from model_call where purpose = 'judge'")[0][0]
+    assert calls == 6
+
+
+def test_self_preference_keeps_a_judge_off_its_own_family(tmp_path: Path) -> None:
+    cfg = write_config(
+        tmp_path / "t.yaml",
+        contestants=[{"name": "a", "model": "fake/a", "family": "acme"}, {"name": "b", "model": "fake/b", "family": "other"}],
+        judges=[{"name": "acme-judge", "model": "fake/j1", "family": "acme"}, {"name": "neutral", "model": "fake/j2", "family": "third"}],
+        sides="once",
+    )
+    assert run_cli("run", str(cfg), "--quiet").returncode == 0
+    assert [j for (j,) in query(tmp_path / "t.db", "select judge from ballot")] == ["neutral"]
