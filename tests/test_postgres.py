@@ -39,7 +39,7 @@ def test_tournament_and_resume_on_postgres(tmp_path: Path, database: str) -> Non
     first = run_cli("run", str(cfg), "--db", database, "--quiet")
     assert first.returncode == 0, first.stderr
     standings = json.loads(run_cli("standings", "--db", database, "--format", "json").stdout)
-    assert sum(r["debates"] for r in standings["standings"]) == 2 * 6
+    assert sum(r["debates"] for r in standings["rows"]) == 2 * 6
     again = run_cli("run", str(cfg), "--db", database, "--quiet")
     assert again.returncode == 0 and "6 already judged" in again.stdout
     engine = create_engine(database)
