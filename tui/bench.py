@@ -32,7 +32,8 @@ async def _measure(debates: int, seconds: float, tick: float) -> dict[str, Any]:
     seen: dict[int, float] = {}
     database = str(Path(tempfile.mkdtemp()) / "bench.db")
     app = DebateApp(database, start_engine=False)
-    async with app.run_test(size=(200, debates + 12)) as pilot:
+    # Tall enough that every debate has its line in the live panel (at most half the screen).
+    async with app.run_test(size=(200, 2 * debates + 24)) as pilot:
         app.state.tournament = "bench"
         app.state.blind = False
         app.open_board()

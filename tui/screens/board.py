@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
+from rich.markup import escape
 from textual import on
+from textual.timer import Timer
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
@@ -11,8 +15,12 @@ from tui.app import StateChanged
 from tui.screens.base import NAV, TournamentScreen
 from tui.state import FAILED, JUDGED, DebateState
 
-COLUMNS = ("#", "proposition", "opposition", "status", "speech", "now speaking", "tok/s", "tokens", "cost", "retries", "error")
-TAIL = 44
+COLUMNS = ("#", "proposition", "opposition", "status", "speech", "tok/s", "tokens", "cost", "retries", "error")
+TAIL = 110
+# DataTable re-renders every cell whenever any cell changes (its cell cache is keyed on a
+# table-wide update count), so the streaming text lives in one plain panel updated every batch,
+# and the table's counters are refreshed a few times a second.
+TABLE_REFRESH_S = 0.3
 STATUS_STYLE = {"running": "[b cyan]running[/]", "judging": "[b yellow]judging[/]", "judged": "[green]judged[/]", "failed": "[b red]failed[/]", "waiting": "[dim]waiting[/]"}
 
 
@@ -34,18 +42,22 @@ class BoardScreen(TournamentScreen):
         self.shown_round: int | None = None  # None: follow the current round
         self.rendered_tails: dict[int, str] = {}
         self._cells: dict[int, tuple[str, ...]] = {}
+        self._table_dirty: set[int] = set()
+        self._table_at = 0.0
+        self._table_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="board-progress-text")
         yield ProgressBar(id="board-progress", show_eta=False)
         yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="board-live")
         yield Static(id="board-detail")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        widths = {"now speaking": TAIL, "speech": 18, "status": 20, "error": 40, "tok/s": 5, "cost": 8}
+        widths = {"speech": 18, "status": 20, "error": 40, "tok/s": 5, "cost": 8}
         for column in COLUMNS:
             table.add_column(column, key=column, width=widths.get(column))
         self.rebuild()
@@ -63,8 +75,6 @@ class BoardScreen(TournamentScreen):
     def row(self, d: DebateState) -> tuple[str, ...]:
         blind = self.tapp.state.blind
         speech = d.current
-        speaking = tail(speech.text) if speech is not None and d.status not in (JUDGED, FAILED) else ""
-        self.rendered_tails[d.id] = speaking
         where = f"{speech.index + 1} {speech.side[:4]} {speech.role}" if speech is not None else ""
         rate = speech.tokens_per_s if speech is not None and d.status not in (JUDGED, FAILED) else None
         cost = f"${d.cost:.4f}" if d.cost else "—"
@@ -73,7 +83,7 @@ class BoardScreen(TournamentScreen):
         if d.status == JUDGED and d.winner:
             status += f" [dim]({d.winner})[/]"
         return (
-            str(d.id), d.name("proposition", blind), d.name("opposition", blind), status, where, speaking,
+            str(d.id), d.name("proposition", blind), d.name("opposition", blind), status, where,
             f"{rate:.0f}" if rate else "—", str(d.tokens or "—"), cost, str(d.retries or ""), error,
         )
 
@@ -87,7 +97,22 @@ class BoardScreen(TournamentScreen):
             table.add_row(*self._cells[d.id], key=str(d.id))
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
+        self._table_at = time.monotonic()
+        self.update_live()
         self.update_progress()
+
+    def update_live(self) -> None:
+        """The words being spoken right now, one line per speaking debate."""
+        lines = []
+        tails: dict[int, str] = {}
+        for d in self.debates():
+            speech = d.current
+            if speech is None or d.status in (JUDGED, FAILED) or not speech.text:
+                continue
+            tails[d.id] = tail(speech.text)
+            lines.append(f"[b]{d.id:>3}[/] [dim]{speech.side[:4]} {speech.role[:10]:<10}[/] {escape(tails[d.id])}")
+        self.query_one("#board-live", Static).update("\n".join(lines) or "[dim]nobody is speaking[/]")
+        self.rendered_tails = tails
 
     def update_progress(self) -> None:
         state = self.tapp.state
@@ -129,13 +154,29 @@ class BoardScreen(TournamentScreen):
     @on(StateChanged)
     def state_changed(self, message: StateChanged) -> None:
         table = self.query_one(DataTable)
-        state = self.tapp.state
         shown = {d.id for d in self.debates()}
         known = {int(k.value) for k in table.rows if k.value is not None}
         if message.structural or shown != known:
             self.rebuild()
             return
-        for debate_id in message.debates & shown:
+        self._table_dirty |= message.debates & shown
+        self.update_live()
+        if time.monotonic() - self._table_at >= TABLE_REFRESH_S:
+            self.flush_table()
+        elif self._table_timer is None:
+            self._table_timer = self.set_timer(TABLE_REFRESH_S, self.flush_table)
+        self.update_progress()
+
+    def flush_table(self) -> None:
+        """Bring the table's cells up to date (status, counters) for debates that changed."""
+        self._table_timer = None
+        self._table_at = time.monotonic()
+        table = self.query_one(DataTable)
+        state = self.tapp.state
+        dirty, self._table_dirty = self._table_dirty, set()
+        for debate_id in dirty:
+            if debate_id not in state.debates or str(debate_id) not in table.rows:
+                continue
             values = self.row(state.debates[debate_id])
             before = self._cells.get(debate_id, ())
             for n, (column, value) in enumerate(zip(COLUMNS, values, strict=True)):
