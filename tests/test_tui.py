@@ -190,8 +190,11 @@ async def test_review_refuses_an_incomplete_ballot(finished_db: Path) -> None:
     app = DebateApp(str(finished_db), tournament="fixed")
     async with app.run_test(size=(160, 60)) as pilot:
         await pilot.pause(0.3)
-        app.push_screen(ScoringScreen("bob"))
-        await wait_for(pilot, lambda: getattr(app.screen, "blind", None) is not None)
+        screen = ScoringScreen("bob")
+        app.push_screen(screen)
+        await wait_for(pilot, lambda: screen.blind is not None)
+        await pilot.pause(0.3)
+        assert app.screen is screen, "the store's first load must not push the board over a screen the user opened"
         await pilot.press("ctrl+r")
         await pilot.pause(0.2)
         assert isinstance(app.screen, ScoringScreen)

@@ -113,6 +113,11 @@ class DebateApp(App[None]):
         if self.read_only:
             self.set_interval(self.poll_interval, self.load_from_store)
 
+    def _on_home(self) -> bool:
+        from tui.screens.home import HomeScreen
+
+        return isinstance(self.screen, HomeScreen)
+
     def open_board(self) -> None:
         from tui.screens.board import BoardScreen
 
@@ -138,7 +143,8 @@ class DebateApp(App[None]):
         self.state = snapshot
         if self.tournament is None:
             self.tournament = snapshot.tournament
-        if first:
+        if first and self._on_home():
+            # Only from the home screen: someone who already moved on is not pulled away.
             self.open_board()
         self._announce(set(snapshot.debates), True)
 
