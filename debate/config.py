@@ -78,7 +78,7 @@ class Contestant(ModelSpec):
 
 
 class Judge(ModelSpec):
-    pass
+    """A judge model: the same settings as a contestant, without a persona."""
 
 
 class Concurrency(BaseModel):

@@ -32,10 +32,6 @@ Caller = Callable[[CallRequest, str], Awaitable[CallResult]]  # (request, purpos
 Writer = Callable[..., Awaitable[None]]
 
 
-class NoEligibleJudge(Exception):
-    pass
-
-
 @dataclass
 class Calibrations:
     """Running per-judge, per-criterion score statistics (constant memory per judge)."""

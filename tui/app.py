@@ -239,8 +239,8 @@ class DebateApp(App[None]):
             import anyio.from_thread
 
             anyio.from_thread.run_sync(scope.cancel, token=token)
-        except Exception:
-            pass
+        except RuntimeError:
+            pass  # the engine's event loop has already finished: nothing left to cancel
 
     # --- actions ---------------------------------------------------------------------------
 
