@@ -64,6 +64,7 @@ class DebateApp(App[None]):
         self.engine_error: str | None = None
         self._store: Any = None
         self._engine_cancel: Any = None
+        self.engine_running = False
         self.render_observers: list[Any] = []  # callables run after each repaint that carried events (bench)
         if read_only:
             self.sub_title = "read-only spectator"
@@ -91,15 +92,38 @@ class DebateApp(App[None]):
         self.push_screen(HomeScreen())
         self.set_interval(self.refresh_interval, self.drain)
         if self.config_path is not None and not self.read_only and self.start_engine:
-            from debate.config import load_config
-
-            config = load_config(self.config_path)
-            self.tournament = config.name
-            self.state.tournament, self.state.blind, self.state.config = config.name, config.blind, config.public_dict()
-            self.open_board()
-            self.run_engine(config)
+            self.start_config(self.config_path)
         elif self.tournament is not None or self.read_only:
             self.open_tournament(self.tournament)
+
+    def start_config(self, path: Path, database: str | None = None) -> None:
+        """Run the tournament of the config at `path` here (on `database` if given) and show its board."""
+        from debate.config import load_config
+        from debate.errors import ConfigError
+
+        if self.engine_running:
+            self.notify("a tournament is already running in this app; wait for it or quit first", severity="error")
+            return
+        try:
+            config = load_config(path)
+        except ConfigError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        if database and database != self.database:
+            self._switch_store(database)
+        self.config_path = path
+        self.tournament = config.name
+        self.state = LiveState()
+        self.state.tournament, self.state.blind, self.state.config = config.name, config.blind, config.public_dict()
+        self.engine_running = True
+        self.open_board()
+        self.run_engine(config)
+
+    def _switch_store(self, database: str) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        self.database = database
 
     def on_unmount(self) -> None:
         self.stop_engine()
@@ -229,6 +253,7 @@ class DebateApp(App[None]):
             self.post_event(ev.Notice(message=f"the tournament stopped: {self.engine_error}"))
         finally:
             self._engine_cancel = None
+            self.engine_running = False
 
     def stop_engine(self) -> None:
         handle = self._engine_cancel

@@ -1,6 +1,8 @@
-"""Home: the tournaments in the store; open one."""
+"""Home: the tournaments in the store; open one, write a new config, or open a config file."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,13 +14,14 @@ from textual.widgets import DataTable, Footer, Header, Static
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", priority=True),
-        Binding("n", "setup", "New config"),
+        Binding("n", "setup", "New tournament"),
+        Binding("o", "open_config", "Open config"),
         Binding("r", "reload", "Reload"),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("[b]Tournaments[/] in this store (enter opens one; n writes a new config)", id="home-title")
+        yield Static("[b]Tournaments[/] in this store — enter opens one · n sets up a new tournament · o opens a config file", id="home-title")
         yield DataTable(id="home-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -56,4 +59,23 @@ class HomeScreen(Screen[None]):
     def action_setup(self) -> None:
         from tui.screens.setup import SetupScreen
 
-        self.app.push_screen(SetupScreen())
+        if self._refused():
+            return
+        self.app.push_screen(SetupScreen(database=self.app.database))  # type: ignore[attr-defined]
+
+    def action_open_config(self) -> None:
+        from tui.screens.open_config import OpenConfigScreen
+        from tui.screens.setup import SetupScreen
+
+        def opened(path: Path | None) -> None:
+            if path is not None:
+                self.app.push_screen(SetupScreen(path, database=self.app.database))  # type: ignore[attr-defined]
+
+        if not self._refused():
+            self.app.push_screen(OpenConfigScreen(Path.cwd()), opened)
+
+    def _refused(self) -> bool:
+        if self.app.read_only:  # type: ignore[attr-defined]
+            self.notify("a spectator cannot set up or start tournaments", severity="warning")
+            return True
+        return False
