@@ -74,6 +74,9 @@ async def test_new_form_starts_valid_on_local_models_and_marks_the_field_a_probl
         assert screen.problems == []
         models = {c["model"] for c in screen.data["contestants"]}
         assert models and all(m.startswith("local/") for m in models)  # runs with no key and no network
+        from textual.widgets import Input
+
+        assert screen.query_one("#f-concurrency", Input).value == "16"  # a setting left out shows what a run uses
 
         await type_into(pilot, screen, "#f-rounds", "0")
         assert len(screen.problems) == 1 and "rounds: Input should be greater than or equal to 1" in screen.problems[0]

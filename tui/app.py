@@ -36,6 +36,7 @@ class DebateApp(App[None]):
     TITLE = "debate"
     BINDINGS = [
         Binding("?", "help", "Help"),
+        Binding("f1", "help", "Help", show=False),  # reachable while a text field has the keys
         Binding("q", "quit", "Quit"),
     ]
 

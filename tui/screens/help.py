@@ -9,7 +9,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 ABOUT = """[b]Screens[/]
-  Home       tournaments in the store
+  Home       tournaments in the store; n sets up a new one, o opens a config file
+  Setup      a tournament as a form (or as YAML), checked as you type like `debate run`;
+             ctrl+s saves it, ctrl+r saves it and runs it here
   Board      every debate of the round: status, speech, tok/s, cost, retries, errors
   Spectator  one debate side by side, streamed, with findings, ballots and win odds
   Standings  ratings with 95% interval bars, usage per contestant, category heatmap
@@ -20,7 +22,7 @@ The mouse works everywhere: click rows, buttons and fields."""
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
         below = self.app.screen_stack[-1] if self.app.screen_stack else None

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -38,6 +37,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from tui.markup import escape
 from tui.widgets.model_list import ModelList
 
 PAIRINGS = ("round-robin", "swiss", "arena")
@@ -181,30 +181,45 @@ class SetupScreen(Screen[None]):
         yield Static(id="setup-problems")
         yield Footer()
 
-    def _form(self) -> ComposeResult:
+    def shown(self) -> dict[str, Any]:
+        """What each simple field shows for the mapping: its value, or the default a run would use."""
         from motions import shipped_sets
 
         data = self.data
+        chosen = [m for m in data.get("motions") or ["core-en"] if isinstance(m, str)]
+        concurrency = data.get("concurrency") if isinstance(data.get("concurrency"), dict) else {}
+        rounds = data.get("rounds")
+        return {
+            "f-name": str(data.get("name", "")),
+            "f-motions": [m for m in chosen if m in shipped_sets()],
+            "f-motion-files": ", ".join(m for m in chosen if m not in shipped_sets()),
+            "f-format": self._format_value(),
+            "f-pairing": data.get("pairing") if data.get("pairing") in PAIRINGS else "round-robin",
+            "f-rounds": "" if rounds is None else str(rounds),
+            "f-concurrency": str(concurrency.get("debates", 16)),
+            "f-blind": bool(data.get("blind", True)),
+            "f-database": str(data.get("database", "debate.db")),
+        }
+
+    def _form(self) -> ComposeResult:
+        from motions import shipped_sets
+
+        data, shown = self.data, self.shown()
         suggestions = model_suggestions()
-        yield from self._field("Name", Input(str(data.get("name", "")), id="f-name", compact=True))
+        yield from self._field("Name", Input(shown["f-name"], id="f-name", compact=True))
         yield Label("[b]Contestants[/] — name and litellm model (local/… runs here with no key; fake/… is the test provider)", classes="setup-section")
         yield ModelList(_entries(data.get("contestants")), kind="contestant", new_model="local/qwen2.5-0.5b-instruct", suggestions=suggestions, id="f-contestants")
         yield Label("[b]Judges[/] — grade every debate on the rubric", classes="setup-section")
         yield ModelList(_entries(data.get("judges")), kind="judge", new_model="local/qwen2.5-0.5b-instruct", suggestions=suggestions, id="f-judges")
-        chosen = [m for m in data.get("motions") or [] if isinstance(m, str)]
-        sets = shipped_sets()
         yield Label("[b]Motion sets[/] — shipped sets (space toggles); files below, comma-separated", classes="setup-section")
-        yield SelectionList[str](*[(name, name, name in chosen) for name in sets], id="f-motions", compact=True)
-        yield from self._field("Motion files", Input(", ".join(m for m in chosen if m not in sets), placeholder="my-motions.yaml", id="f-motion-files", compact=True))
-        yield from self._field("Format", Select(self._format_options(), allow_blank=False, value=self._format_value(), id="f-format", compact=True))
-        yield from self._field("Draw method", Select([(p, p) for p in PAIRINGS], allow_blank=False,
-                                                     value=data.get("pairing") if data.get("pairing") in PAIRINGS else "round-robin", id="f-pairing", compact=True))
-        rounds = data.get("rounds")
-        yield from self._field("Rounds", Input("" if rounds is None else str(rounds), placeholder="all (round robin)", type="integer", id="f-rounds", compact=True))
-        concurrency = (data.get("concurrency") or {}).get("debates", 16) if isinstance(data.get("concurrency"), dict | None) else 16
-        yield from self._field("Debates at once", Input(str(concurrency), type="integer", id="f-concurrency", compact=True))
-        yield from self._field("Blind", Checkbox("hide model names from spectators and scorers until a debate is judged", bool(data.get("blind", True)), id="f-blind", compact=True))
-        yield from self._field("Database", Input(str(data.get("database", "debate.db")), id="f-database", compact=True))
+        yield SelectionList[str](*[(name, name, name in shown["f-motions"]) for name in shipped_sets()], id="f-motions", compact=True)
+        yield from self._field("Motion files", Input(shown["f-motion-files"], placeholder="my-motions.yaml", id="f-motion-files", compact=True))
+        yield from self._field("Format", Select(self._format_options(), allow_blank=False, value=shown["f-format"], id="f-format", compact=True))
+        yield from self._field("Draw method", Select([(p, p) for p in PAIRINGS], allow_blank=False, value=shown["f-pairing"], id="f-pairing", compact=True))
+        yield from self._field("Rounds", Input(shown["f-rounds"], placeholder="all (round robin)", type="integer", id="f-rounds", compact=True))
+        yield from self._field("Debates at once", Input(shown["f-concurrency"], type="integer", id="f-concurrency", compact=True))
+        yield from self._field("Blind", Checkbox("hide model names from spectators and scorers until a debate is judged", shown["f-blind"], id="f-blind", compact=True))
+        yield from self._field("Database", Input(shown["f-database"], id="f-database", compact=True))
         yield Static("Settings the form does not show (personas, temperatures, panel, break, arena budget, rubric, ...) "
                      "are kept as they are: edit them in the YAML tab.", id="setup-hint")
 
@@ -325,29 +340,19 @@ class SetupScreen(Screen[None]):
 
     async def fill_form(self) -> None:
         """Show the mapping (as edited in the YAML tab) in the form's fields."""
-        data = self.data
         self._filling = True
         try:
-            self.query_one("#f-name", Input).value = str(data.get("name", ""))
-            await self.query_one("#f-contestants", ModelList).set_entries(_entries(data.get("contestants")))
-            await self.query_one("#f-judges", ModelList).set_entries(_entries(data.get("judges")))
-            chosen = [m for m in data.get("motions") or [] if isinstance(m, str)]
-            motions = self.query_one("#f-motions", SelectionList)
-            motions.deselect_all()
-            shipped = {motions.get_option_at_index(i).value for i in range(motions.option_count)}
-            for value in shipped & set(chosen):
-                motions.select(value)
-            self.query_one("#f-motion-files", Input).value = ", ".join(m for m in chosen if m not in shipped)
-            select = self.query_one("#f-format", Select)
-            select.set_options(self._format_options())
-            select.value = self._format_value()
-            self.query_one("#f-pairing", Select).value = data.get("pairing") if data.get("pairing") in PAIRINGS else "round-robin"
-            rounds = data.get("rounds")
-            self.query_one("#f-rounds", Input).value = "" if rounds is None else str(rounds)
-            concurrency = data.get("concurrency") if isinstance(data.get("concurrency"), dict) else {}
-            self.query_one("#f-concurrency", Input).value = str(concurrency.get("debates", ""))
-            self.query_one("#f-blind", Checkbox).value = bool(data.get("blind", True))
-            self.query_one("#f-database", Input).value = str(data.get("database", ""))
+            await self.query_one("#f-contestants", ModelList).set_entries(_entries(self.data.get("contestants")))
+            await self.query_one("#f-judges", ModelList).set_entries(_entries(self.data.get("judges")))
+            self.query_one("#f-format", Select).set_options(self._format_options())
+            for widget_id, value in self.shown().items():
+                widget = self.query_one(f"#{widget_id}")
+                if isinstance(widget, SelectionList):
+                    widget.deselect_all()
+                    for name in value:
+                        widget.select(name)
+                else:
+                    widget.value = value  # type: ignore[attr-defined]
         finally:
             # Widgets post their Changed messages later; let them arrive before listening again.
             self.call_after_refresh(self._done_filling)
