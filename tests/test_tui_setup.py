@@ -268,3 +268,17 @@ def finished_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = write_config(folder / "cfg.yaml", name="done", contestants=FAKE_FIELD["contestants"])
     assert run_cli("run", str(config), "--quiet").returncode == 0
     return folder / "t.db"
+
+
+def test_setup_snapshot(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from tui.app import DebateApp
+
+    monkeypatch.chdir(tmp_path)
+
+    async def new_with_a_problem(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = await open_setup(pilot, pilot.app)
+        await type_into(pilot, screen, "#f-rounds", "0")
+        screen.query_one("#f-rounds").blur()
+        await pilot.pause(0.3)
+
+    assert snap_compare(DebateApp("debate.db"), terminal_size=(130, 42), run_before=new_with_a_problem)

@@ -154,7 +154,7 @@ class SetupScreen(Screen[None]):
         else:
             self.data = starter_config(database)
             self.text = render_yaml(self.data)
-            self.save_path = Path.cwd() / "tournament.yaml"
+            self.save_path = Path("tournament.yaml")  # beside where the app was started, as `debate run` takes it
 
     @staticmethod
     def _parse_any(path: Path, text: str) -> dict[str, Any]:
