@@ -282,3 +282,24 @@ def test_setup_snapshot(snap_compare, tmp_path: Path, monkeypatch: pytest.Monkey
         await pilot.pause(0.3)
 
     assert snap_compare(DebateApp("debate.db"), terminal_size=(130, 42), run_before=new_with_a_problem)
+
+
+async def test_open_latest_shows_the_newest_tournament_over_home(finished_store: Path, tmp_path: Path) -> None:
+    from textual.widgets import DataTable
+
+    from tui.app import DebateApp
+    from tui.screens.board import BoardScreen
+
+    app = DebateApp(str(finished_store), open_latest=True)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.query_one(DataTable).row_count > 0)
+        assert app.tournament == "done"
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "HomeScreen"
+
+    empty = DebateApp(str(tmp_path / "nothing.db"), open_latest=True)
+    async with empty.run_test(size=(140, 50)) as pilot:
+        await pilot.pause(0.5)
+        assert type(empty.screen).__name__ == "HomeScreen"  # nothing to open: home says why
+        assert "no database" in str(empty.screen.query_one("#home-title").render())

@@ -50,6 +50,7 @@ class DebateApp(App[None]):
         poll_interval: float = 0.5,
         refresh_interval: float = 0.04,
         start_engine: bool = True,
+        open_latest: bool = False,
     ) -> None:
         super().__init__()
         self.database = database
@@ -59,6 +60,7 @@ class DebateApp(App[None]):
         self.poll_interval = poll_interval
         self.refresh_interval = refresh_interval
         self.start_engine = start_engine
+        self.open_latest = open_latest
         self.state = LiveState()
         self.pending: deque[ev.Event] = deque()
         self.ratings: dict[str, float] = {}
@@ -94,7 +96,7 @@ class DebateApp(App[None]):
         self.set_interval(self.refresh_interval, self.drain)
         if self.config_path is not None and not self.read_only and self.start_engine:
             self.start_config(self.config_path)
-        elif self.tournament is not None or self.read_only:
+        elif self.tournament is not None or self.read_only or self.open_latest:
             self.open_tournament(self.tournament)
 
     def start_config(self, path: Path, database: str | None = None) -> None:
@@ -156,7 +158,7 @@ class DebateApp(App[None]):
         try:
             snapshot = load_snapshot(self.store, self.tournament, self.state if not first else None)
         except Exception as exc:  # the store is missing or the tournament not there yet
-            if first:
+            if first and (self.tournament is not None or self.read_only):  # asked for: say why not
                 self.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
             return
         self.call_from_thread(self._replace_state, snapshot, first)
@@ -276,9 +278,11 @@ class DebateApp(App[None]):
         self.push_screen(HelpScreen())
 
 
-def run_app(database: str, tournament: str | None = None, config_path: str | Path | None = None, read_only: bool = False) -> None:
-    """Open the TUI on `database`; with `config_path` (and not read-only) run that tournament."""
-    DebateApp(database, tournament=tournament, config_path=config_path, read_only=read_only).run()
+def run_app(database: str, tournament: str | None = None, config_path: str | Path | None = None, read_only: bool = False,
+            open_latest: bool = False) -> None:
+    """Open the TUI on `database`; with `config_path` (and not read-only) run that tournament;
+    with `open_latest`, show the newest tournament's board over the home screen."""
+    DebateApp(database, tournament=tournament, config_path=config_path, read_only=read_only, open_latest=open_latest).run()
 
 
 def spectate(database: str, tournament: str | None = None) -> None:
