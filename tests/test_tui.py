@@ -75,7 +75,140 @@ async def test_standings_and_draw_show_the_store(finished_db: Path) -> None:
         await pilot.press("d")
         draw_table = app.screen.query_one(DataTable)
         await wait_for(pilot, lambda: draw_table.row_count == 2)
-        assert "round-robin" in str(draw_table.get_cell_at((0, 2)))
+        assert "round-robin" in str(draw_table.get_cell_at((0, 3)))
+        assert "alpha" in " ".join(str(draw_table.get_cell_at((r, c))) for r in range(2) for c in (1, 2))  # judged: named
+
+
+async def test_standings_show_ratings_per_criterion(finished_db: Path) -> None:
+    from textual.widgets import Static
+
+    from judges.rubric import load_rubric
+    from tui.app import DebateApp
+    from tui.screens.standings import StandingsScreen
+
+    app = DebateApp(str(finished_db), tournament="fixed")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause(0.3)
+        screen = StandingsScreen()
+        await app.push_screen(screen)
+        await wait_for(pilot, lambda: "rating by rubric criterion" in str(screen.query_one("#criteria", Static).render()))
+        text = str(screen.query_one("#criteria", Static).render())
+        assert "Argument" in text and "Rebuttal" in text
+        assert len(text.strip().splitlines()) == 2 + len(CONTESTANTS)
+        assert len(load_rubric("default").criteria) == len(text.splitlines()[1].split())
+
+
+@pytest.fixture(scope="module")
+def swiss_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished five-contestant Swiss tournament: its draw notes name contestants."""
+    folder = tmp_path_factory.mktemp("swiss")
+    five = [*CONTESTANTS, {"name": "epsilon", "model": "fake/epsilon", "params": {"words": 12}}]
+    config = write_config(folder / "cfg.yaml", name="sw", contestants=five, pairing="swiss", rounds=3)
+    result = run_cli("run", str(config), "--quiet")
+    assert result.returncode == 0, result.stderr
+    return folder / "t.db"
+
+
+def _unjudge_one(source: Path, target: Path, *, blind: bool) -> tuple[int, str, str]:
+    """A copy of `source` whose first debate of the last round is running again (as if its
+    verdict were still to come); returns that debate and its two contestants."""
+    import json
+    import shutil
+    import sqlite3
+
+    shutil.copy(source, target)
+    with sqlite3.connect(target) as conn:
+        debate_id, prop, opp = conn.execute(
+            "select d.id, p.name, o.name from debate d join contestant p on p.id = d.proposition_id "
+            "join contestant o on o.id = d.opposition_id order by d.round_number desc, d.id limit 1"
+        ).fetchone()
+        conn.execute("update debate set status = 'running', winner = null where id = ?", (debate_id,))
+        config = json.loads(conn.execute("select config_json from tournament").fetchone()[0])
+        config["blind"] = blind
+        conn.execute("update tournament set status = 'running', config_json = ?", (json.dumps(config),))
+    return debate_id, prop, opp
+
+
+async def _open_draw(pilot, app):  # type: ignore[no-untyped-def]
+    from rich.text import Text
+    from textual.widgets import DataTable, Static
+
+    from tui.screens.draw import DrawScreen
+
+    await wait_for(pilot, lambda: app.state.tournament_id is not None)
+    screen = DrawScreen()
+    await app.push_screen(screen)
+    table = screen.query_one(DataTable)
+    await wait_for(pilot, lambda: table.row_count == 2)
+
+    def shown() -> tuple[list[list[str]], str]:
+        rows = [[Text.from_markup(str(table.get_cell_at((r, c)))).plain for c in range(len(table.columns))] for r in range(table.row_count)]
+        return rows, str(screen.query_one("#draw-notes", Static).render())
+
+    return screen, shown
+
+
+async def test_blind_draw_hides_pairings_until_judged(swiss_db: Path, tmp_path: Path) -> None:
+    from tui.app import DebateApp
+
+    debate_id, prop, opp = _unjudge_one(swiss_db, tmp_path / "blind.db", blind=True)
+    app = DebateApp(str(tmp_path / "blind.db"), tournament="sw")
+    async with app.run_test(size=(160, 48)) as pilot:
+        _, shown = await _open_draw(pilot, app)
+        rows, notes = shown()
+        hidden = next(r for r in rows if r[0] == str(debate_id))
+        assert hidden[1:3] == ["hidden until judged", "hidden until judged"]
+        assert hidden[3] != "—"  # the reasons stay: flags and bracket
+        other = next(r for r in rows if r[0] != str(debate_id))
+        assert "hidden" not in other[1] and "hidden" not in other[2]  # its debate is judged
+        assert prop not in notes and opp not in notes
+        assert f"Proposition #{debate_id}" in notes and f"Opposition #{debate_id}" in notes
+        assert "bracket on" in notes and "sides:" in notes
+        # the verdict lands: the pairing is named at once
+        app.post_event(ev.DebateDone(debate_id=debate_id, winner="proposition", proposition=prop, opposition=opp))
+        await wait_for(pilot, lambda: "hidden" not in " ".join(" ".join(r) for r in shown()[0]))
+        rows, notes = shown()
+        assert [prop, opp] == next(r for r in rows if r[0] == str(debate_id))[1:3]
+        assert prop in notes and opp in notes and "#" not in notes
+
+
+async def test_open_draw_names_every_pairing(swiss_db: Path, tmp_path: Path) -> None:
+    from tui.app import DebateApp
+
+    debate_id, prop, opp = _unjudge_one(swiss_db, tmp_path / "open.db", blind=False)
+    app = DebateApp(str(tmp_path / "open.db"), tournament="sw")
+    async with app.run_test(size=(160, 48)) as pilot:
+        _, shown = await _open_draw(pilot, app)
+        rows, notes = shown()
+        assert not app.state.blind
+        assert [prop, opp] == next(r for r in rows if r[0] == str(debate_id))[1:3]
+        assert "hidden" not in " ".join(" ".join(r) for r in rows)
+        assert prop in notes and opp in notes and "#" not in notes
+
+
+def test_masking_replaces_names_and_model_ids_of_hidden_debates_only() -> None:
+    from tui.state import JUDGED, RUNNING, DebateState, LiveState
+
+    state = LiveState(blind=True, config={"contestants": [{"name": n, "model": f"prov/{n}-v2"} for n in ("alpha", "beta", "gamma", "delta")]})
+    running = DebateState(7, 2, "alpha", "beta", "m", RUNNING)
+    judged = DebateState(8, 2, "gamma", "delta", "m", JUDGED)
+    text = "prov/alpha-v2 failed; alpha-v2 retried; alpha v gamma; alphabet, beta.1 stay; beta."
+    assert state.masked(text, [running, judged]) == (
+        "Proposition failed; Proposition retried; Proposition v gamma; alphabet, beta.1 stay; Opposition."
+    )
+    assert state.masked("alpha v beta", [running, judged], tag=True) == "Proposition #7 v Opposition #7"
+    state.blind = False
+    assert state.masked(text, [running]) == text
+
+
+def test_masking_does_not_guess_a_side_for_a_shared_model() -> None:
+    from tui.state import RUNNING, DebateState, LiveState
+
+    config = {"contestants": [{"name": "calm", "model": "local/qwen"}, {"name": "fiery", "model": "local/qwen"}],
+              "judges": [{"name": "judge", "model": "local/qwen"}]}
+    state = LiveState(blind=True, config=config)
+    debate = DebateState(1, 1, "calm", "fiery", "m", RUNNING)
+    assert state.masked("local/qwen timed out; fiery retried", [debate]) == "(a hidden model) timed out; Opposition retried"
 
 
 async def test_live_tournament_streams_into_the_board(tmp_path: Path) -> None:
@@ -127,6 +260,60 @@ async def test_spectator_hides_names_until_judged_when_blind(tmp_path: Path) -> 
         await pilot.pause(0.3)
         assert "liberty and more" in shown() and "clearer case" in shown()
         assert "alpha" in shown() and "beta" in shown()
+
+
+async def test_board_and_spectator_keep_retry_errors_blind(tmp_path: Path) -> None:
+    from textual.widgets import DataTable, Static
+
+    from tui.app import DebateApp
+    from tui.screens.board import BoardScreen
+    from tui.screens.spectator import SpectatorScreen
+
+    app = DebateApp(str(tmp_path / "none.db"), start_engine=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.state.blind = True
+        app.state.config = {"contestants": [{"name": "alpha", "model": "fake/alpha"}, {"name": "beta", "model": "fake/beta"}]}
+        board = BoardScreen()
+        await app.push_screen(board)
+        app.post_event(ev.RoundStarted(round=1, stage="preliminary", debates=1, motion="m"))
+        app.post_event(ev.DebateStarted(debate_id=3, round=1, proposition="alpha", opposition="beta", motion="m", resumed_at=0))
+        app.post_event(ev.CallRetried(debate_id=3, model="fake/alpha", attempt=1, delay_s=0.1, error="fake/alpha: 500 from alpha"))
+        table = board.query_one(DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1 and str(table.get_cell_at((0, 8))) == "1")
+        error = str(table.get_cell_at((0, 9)))
+        assert "Proposition attempt 1" in error and "alpha" not in error
+        assert "alpha" not in str(board.query_one("#board-detail", Static).render())
+        spectator = SpectatorScreen(3)
+        app.push_screen(spectator)
+        await pilot.pause(0.2)
+        head = str(spectator.query_one("#spec-head", Static).render())
+        assert "retries 1" in head and "alpha" not in head
+
+
+async def test_spectator_keeps_the_odds_from_before_the_verdict(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from tui.app import DebateApp
+    from tui.screens.spectator import SpectatorScreen
+
+    app = DebateApp(str(tmp_path / "none.db"), start_engine=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.ratings = {"alpha": 1100.0, "beta": 1000.0}
+        app.post_event(ev.RoundStarted(round=1, stage="preliminary", debates=1, motion="m"))
+        app.post_event(ev.DebateStarted(debate_id=4, round=1, proposition="alpha", opposition="beta", motion="m", resumed_at=0))
+        await pilot.pause(0.2)
+        screen = SpectatorScreen(4)
+        app.push_screen(screen)
+        await pilot.pause(0.2)
+
+        def head() -> str:
+            return str(screen.query_one("#spec-head", Static).render())
+
+        assert "before the verdict): proposition 64% · opposition 36%" in head()
+        app.ratings = {"alpha": 1000.0, "beta": 1200.0}  # the ratings refit with this debate in them
+        app.post_event(ev.DebateDone(debate_id=4, winner="opposition", proposition="alpha", opposition="beta"))
+        await pilot.pause(0.3)
+        assert "winner: opposition" in head() and "proposition 64% · opposition 36%" in head()
 
 
 async def test_read_only_spectator_polls_the_store_and_cannot_score(finished_db: Path) -> None:
@@ -202,12 +389,13 @@ async def test_review_refuses_an_incomplete_ballot(finished_db: Path) -> None:
 
 
 def test_setup_validates_with_the_cli_messages() -> None:
-    from tui.screens.setup import TEMPLATE, problems_of
+    from tui.screens.setup import problems_of, render_yaml, starter_config
 
-    assert problems_of(TEMPLATE, "x.yaml") == []
-    bad = TEMPLATE.replace("pairing: round-robin", "pairing: swiss")
+    template = render_yaml(starter_config("x.db"))
+    assert problems_of(template, "x.yaml") == []
+    bad = template.replace("pairing: round-robin", "pairing: swiss")
     assert problems_of(bad, "x.yaml") == ["x.yaml: a swiss tournament needs `rounds`"] or any("rounds" in p for p in problems_of(bad, "x.yaml"))
-    assert any(p.startswith("x.yaml:") and "unknown setting 'colour'" in p for p in problems_of(TEMPLATE + "colour: red\n", "x.yaml"))
+    assert any(p.startswith("x.yaml:") and "unknown setting 'colour'" in p for p in problems_of(template + "colour: red\n", "x.yaml"))
 
 
 def test_serve_command_starts_the_read_only_spectator() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli, write_config
+from tests.helpers import query, run_cli, write_config
 
 CONTESTANTS = [{"name": n, "model": f"fake/{n}", "params": {"words": 12}} for n in ("alpha", "beta", "gamma", "delta")]
 
@@ -17,6 +17,26 @@ def fixed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = write_config(folder / "cfg.yaml", name="fixed", contestants=CONTESTANTS)
     assert run_cli("run", str(config), "--quiet").returncode == 0
     return folder / "t.db"
+
+
+@pytest.fixture(scope="module")
+def timed_db(fixed_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixed tournament with its measured call latencies replaced by fixed ones.
+
+    Everything else the standings show is a pure function of the seed; latency is the one
+    thing measured, so it is set per model (by name, not by row id: rows are stored in the
+    order calls finish).
+    """
+    import shutil
+    import sqlite3
+
+    db = tmp_path_factory.mktemp("timed") / "t.db"
+    shutil.copy(fixed_db, db)
+    models = [m for (m,) in query(db, "select distinct model from model_call order by model")]
+    with sqlite3.connect(db) as conn:
+        for n, model in enumerate(models):
+            conn.execute("update model_call set latency_s = ? where model = ?", (0.2 + 0.15 * n, model))
+    return db
 
 
 def _app(db: Path):  # type: ignore[no-untyped-def]
@@ -45,3 +65,7 @@ def test_spectator_snapshot(snap_compare, fixed_db: Path) -> None:  # type: igno
 
 def test_draw_snapshot(snap_compare, fixed_db: Path) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(_app(fixed_db), terminal_size=(120, 24), run_before=lambda pilot: _settle(pilot, "d"))
+
+
+def test_standings_snapshot(snap_compare, timed_db: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(_app(timed_db), terminal_size=(150, 36), run_before=lambda pilot: _settle(pilot, "s"))

@@ -7,13 +7,16 @@ store (the starting point of a live run, and every poll of a read-only spectator
 from __future__ import annotations
 
 import json
+import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from debate import events as ev
 
 WAITING, RUNNING, JUDGING, JUDGED, FAILED = "waiting", "running", "judging", "judged", "failed"
+SHARED_MODEL = "(a hidden model)"
 
 
 @dataclass
@@ -74,9 +77,13 @@ class DebateState:
     def cost(self) -> float:
         return sum(s.cost_usd or 0.0 for s in self.speeches.values())
 
+    def hidden(self, blind: bool) -> bool:
+        """Whether a blind tournament still hides who debates here (until the verdict)."""
+        return blind and self.status != JUDGED
+
     def name(self, side: str, blind: bool) -> str:
         """A side's contestant, or just the side while a blind debate is unjudged."""
-        if blind and self.status != JUDGED:
+        if self.hidden(blind):
             return side.capitalize()
         return self.proposition if side == "proposition" else self.opposition
 
@@ -97,6 +104,46 @@ class LiveState:
     debates: dict[int, DebateState] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
+
+    def masked(self, text: str, debates: Iterable[DebateState], *, tag: bool = False) -> str:
+        """`text` with each contestant of a still-hidden debate, by name or model id, replaced
+        by its side there (`tag`: "Proposition #7", for text about several debates).
+
+        Notes, retry errors and draw reasons name contestants or their models; shown as they
+        are they would unmask a blind debate that a human scorer may still be grading.
+        """
+        if not text or not self.blind:
+            return text
+        swaps: dict[str, str] = {}
+        models = self.contestant_models()
+        shared = self.shared_models()
+        for d in debates:
+            if not d.hidden(self.blind):
+                continue
+            for side, name in (("proposition", d.proposition), ("opposition", d.opposition)):
+                label = d.name(side, self.blind) + (f" #{d.id}" if tag else "")
+                swaps[name] = label
+                for alias in _model_aliases(models.get(name)):
+                    # A model two contestants (or a judge) share would get the wrong side's label.
+                    swaps[alias] = SHARED_MODEL if alias in shared else label
+        if not swaps:
+            return text
+        pattern = "|".join(re.escape(a) for a in sorted(swaps, key=len, reverse=True))
+        return re.sub(rf"(?<![\w-])(?:{pattern})(?![\w-]|\.\w)", lambda m: swaps[m.group(0)], text)
+
+    def contestant_models(self) -> dict[str, str]:
+        return {c["name"]: c["model"] for c in self._specs("contestants")}
+
+    def shared_models(self) -> set[str]:
+        """Model ids (and their bare forms) that more than one contestant or judge uses."""
+        seen: dict[str, int] = {}
+        for spec in (*self._specs("contestants"), *self._specs("judges")):
+            for alias in _model_aliases(spec["model"]):
+                seen[alias] = seen.get(alias, 0) + 1
+        return {alias for alias, count in seen.items() if count > 1}
+
+    def _specs(self, key: str) -> list[dict[str, Any]]:
+        return [c for c in self.config.get(key) or [] if isinstance(c, dict) and "name" in c and "model" in c]
 
     def round_debates(self, number: int | None = None) -> list[DebateState]:
         number = self.round if number is None else number
@@ -210,6 +257,15 @@ def load_snapshot(store: Any, name: str | None, previous: LiveState | None = Non
             if debate.status == WAITING:
                 debate.status = RUNNING
     return state
+
+
+def _model_aliases(model: str | None) -> list[str]:
+    """How text may name a model: its id, and the id without provider (litellm's messages
+    often drop the "provider/" prefix)."""
+    if not model:
+        return []
+    bare = model.rsplit("/", 1)[-1]
+    return [model, bare] if bare != model and len(bare) >= 3 else [model]
 
 
 def _format_slots(config: dict[str, Any]) -> list[tuple[str, str]]:

@@ -78,7 +78,7 @@ class BoardScreen(TournamentScreen):
         where = f"{speech.index + 1} {speech.side[:4]} {speech.role}" if speech is not None else ""
         rate = speech.tokens_per_s if speech is not None and d.status not in (JUDGED, FAILED) else None
         cost = f"${d.cost:.4f}" if d.cost else "—"
-        error = (d.error or d.last_retry or "")[:40]
+        error = escape(self.tapp.state.masked(d.error or d.last_retry or "", [d])[:40])
         status = STATUS_STYLE.get(d.status, d.status)
         if d.status == JUDGED and d.winner:
             status += f" [dim]({d.winner})[/]"
@@ -144,11 +144,12 @@ class BoardScreen(TournamentScreen):
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
             d = self.tapp.state.debates.get(int(key or 0))
             if d is not None:
-                text = f"debate {d.id} · motion {d.motion} · {len(d.speeches)} speeches · {len(d.ballots)} ballots"
+                masked = self.tapp.state.masked
+                text = f"debate {d.id} · motion {escape(d.motion)} · {len(d.speeches)} speeches · {len(d.ballots)} ballots"
                 if d.error:
-                    text += f"\n[red]error: {d.error}[/]"
+                    text += f"\n[red]error: {escape(masked(d.error, [d]))}[/]"
                 elif d.last_retry:
-                    text += f"\n[yellow]last retry: {d.last_retry}[/]"
+                    text += f"\n[yellow]last retry: {escape(masked(d.last_retry, [d]))}[/]"
         self.query_one("#board-detail", Static).update(text)
 
     @on(StateChanged)

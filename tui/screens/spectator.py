@@ -28,6 +28,9 @@ class SpectatorScreen(TournamentScreen):
         super().__init__()
         self.debate_id = debate_id
         self._shown: dict[int, str] = {}
+        # The odds as they stood before the verdict: after it, the ratings already count this
+        # debate, so fresh odds would no longer be a forecast of it.
+        self._odds_before: tuple[float, float] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,6 +85,19 @@ class SpectatorScreen(TournamentScreen):
         if self.debate_id in message.debates or message.structural:
             self.redraw()
 
+    def odds_line(self, d: DebateState) -> str:
+        odds = win_probabilities(self.tapp.ratings, d.proposition, d.opposition)
+        if d.status != JUDGED:
+            self._odds_before = odds or self._odds_before
+            when = "before the verdict"
+        elif self._odds_before is not None:
+            odds, when = self._odds_before, "before the verdict"
+        else:
+            when = "from the ratings, this verdict included"
+        if odds is None:
+            return "win probability: no ratings yet"
+        return f"win probability ({when}): proposition {odds[0]:.0%} · opposition {odds[1]:.0%}"
+
     def redraw(self) -> None:
         d = self.debate
         head = self.query_one("#spec-head", Static)
@@ -90,14 +106,11 @@ class SpectatorScreen(TournamentScreen):
             return
         blind = self.tapp.state.blind
         prop, opp = d.name("proposition", blind), d.name("opposition", blind)
-        odds = win_probabilities(self.tapp.ratings, d.proposition, d.opposition)
         verdict = f"[b green]winner: {d.winner}[/]" if d.status == JUDGED else f"[b]{d.status}[/]"
-        lines = [f"[b]debate {d.id}[/] · round {d.round} · motion [i]{escape(d.motion)}[/] · {verdict}"]
-        if odds is not None:
-            when = "before the verdict" if d.status != JUDGED else "from the ratings"
-            lines.append(f"win probability ({when}): proposition {odds[0]:.0%} · opposition {odds[1]:.0%}")
-        else:
-            lines.append("win probability: no ratings yet")
+        lines = [f"[b]debate {d.id}[/] · round {d.round} · motion [i]{escape(d.motion)}[/] · {verdict}", self.odds_line(d)]
+        if d.error or d.last_retry:
+            colour, what = ("red", "error") if d.error else ("yellow", f"retries {d.retries}, last")
+            lines.append(f"[{colour}]{what}: {escape(self.tapp.state.masked(d.error or d.last_retry or '', [d]))}[/]")
         head.update("\n".join(lines))
         self.query_one("#spec-prop-name", Static).update(f"[b]PROPOSITION[/] · {escape(prop)}")
         self.query_one("#spec-opp-name", Static).update(f"[b]OPPOSITION[/] · {escape(opp)}")

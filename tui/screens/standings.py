@@ -1,9 +1,11 @@
-"""Standings: ratings with interval bars, usage beside them, and a category heatmap."""
+"""Standings: ratings with interval bars, usage beside them, ratings per rubric criterion,
+and a category heatmap."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -22,6 +24,7 @@ class StandingsScreen(TournamentScreen):
         yield Static("loading standings…", id="standings-head")
         yield DataTable(id="standings-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="heatmap-box"):
+            yield Static(id="criteria")
             yield Static(id="heatmap")
         yield Footer()
 
@@ -46,13 +49,14 @@ class StandingsScreen(TournamentScreen):
             row = app.store.find_tournament(app.tournament)
             summaries = app.store.debates(row.id)
             plans = app.store.debate_plans([d.id for d in summaries if d.status == "judged"])
+            by_criterion = criterion_ratings(app.store, row.id, criterion_names(app, row.id))
         except Exception as exc:
-            app.call_from_thread(self.query_one("#standings-head", Static).update, f"[red]{exc}[/]")
+            app.call_from_thread(self.query_one("#standings-head", Static).update, f"[red]{escape(str(exc))}[/]")
             return
         categories = {p.debate_id: p.motion.category or "uncategorised" for p in plans}
-        app.call_from_thread(self._loaded, report, summaries, categories)
+        app.call_from_thread(self._loaded, report, summaries, categories, by_criterion)
 
-    def _loaded(self, report: Any, summaries: list[Any], categories: dict[int, str]) -> None:
+    def _loaded(self, report: Any, summaries: list[Any], categories: dict[int, str], by_criterion: dict[str, dict[str, float]]) -> None:
         table = self.query_one(DataTable)
         table.clear()
         rated = [r for r in report.rows if r.get("rating") is not None]
@@ -77,7 +81,64 @@ class StandingsScreen(TournamentScreen):
             f"[b]Standings[/]: {report.tournament} ({report.status}, {report.pairing}) · ranked by {', '.join(report.tie_breaks)}{extra}\n"
             f"{report.usage.get('calls', 0)} model calls · {report.usage.get('prompt_tokens', 0) + report.usage.get('completion_tokens', 0)} tokens · ${report.usage.get('cost_usd', 0.0):.4f}"
         )
+        self.query_one("#criteria", Static).update(criterion_table([r["name"] for r in report.rows], by_criterion))
         self.query_one("#heatmap", Static).update(heatmap(report.rows, summaries, categories))
+
+
+def criterion_names(app: Any, tournament_id: int) -> dict[str, str]:
+    """Rubric criterion id -> name, in the rubric's order; empty when the rubric cannot load
+    (the ratings then show under their ids)."""
+    from pydantic import ValidationError
+
+    from debate.engine import tournament_rubric
+    from debate.errors import UserError
+    from debate.reports import stored_config
+
+    try:
+        # A rubric file can be moved or edited after the run; the ratings still stand.
+        rubric = tournament_rubric(stored_config(app.store, tournament_id), app.base_dir)
+    except (UserError, ValidationError, OSError):
+        return {}
+    return {c.id: c.name for c in rubric.criteria}
+
+
+def criterion_ratings(store: Any, tournament_id: int, names: dict[str, str]) -> dict[str, dict[str, float]]:
+    """Criterion name -> contestant -> Bradley-Terry rating on that criterion's ballots alone."""
+    from debate.ratings_view import criterion_battles
+    from judges.ratings import bradley_terry
+
+    battles = criterion_battles(store, tournament_id)
+    order = [c for c in names if c in battles] + sorted(c for c in battles if c not in names)
+    out = {}
+    for criterion in order:
+        b = battles[criterion]
+        # Point ratings, fitted as `debate ratings --by criterion` fits them; the bars above carry the intervals.
+        table = bradley_terry(b, ci=None, side=b.a_is_proposition is not None)
+        out[names.get(criterion, criterion)] = {r.name: r.rating for r in table.rows}
+    return out
+
+
+def criterion_table(names: list[str], ratings: dict[str, dict[str, float]]) -> str:
+    """Each contestant's rating on each criterion; the best on a criterion in bold."""
+    if not ratings or not names:
+        return "[dim]no judged ballots yet: no ratings per criterion[/]"
+    width = max(len(n) for n in names) + 2
+    heads = [_short(c) for c in ratings]
+    lines = ["[b]rating by rubric criterion[/]", " " * width + "".join(f"{h:>12}" for h in heads)]
+    best = {c: max(by_name.values(), default=None) for c, by_name in ratings.items()}
+    for name in names:
+        cells = []
+        for c, by_name in ratings.items():
+            value = by_name.get(name)
+            cell = f"{value:>12.0f}" if value is not None else f"{'·':>12}"
+            cells.append(f"[b green]{cell}[/]" if value is not None and value == best[c] else cell)
+        lines.append(f"{escape(name):<{width}}" + "".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def _short(name: str) -> str:
+    """A criterion name that fits a 12-cell column: whole, else its first word."""
+    return name if len(name) <= 11 else name.split()[0][:11]
 
 
 def heatmap(rows: list[dict[str, Any]], summaries: list[Any], categories: dict[int, str]) -> str:
