@@ -562,7 +562,8 @@ def tui(
 
         cfg = load_config(config)  # a bad config is reported here, before the app starts
         db = db or cfg.database
-    run_app(db or "debate.db", tournament=tournament, config_path=config)
+    # An explicit --db opens straight onto its newest tournament (Home is one escape away).
+    run_app(db or "debate.db", tournament=tournament, config_path=config, open_latest=db is not None)
 
 
 @app.command()
@@ -573,7 +574,7 @@ def spectate(
     """Watch a tournament another process is running, read-only, from its database."""
     from tui.app import spectate as watch
 
-    _open_store(database).close()  # a missing database is a clear error, not an empty app
+    _check_readable(database)  # a missing database is a clear error, not an empty app
     watch(database or "debate.db", tournament=tournament)
 
 
@@ -583,13 +584,24 @@ def serve(
     tournament: TournamentOption = None,
     host: Annotated[str, typer.Option(help="address to bind (localhost unless you say otherwise)")] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
+    public_url: Annotated[str | None, typer.Option(help="the URL browsers reach this server at, when it is not http://HOST:PORT")] = None,
 ) -> None:
     """Share the read-only spectator app in a browser (textual-serve)."""
+    from tui.serve import LOOPBACK
     from tui.serve import serve as share
 
-    _open_store(db).close()
-    out.print(f"serving the spectator on http://{host}:{port} (read-only); Ctrl-C stops")
-    share(db or "debate.db", host=host, port=port, tournament=tournament)
+    _check_readable(db)
+    out.print(f"serving the spectator on {public_url or f'http://{host}:{port}'} (read-only); Ctrl-C stops")
+    if host not in (LOOPBACK, "localhost", "::1"):
+        err.print(f"bound to {host}: anyone who can reach it can watch this tournament (not change it)")
+    share(db or "debate.db", host=host, port=port, tournament=tournament, public=public_url)
+
+
+def _check_readable(db: str | None) -> None:
+    """Open the database the way a spectator will (read-only), so problems show before the app."""
+    from debate.store import Store
+
+    Store(db or "debate.db", create=False, read_only=True).close()
 
 
 # --- motions ------------------------------------------------------------------------------------

@@ -76,11 +76,11 @@ class DebateApp(App[None]):
 
     @property
     def store(self) -> Any:
-        """The store, opened read/write only when this app runs the tournament itself."""
+        """The store; read-only for a spectator, where any write raises ReadOnlyStoreError."""
         if self._store is None:
             from debate.store import Store
 
-            self._store = Store(self.database, create=False)
+            self._store = Store(self.database, create=False, read_only=self.read_only)
         return self._store
 
     @property

@@ -1,9 +1,17 @@
-"""Share the read-only spectator app in a browser through textual-serve."""
+"""Share the read-only spectator app in a browser through textual-serve.
+
+textual-serve runs `serve_command` once per browser session, under its web driver. Each session
+is a spectator (`read_only`), and the app knows it is in a browser (`App.is_web`), so its Export
+screen sends files to the browser instead of writing them on this machine.
+"""
 
 from __future__ import annotations
 
 import shlex
 import sys
+from typing import Any
+
+LOOPBACK = "127.0.0.1"
 
 
 def serve_command(database: str, tournament: str | None = None) -> str:
@@ -12,8 +20,31 @@ def serve_command(database: str, tournament: str | None = None) -> str:
     return f"{shlex.quote(sys.executable)} -c {shlex.quote(code)}"
 
 
-def serve(database: str, host: str = "127.0.0.1", port: int = 8000, tournament: str | None = None) -> None:
-    """Serve the spectator on http://host:port (localhost unless told otherwise); blocks."""
+def serve(
+    database: str, host: str = LOOPBACK, port: int = 8000, tournament: str | None = None, public: str | None = None
+) -> None:
+    """Serve the spectator on http://host:port (localhost unless told otherwise); blocks.
+
+    `public` is the URL browsers reach the server at when that is not the address they typed
+    (behind a TLS proxy, say).
+    """
+    make_server(serve_command(database, tournament), host, port, public).serve()
+
+
+def make_server(command: str, host: str, port: int, public: str | None = None) -> Any:
     from textual_serve.server import Server
 
-    Server(serve_command(database, tournament), host=host, port=port, title="debate spectator").serve()
+    class PageFollowsBrowser(Server):
+        """Names the websocket by the address the browser asked for.
+
+        textual-serve writes http://HOST:PORT into the page, and a browser elsewhere cannot
+        open ws://0.0.0.0:8000. The Host header is what that browser did reach.
+        """
+
+        async def handle_index(self, request: Any) -> Any:
+            if not public:
+                # Safe between requests: nothing awaits between this and the page's rendering.
+                self.public_url = f"{request.scheme}://{request.host}"
+            return await super().handle_index(request)
+
+    return PageFollowsBrowser(command, host=host, port=port, title="debate spectator", public_url=public.rstrip("/") if public else None)

@@ -21,7 +21,7 @@ from debate.store.models import (
     StoredRound,
     TournamentInfo,
 )
-from debate.store.repository import Store, database_url
+from debate.store.repository import ReadOnlyStoreError, Store, database_url
 
 __all__ = [
     "BallotRecord",
@@ -31,6 +31,7 @@ __all__ = [
     "DebateSummary",
     "DebateUpdate",
     "FindingRecord",
+    "ReadOnlyStoreError",
     "Record",
     "SpeechRecord",
     "StandingRow",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, bindparam, delete, event, func, insert, inspect, update
+from sqlalchemy import Engine, bindparam, delete, event, func, insert, inspect, make_url, update
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine, select
 
@@ -81,15 +83,27 @@ def database_url(target: str) -> str:
     return f"sqlite:///{Path(target).expanduser().resolve()}"
 
 
+class ReadOnlyStoreError(StoreError):
+    """Something tried to write through a store opened read-only (a spectator's)."""
+
+
 class Store:
-    def __init__(self, target: str, *, create: bool = True) -> None:
+    def __init__(self, target: str, *, create: bool = True, read_only: bool = False) -> None:
+        """Open `target` (a path or SQLAlchemy URL); `create` makes a missing database.
+
+        `read_only` opens it so that no write can succeed whatever the caller does: SQLite through
+        `mode=ro` (another process may keep writing; WAL lets this one read alongside), PostgreSQL
+        with read-only transactions. A write then raises `ReadOnlyStoreError`.
+        """
         self.url = database_url(target)
         self.is_sqlite = self.url.startswith("sqlite")
+        self.read_only = read_only
+        create = create and not read_only
         if self.is_sqlite and not create:
             path = Path(self.url.removeprefix("sqlite:///"))
             if not path.exists():
                 raise StoreError(f"no database at {path} (run a tournament first, or pass --db)")
-        self.engine = _engine(self.url)
+        self.engine = _read_only_engine(self.url, self.location) if read_only else _engine(self.url)
         try:
             self._check_schema(create)
         except OperationalError as exc:
@@ -111,6 +125,8 @@ class Store:
                 )
         if not create and not existing:
             raise StoreError(f"{self.location} holds no tournaments (run a tournament first, or pass --db)")
+        if self.read_only:
+            return  # a reader takes the schema as it is; creating tables is a write
         SQLModel.metadata.create_all(self.engine)
         with self._session() as session:
             if session.get(MetaRow, "schema_version") is None:
@@ -122,7 +138,7 @@ class Store:
 
     @property
     def location(self) -> str:
-        return self.url.removeprefix("sqlite:///") if self.is_sqlite else self.engine.url.render_as_string(hide_password=True)
+        return self.url.removeprefix("sqlite:///") if self.is_sqlite else make_url(self.url).render_as_string(hide_password=True)
 
     # --- tournaments --------------------------------------------------------------------
 
@@ -604,3 +620,61 @@ def _engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def _read_only_engine(url: str, location: str) -> Engine:
+    """An engine whose connections refuse every write, with the refusal as a clear error."""
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        engine = _sqlite_read_only_engine(url)
+    elif backend == "postgresql":
+        engine = create_engine(url, pool_pre_ping=True)
+        event.listen(engine, "connect", _postgres_read_only)
+    else:
+        # Better to refuse than to hand a spectator a connection that can write.
+        raise StoreError(f"cannot open {location} read-only: only SQLite and PostgreSQL databases can be")
+
+    @event.listens_for(engine, "handle_error")
+    def _refused(context: ExceptionContext) -> None:
+        if _is_read_only_refusal(context.original_exception):
+            raise ReadOnlyStoreError(f"{location} is open read-only: this view cannot change the tournament") from None
+
+    return engine
+
+
+def _sqlite_read_only_engine(url: str) -> Engine:
+    path = make_url(url).database or ""
+    # mode=ro is enforced by SQLite itself, below anything SQLAlchemy does. The -shm file is
+    # still shared, so reads see what a writer in another process commits (WAL).
+    target = f"{Path(path).resolve().as_uri()}?mode=ro"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(target, uri=True, check_same_thread=False, timeout=30)
+
+    engine = create_engine(url, creator=connect)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # No journal_mode change here: that is a write. query_only is a second lock, kept
+        # should a connection ever be opened some other way than through `connect`.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    return engine
+
+
+def _postgres_read_only(dbapi_connection: Any, _record: Any) -> None:
+    # A session default, so every transaction this connection opens is READ ONLY; committed
+    # so the pool's rollback on return does not undo it.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    cursor.close()
+    dbapi_connection.commit()
+
+
+def _is_read_only_refusal(exc: BaseException) -> bool:
+    """SQLite's 'attempt to write a readonly database' or PostgreSQL's SQLSTATE 25006."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return "readonly" in str(exc) or "query_only" in str(exc)
+    return getattr(exc, "sqlstate", None) == "25006" or getattr(exc, "pgcode", None) == "25006"

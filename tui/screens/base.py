@@ -17,6 +17,15 @@ NAV = [
 ]
 
 
+def is_served(app: Any) -> bool:
+    """True when the app runs for a browser (textual-serve), not in the terminal of its machine.
+
+    Textual knows from its web driver; `served` is the app's own flag for the same thing. A
+    served session belongs to whoever opened the page, so it must not touch the server's disk.
+    """
+    return bool(getattr(app, "served", False) or getattr(app, "is_web", False))
+
+
 class TournamentScreen(Screen[None]):
     """A screen over the app's current tournament, with the shared navigation keys."""
 
@@ -41,7 +50,7 @@ class TournamentScreen(Screen[None]):
         if isinstance(self, cls):
             return
         if name == "score" and self.app.read_only:
-            self.notify("a spectator cannot score: open the tournament without --read-only", severity="warning")
+            self.notify("a spectator cannot score: score with `debate tui` or `debate score` on the tournament's machine", severity="warning")
             return
         if name == "board":
             for screen in self.app.screen_stack:

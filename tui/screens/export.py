@@ -1,8 +1,14 @@
-"""Export: the scorecard as json, csv, md or html, written through judges.export."""
+"""Export: the scorecard as json, csv, md or html, written through judges.export.
+
+In a session served to a browser the file goes to the browser as a download instead: the
+person at the page does not own the server's disk, so they get no path to write to.
+"""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import Any
 
 from rich.markup import escape
 from textual import on, work
@@ -10,17 +16,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
 
-from tui.screens.base import NAV, TournamentScreen
+from tui.screens.base import NAV, TournamentScreen, is_served
 
 FORMATS = ("html", "md", "csv", "json")
 
 
 class ExportScreen(TournamentScreen):
-    BINDINGS = [Binding("ctrl+w", "write", "Write file"), *NAV]
+    # One key, two meanings: check_action keeps the one that fits (a served session downloads).
+    BINDINGS = [Binding("ctrl+w", "write", "Write file"), Binding("ctrl+w", "download", "Download"), *NAV]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Label("[b]Export the scorecard[/]: choose a format and a path, then ctrl+w (or the button)")
+        yield Label("[b]Export the scorecard[/]: choose a format and a path, then ctrl+w (or the button)", id="export-intro")
         yield RadioSet(*[RadioButton(f, value=(f == "html"), name=f) for f in FORMATS], id="export-format")
         yield Input(id="export-path")
         yield Button("Write", id="export-write", variant="primary")
@@ -29,6 +36,18 @@ class ExportScreen(TournamentScreen):
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).value = self.default_path("html")
+        if is_served(self.app):
+            self.query_one("#export-path", Input).display = False
+            self.query_one("#export-write", Button).label = "Download"
+            self.query_one("#export-intro", Label).update(
+                "[b]Export the scorecard[/]: choose a format, then ctrl+w (or the button) to download it.\n"
+                "This view is shared from another machine: nothing is written on its disk."
+            )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("write", "download"):
+            return (action == "download") == is_served(self.app)
+        return True
 
     def default_path(self, fmt: str) -> str:
         return str(Path.cwd() / f"{self.tapp.tournament or 'tournament'}-scorecard.{fmt}")
@@ -46,20 +65,57 @@ class ExportScreen(TournamentScreen):
         self.action_write()
 
     def action_write(self) -> None:
+        if is_served(self.app):  # the button and the path field come here too
+            self.action_download()
+        else:
+            self.write(self.chosen_format(), self.query_one("#export-path", Input).value)
+
+    def action_download(self) -> None:
+        self.download(self.chosen_format())
+
+    def chosen_format(self) -> str:
         pressed = self.query_one("#export-format", RadioSet).pressed_button
-        self.write(pressed.name if pressed else "html", self.query_one("#export-path", Input).value)
+        return pressed.name if pressed else "html"
 
     @work(thread=True, exclusive=True)
     def write(self, fmt: str, path: str) -> None:
-        app = self.tapp
-        result = self.query_one("#export-result", Static)
-        try:
-            from judges.export import write
-            from judges.scorecard import build_scorecard
+        from judges.export import write
 
-            card = build_scorecard(app.store, app.tournament, base_dir=app.base_dir)
-            out = write(card, fmt, path)  # type: ignore[arg-type]
+        try:
+            out = write(self.scorecard(), fmt, path)  # type: ignore[arg-type]
         except Exception as exc:
-            app.call_from_thread(result.update, f"[red]{escape(type(exc).__name__)}: {escape(str(exc))}[/]")
+            self.show_error(exc)
             return
-        app.call_from_thread(result.update, f"[green]wrote {escape(str(out))}[/]")
+        self.show(f"[green]wrote {escape(str(out))}[/]")
+
+    @work(thread=True, exclusive=True)
+    def download(self, fmt: str) -> None:
+        """Send the scorecard to the browser; never a file on this machine."""
+        from judges.export import render
+
+        try:
+            text = render(self.scorecard(), fmt)  # type: ignore[arg-type]
+        except Exception as exc:
+            self.show_error(exc)
+            return
+        name = Path(self.default_path(fmt)).name
+        app = self.tapp
+        # Outside a browser, Textual would save a delivery in ~/Downloads: that is a file on
+        # the server too, so a served app that is not web-driven only says what to do instead.
+        if not app.is_web:
+            self.show("[yellow]this shared view writes no files; run `debate export` on the server instead[/]")
+            return
+        app.call_from_thread(app.deliver_text, io.StringIO(text), save_filename=name)
+        self.show(f"[green]sent {escape(name)} to your browser as a download; nothing was written on the server[/]")
+
+    def scorecard(self) -> Any:
+        from judges.scorecard import build_scorecard
+
+        app = self.tapp
+        return build_scorecard(app.store, app.tournament, base_dir=app.base_dir)
+
+    def show(self, markup: str) -> None:
+        self.tapp.call_from_thread(lambda: self.query_one("#export-result", Static).update(markup))
+
+    def show_error(self, exc: Exception) -> None:
+        self.show(f"[red]{escape(type(exc).__name__)}: {escape(str(exc))}[/]")

@@ -406,6 +406,9 @@ class SetupScreen(Screen[None]):
     # --- saving and running ------------------------------------------------------------------
 
     def action_save(self) -> Path | None:
+        if getattr(self.app, "read_only", False):  # a served spectator's keys must not write on the server
+            self.notify("a spectator cannot save configs", severity="warning")
+            return None
         if self.check():
             self.notify("fix the problems listed below first", severity="error")
             return None
