@@ -69,8 +69,12 @@ async def test_standings_and_draw_show_the_store(finished_db: Path) -> None:
         await pilot.press("s")
         table = app.screen.query_one(DataTable)
         await wait_for(pilot, lambda: table.row_count == 4)
-        bar = str(table.get_cell_at((0, 5)))
+        bar = str(table.get_cell_at((0, 6)))
         assert "●" in bar and "━" in bar
+        for row in range(4):  # W-L-T are whole debates (6 each in this round robin); points may be halves
+            record = [int(part) for part in str(table.get_cell_at((row, 2))).split("-")]
+            assert sum(record) == 6
+            assert float(str(table.get_cell_at((row, 3)))) == record[0] + record[2] / 2
         assert "win rate by motion category" in str(app.screen.query_one("#heatmap", Static).render())
         await pilot.press("d")
         draw_table = app.screen.query_one(DataTable)

@@ -15,7 +15,7 @@ from tui.app import StateChanged
 from tui.screens.base import TournamentScreen
 from tui.widgets.bars import heat_cell, interval_bar
 
-COLUMNS = ("#", "contestant", "W-L-T", "rating", "95% interval", "", "tokens", "cost", "latency")
+COLUMNS = ("#", "contestant", "W-L-T", "points", "rating", "95% interval", "", "tokens", "cost", "latency")
 
 
 class StandingsScreen(TournamentScreen):
@@ -69,7 +69,8 @@ class StandingsScreen(TournamentScreen):
             latency = usage.get("mean_latency_s")
             interval = f"{r['rating_lower']:.0f}–{r['rating_upper']:.0f}" if r.get("rating_lower") is not None else "—"
             table.add_row(
-                str(r["rank"]), r["name"], f"{r['wins']:g}-{r['losses']:g}-{r['ties']:g}",
+                # W-L-T counts debates; points are the standings' wins (a tie half, byes as configured).
+                str(r["rank"]), r["name"], f"{r['debates'] - r['losses'] - r['ties']}-{r['losses']}-{r['ties']}", f"{r['wins']:g}",
                 f"{rating:.0f}" if rating is not None else "—", interval,
                 interval_bar(rating, r.get("rating_lower"), r.get("rating_upper"), low, high),
                 str(tokens), f"${usage.get('cost_usd', 0.0):.4f}", f"{latency:.2f}s" if latency is not None else "—",
