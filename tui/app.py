@@ -32,7 +32,6 @@ class StateChanged(Message):
 
 
 class DebateApp(App[None]):
-    CSS_PATH = "app.tcss"
     TITLE = "debate"
     BINDINGS = [
         Binding("?", "help", "Help"),

@@ -30,6 +30,7 @@ def tail(text: str, size: int = TAIL) -> str:
 
 
 class BoardScreen(TournamentScreen):
+    CSS_PATH = "board.tcss"
     BINDINGS = [
         Binding("enter", "watch", "Watch", priority=True),
         Binding("[", "round(-1)", "Prev round"),

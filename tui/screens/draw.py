@@ -24,6 +24,7 @@ Key = tuple[int, str, str]  # round, proposition, opposition: how a pairing find
 
 
 class DrawScreen(TournamentScreen):
+    CSS_PATH = "draw.tcss"
     BINDINGS = [Binding("[", "round(-1)", "Prev round"), Binding("]", "round(1)", "Next round"), *NAV]
 
     def __init__(self) -> None:

@@ -22,6 +22,7 @@ FORMATS = ("html", "md", "csv", "json")
 
 
 class ExportScreen(TournamentScreen):
+    CSS_PATH = "export.tcss"
     # One key, two meanings: check_action keeps the one that fits (a served session downloads).
     BINDINGS = [Binding("ctrl+w", "write", "Write file"), Binding("ctrl+w", "download", "Download"), *NAV]
 

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 
 class HomeScreen(Screen[None]):
+    CSS_PATH = "home.tcss"
     BINDINGS = [
         Binding("enter", "open", "Open", priority=True),
         Binding("n", "setup", "New tournament"),

@@ -23,6 +23,7 @@ VERDICT_LABELS = {
 class ReviewScreen(ModalScreen[bool]):
     """The ballot as it will be stored: enter confirms, escape goes back to edit."""
 
+    CSS_PATH = "review.tcss"
     BINDINGS = [Binding("enter", "confirm", "Confirm", priority=True), Binding("escape", "cancel", "Back to edit")]
 
     def __init__(self, summary: str) -> None:
@@ -52,6 +53,7 @@ class ReviewScreen(ModalScreen[bool]):
 
 
 class ScoringScreen(TournamentScreen):
+    CSS_PATH = "scoring.tcss"
     BINDINGS = [Binding("ctrl+r", "review", "Review ballot"), *NAV]
 
     def __init__(self, scorer: str | None = None) -> None:

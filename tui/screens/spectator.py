@@ -24,6 +24,8 @@ def win_probabilities(ratings: dict[str, float], proposition: str, opposition: s
 
 
 class SpectatorScreen(TournamentScreen):
+    CSS_PATH = "spectator.tcss"
+
     def __init__(self, debate_id: int) -> None:
         super().__init__()
         self.debate_id = debate_id

@@ -19,6 +19,8 @@ COLUMNS = ("#", "contestant", "W-L-T", "points", "rating", "95% interval", "", "
 
 
 class StandingsScreen(TournamentScreen):
+    CSS_PATH = "standings.tcss"
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("loading standings…", id="standings-head")
