@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,9 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120)
 
 
 def query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db) as conn:
+    # Closed here, not left to the garbage collector: a stray connection's close checkpoints
+    # the WAL later, rewriting the file under tests that compare it.
+    with closing(sqlite3.connect(db)) as conn, conn:
         return conn.execute(sql, params).fetchall()
 
 

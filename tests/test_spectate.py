@@ -1,0 +1,68 @@
+"""A read-only spectator attached to a tournament another process is running, through the store."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import query, write_config
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def contents(db: Path) -> str:
+    """A digest of every row (not of the file's bytes, which a WAL checkpoint may rewrite)."""
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+
+
+SLOW = {"words": 40, "token_latency": 0.03}  # a speech takes over a second: partial text is flushed mid-speech
+
+
+async def test_spectator_follows_another_process_live_without_writing(tmp_path: Path) -> None:
+    from tui.app import DebateApp
+    from tui.state import JUDGED
+
+    contestants = [{"name": n, "model": f"fake/{n}", "params": SLOW} for n in ("alpha", "beta", "gamma")]
+    config = write_config(tmp_path / "cfg.yaml", name="elsewhere", contestants=contestants, format="quick")
+    runner = subprocess.Popen([sys.executable, "-m", "debate.cli", "run", str(config), "--quiet"], cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        db = tmp_path / "t.db"
+        partial_seen: list[str] = []
+        app = DebateApp(str(db), tournament="elsewhere", read_only=True, poll_interval=0.2)
+        async with app.run_test(size=(160, 48)) as pilot:
+            waited = 0.0
+            while not (app.state.finished and app.state.debates_done == 6):
+                await pilot.pause(0.2)
+                waited += 0.2
+                assert waited < 120, f"spectator never saw the end: {app.state.debates_done} judged"
+                for d in app.state.debates.values():
+                    partial_seen += [s.text for s in d.speeches.values() if s.text and not s.done]
+            assert all(d.status == JUDGED for d in app.state.debates.values())
+            assert app.engine_running is False
+        assert runner.wait(timeout=60) == 0, runner.stderr.read().decode() if runner.stderr else ""
+        assert partial_seen, "no speech was seen while it was being spoken"
+        assert query(db, "select count(*) from debate where status='judged'") == [(6,)]
+        before = contents(db)
+        spectator = DebateApp(str(db), read_only=True, poll_interval=0.1)
+        async with spectator.run_test(size=(160, 48)) as pilot:
+            await pilot.pause(1.0)
+            await pilot.press("h")  # scoring: refused
+        assert contents(db) == before  # a spectator leaves the tournament as it found it
+    finally:
+        if runner.poll() is None:
+            os.killpg(runner.pid, signal.SIGKILL)
