@@ -37,14 +37,13 @@ async def wait_for(pilot, condition, timeout: float = 15.0) -> None:  # type: ig
 
 
 async def test_board_lists_round_and_keys_reach_every_screen(finished_db: Path) -> None:
-    from textual.widgets import DataTable
-
     from tui.app import DebateApp
     from tui.screens.board import BoardScreen
+    from tui.widgets.live_table import LiveTable
 
     app = DebateApp(str(finished_db), tournament="fixed")
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.query_one(DataTable).row_count == 2)
+        await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.query_one(LiveTable).row_count == 2)
         assert app.state.finished and app.state.debates_done == 12
         visited = []
         for key in ("enter", "escape", "s", "escape", "d", "escape", "h", "escape", "e", "escape", "question_mark", "escape"):
@@ -267,11 +266,12 @@ async def test_spectator_hides_names_until_judged_when_blind(tmp_path: Path) -> 
 
 
 async def test_board_and_spectator_keep_retry_errors_blind(tmp_path: Path) -> None:
-    from textual.widgets import DataTable, Static
+    from textual.widgets import Static
 
     from tui.app import DebateApp
     from tui.screens.board import BoardScreen
     from tui.screens.spectator import SpectatorScreen
+    from tui.widgets.live_table import LiveTable
 
     app = DebateApp(str(tmp_path / "none.db"), start_engine=False)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -282,9 +282,9 @@ async def test_board_and_spectator_keep_retry_errors_blind(tmp_path: Path) -> No
         app.post_event(ev.RoundStarted(round=1, stage="preliminary", debates=1, motion="m"))
         app.post_event(ev.DebateStarted(debate_id=3, round=1, proposition="alpha", opposition="beta", motion="m", resumed_at=0))
         app.post_event(ev.CallRetried(debate_id=3, model="fake/alpha", attempt=1, delay_s=0.1, error="fake/alpha: 500 from alpha"))
-        table = board.query_one(DataTable)
-        await wait_for(pilot, lambda: table.row_count == 1 and str(table.get_cell_at((0, 8))) == "1")
-        error = str(table.get_cell_at((0, 9)))
+        table = board.query_one(LiveTable)
+        await wait_for(pilot, lambda: table.row_count == 1 and table.get_row("3")[8] == "1")
+        error = table.get_row("3")[9]
         assert "Proposition attempt 1" in error and "alpha" not in error
         assert "alpha" not in str(board.query_one("#board-detail", Static).render())
         spectator = SpectatorScreen(3)
@@ -409,3 +409,145 @@ def test_serve_command_starts_the_read_only_spectator() -> None:
 
     command = shlex.split(serve_command("/tmp/x.db", "t"))
     assert command[-1] == "from tui.app import spectate; spectate('/tmp/x.db', 't')"
+
+
+# --- LiveTable: the board's table, which repaints only the rows that change ------------------
+
+
+def _table_app(rows: int, size: tuple[int, int] = (60, 12)):  # type: ignore[no-untyped-def]
+    """An app holding one LiveTable of `rows` rows; it records the lines the table paints and
+    the messages it posts."""
+    from textual.app import App, ComposeResult
+
+    from tui.widgets.live_table import LiveTable
+
+    class Recording(LiveTable):
+        def __init__(self) -> None:
+            super().__init__([("id", "#", None), ("name", "name", None), ("status", "status", 12)], id="t")
+            self.painted: list[int] = []
+
+        def render_line(self, y: int):  # type: ignore[no-untyped-def]
+            self.painted.append(y)
+            return super().render_line(y)
+
+    class TableApp(App[None]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.messages: list[tuple[str, str]] = []
+
+        def compose(self) -> ComposeResult:
+            yield Recording()
+
+        def on_mount(self) -> None:
+            self.query_one(LiveTable).set_rows((str(n), (str(n), f"row{n}", "[b cyan]running[/]")) for n in range(rows))
+
+        def on_live_table_row_highlighted(self, message: LiveTable.RowHighlighted) -> None:
+            self.messages.append(("highlighted", message.key))
+
+        def on_live_table_row_selected(self, message: LiveTable.RowSelected) -> None:
+            self.messages.append(("selected", message.key))
+
+    return TableApp(), size
+
+
+def _line(table, y: int) -> str:  # type: ignore[no-untyped-def]
+    return table.render_line(y).text
+
+
+async def test_live_table_update_row_repaints_that_row_alone() -> None:
+    app, size = _table_app(8)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.1)
+        table = app.query_one("#t")
+        table.painted.clear()
+        renders = table.renders
+        table.update_row("5", ("5", "row5", "[b red]failed[/]"))
+        await pilot.pause(0.1)
+        assert table.painted == [6]  # the header is line 0
+        assert table.renders == renders + 1
+        assert "failed" in _line(table, 6) and "[" not in _line(table, 6)
+        table.painted.clear()
+        table.update_row("5", ("5", "row5", "[b red]failed[/]"))  # no change: no paint
+        await pilot.pause(0.1)
+        assert table.painted == []
+        assert table.get_row("5") == ("5", "row5", "[b red]failed[/]")
+
+
+async def test_live_table_resizes_a_column_to_content_only_when_its_width_changes() -> None:
+    app, size = _table_app(4)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.1)
+        table = app.query_one("#t")
+        assert table.widths == (1, 4, 12)
+        table.painted.clear()
+        table.update_row("2", ("2", "a much longer name", "waiting"))
+        await pilot.pause(0.1)
+        assert table.widths == (1, 18, 12)
+        assert set(table.painted) >= {0, 1, 2, 3, 4}  # every line moved
+        table.painted.clear()
+        table.update_row("1", ("1", "row1 longer", "waiting"))  # narrower than the widest: no move
+        await pilot.pause(0.1)
+        assert table.widths == (1, 18, 12) and table.painted == [2]
+        table.update_row("1", ("1", "row1", "waiting"))
+        assert "a much longer name" in _line(table, 3)
+        table.update_row("2", ("2", "row2", "waiting"))
+        await pilot.pause(0.1)
+        assert table.widths == (1, 4, 12)
+        table.update_row("2", ("2", "a \\[Citation] and a status too long to fit", "x" * 30))
+        assert "[Citation]" in _line(table, 3) and _line(table, 3).rstrip().endswith("x…")
+
+
+async def test_live_table_cursor_keys_and_header_that_stays_on_top() -> None:
+    app, size = _table_app(30)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.1)
+        table = app.query_one("#t")
+        table.focus()
+        page = table.scrollable_content_region.height - 1
+        await pilot.press("down", "down")
+        assert table.cursor_row == 2 and table.cursor_key == "2"
+        await pilot.press("end")
+        await pilot.pause(0.1)
+        assert table.cursor_row == 29 and table.scroll_offset.y == 30 - page
+        assert _line(table, 0).split() == ["#", "name", "status"]  # scrolled, the header stays
+        assert _line(table, 1).split()[0] == str(30 - page)
+        assert _line(table, page).split()[0] == "29"
+        await pilot.press("pageup")
+        assert table.cursor_row == 29 - page
+        await pilot.press("home")
+        await pilot.pause(0.1)
+        assert table.cursor_row == 0 and table.scroll_offset.y == 0
+        await pilot.press("pagedown", "up")
+        assert table.cursor_row == page - 1
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert app.messages[:3] == [("highlighted", "0"), ("highlighted", "1"), ("highlighted", "2")]
+        assert app.messages[-1] == ("selected", str(page - 1))
+
+
+async def test_live_table_click_moves_the_cursor_then_selects() -> None:
+    app, size = _table_app(5)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.1)
+        table = app.query_one("#t")
+        await pilot.click("#t", offset=(3, 0))  # the header: nothing
+        assert table.cursor_row == 0
+        await pilot.click("#t", offset=(3, 4))
+        assert table.cursor_row == 3
+        assert ("selected", "3") not in app.messages
+        await pilot.click("#t", offset=(3, 4))
+        await pilot.pause(0.1)
+        assert app.messages[-1] == ("selected", "3")
+
+
+async def test_live_table_crops_when_narrow() -> None:
+    app, size = _table_app(3, size=(12, 6))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.1)
+        table = app.query_one("#t")
+        width = table.scrollable_content_region.width
+        assert table.virtual_size.width > width
+        assert all(table.render_line(y).cell_length == width for y in range(4))
+        table.scroll_to(x=table.virtual_size.width - width, animate=False)
+        await pilot.pause(0.1)
+        assert _line(table, 0).strip() == "tatus" and _line(table, 1).strip() == "unning"  # the last 12 cells

@@ -186,12 +186,13 @@ async def test_yaml_tab_edits_show_in_the_form_and_the_arena_gets_a_budget(tmp_p
 
 
 async def test_open_a_config_file_then_save_and_run_it_from_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from textual.widgets import DataTable, Input
+    from textual.widgets import Input
 
     from tui.app import DebateApp
     from tui.screens.board import BoardScreen
     from tui.screens.open_config import OpenConfigScreen
     from tui.screens.setup import SetupScreen
+    from tui.widgets.live_table import LiveTable
 
     monkeypatch.chdir(tmp_path)
     config = tmp_path / "field.toml"
@@ -220,7 +221,7 @@ async def test_open_a_config_file_then_save_and_run_it_from_the_app(tmp_path: Pa
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen))
         await wait_for(pilot, lambda: app.state.finished, timeout=60)
-        assert app.screen.query_one(DataTable).row_count == 1
+        assert app.screen.query_one(LiveTable).row_count == 1
         assert [type(s).__name__ for s in app.screen_stack[1:]] == ["HomeScreen", "BoardScreen"]
 
     saved = yaml.safe_load((tmp_path / "field.yaml").read_text(encoding="utf-8"))
@@ -285,14 +286,13 @@ def test_setup_snapshot(snap_compare, tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 async def test_open_latest_shows_the_newest_tournament_over_home(finished_store: Path, tmp_path: Path) -> None:
-    from textual.widgets import DataTable
-
     from tui.app import DebateApp
     from tui.screens.board import BoardScreen
+    from tui.widgets.live_table import LiveTable
 
     app = DebateApp(str(finished_store), open_latest=True)
     async with app.run_test(size=(140, 50)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.query_one(DataTable).row_count > 0)
+        await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.query_one(LiveTable).row_count > 0)
         assert app.tournament == "done"
         await pilot.press("escape")
         await pilot.pause(0.2)

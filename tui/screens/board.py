@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import time
-
-from rich.markup import escape
 from textual import on
-from textual.timer import Timer
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, Header, ProgressBar, Static
 
 from tui.app import StateChanged
+from tui.markup import escape
 from tui.screens.base import NAV, TournamentScreen
 from tui.state import FAILED, JUDGED, DebateState
+from tui.widgets.live_table import LiveTable
 
-COLUMNS = ("#", "proposition", "opposition", "status", "speech", "tok/s", "tokens", "cost", "retries", "error")
+# key, label, width (None: as wide as the widest cell)
+COLUMNS = (
+    ("id", "#", None), ("proposition", "proposition", None), ("opposition", "opposition", None),
+    ("status", "status", 20), ("speech", "speech", 18), ("tok/s", "tok/s", 5), ("tokens", "tokens", None),
+    ("cost", "cost", 8), ("retries", "retries", None), ("error", "error", 40),
+)
 TAIL = 110
-# DataTable re-renders every cell whenever any cell changes (its cell cache is keyed on a
-# table-wide update count), so the streaming text lives in one plain panel updated every batch,
-# and the table's counters are refreshed a few times a second.
-TABLE_REFRESH_S = 0.3
 STATUS_STYLE = {"running": "[b cyan]running[/]", "judging": "[b yellow]judging[/]", "judged": "[green]judged[/]", "failed": "[b red]failed[/]", "waiting": "[dim]waiting[/]"}
 
 
@@ -42,25 +41,18 @@ class BoardScreen(TournamentScreen):
         super().__init__()
         self.shown_round: int | None = None  # None: follow the current round
         self.rendered_tails: dict[int, str] = {}
-        self._cells: dict[int, tuple[str, ...]] = {}
-        self._table_dirty: set[int] = set()
-        self._table_at = 0.0
-        self._table_timer: Timer | None = None
+        self._shown: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="board-progress-text")
         yield ProgressBar(id="board-progress", show_eta=False)
-        yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
+        yield LiveTable(COLUMNS, id="board-table")
         yield Static(id="board-live")
         yield Static(id="board-detail")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        widths = {"speech": 18, "status": 20, "error": 40, "tok/s": 5, "cost": 8}
-        for column in COLUMNS:
-            table.add_column(column, key=column, width=widths.get(column))
         self.rebuild()
 
     def on_screen_resume(self) -> None:
@@ -84,23 +76,25 @@ class BoardScreen(TournamentScreen):
         if d.status == JUDGED and d.winner:
             status += f" [dim]({d.winner})[/]"
         return (
-            str(d.id), d.name("proposition", blind), d.name("opposition", blind), status, where,
+            str(d.id), escape(d.name("proposition", blind)), escape(d.name("opposition", blind)), status, escape(where),
             f"{rate:.0f}" if rate else "—", str(d.tokens or "—"), cost, str(d.retries or ""), error,
         )
 
+    @property
+    def table(self) -> LiveTable:
+        return self.query_one(LiveTable)
+
     def rebuild(self) -> None:
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
-        self._cells = {}
-        for d in self.debates():
-            self._cells[d.id] = self.row(d)
-            table.add_row(*self._cells[d.id], key=str(d.id))
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
-        self._table_at = time.monotonic()
+        """All rows again: another round, new debates, or back from another screen."""
+        self.table.set_rows((str(d.id), self.row(d)) for d in self.debates())
         self.update_live()
         self.update_progress()
+
+    def show(self, selector: str, markup: str) -> None:
+        """Update a panel only when its text changed: each update parses, wraps and lays out."""
+        if self._shown.get(selector) != markup:
+            self._shown[selector] = markup
+            self.query_one(selector, Static).update(markup)
 
     def update_live(self) -> None:
         """The words being spoken right now, one line per speaking debate."""
@@ -112,7 +106,7 @@ class BoardScreen(TournamentScreen):
                 continue
             tails[d.id] = tail(speech.text)
             lines.append(f"[b]{d.id:>3}[/] [dim]{speech.side[:4]} {speech.role[:10]:<10}[/] {escape(tails[d.id])}")
-        self.query_one("#board-live", Static).update("\n".join(lines) or "[dim]nobody is speaking[/]")
+        self.show("#board-live", "\n".join(lines) or "[dim]nobody is speaking[/]")
         self.rendered_tails = tails
 
     def update_progress(self) -> None:
@@ -133,76 +127,52 @@ class BoardScreen(TournamentScreen):
         ]
         if self.tapp.engine_error:
             lines.append(f"[b red]{self.tapp.engine_error}[/]")
-        self.query_one("#board-progress-text", Static).update("\n".join(lines))
+        self.show("#board-progress-text", "\n".join(lines))
         bar = self.query_one(ProgressBar)
         bar.update(total=total or None, progress=state.debates_done + state.debates_failed)
         self.update_detail()
 
     def update_detail(self) -> None:
-        table = self.query_one(DataTable)
+        key = self.table.cursor_key
+        d = self.tapp.state.debates.get(int(key)) if key is not None else None
         text = ""
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            d = self.tapp.state.debates.get(int(key or 0))
-            if d is not None:
-                masked = self.tapp.state.masked
-                text = f"debate {d.id} · motion {escape(d.motion)} · {len(d.speeches)} speeches · {len(d.ballots)} ballots"
-                if d.error:
-                    text += f"\n[red]error: {escape(masked(d.error, [d]))}[/]"
-                elif d.last_retry:
-                    text += f"\n[yellow]last retry: {escape(masked(d.last_retry, [d]))}[/]"
-        self.query_one("#board-detail", Static).update(text)
+        if d is not None:
+            masked = self.tapp.state.masked
+            text = f"debate {d.id} · motion {escape(d.motion)} · {len(d.speeches)} speeches · {len(d.ballots)} ballots"
+            if d.error:
+                text += f"\n[red]error: {escape(masked(d.error, [d]))}[/]"
+            elif d.last_retry:
+                text += f"\n[yellow]last retry: {escape(masked(d.last_retry, [d]))}[/]"
+        self.show("#board-detail", text)
 
     @on(StateChanged)
     def state_changed(self, message: StateChanged) -> None:
-        table = self.query_one(DataTable)
-        shown = {d.id for d in self.debates()}
-        known = {int(k.value) for k in table.rows if k.value is not None}
-        if message.structural or shown != known:
+        table = self.table
+        shown = {str(d.id): d for d in self.debates()}
+        if message.structural or shown.keys() != set(table.keys):
             self.rebuild()
             return
-        self._table_dirty |= message.debates & shown
+        # Only the touched rows repaint, so the counters can follow every batch.
+        touched = (shown.get(str(debate_id)) for debate_id in message.debates)
+        table.update_rows((str(d.id), self.row(d)) for d in touched if d is not None)
         self.update_live()
-        if time.monotonic() - self._table_at >= TABLE_REFRESH_S:
-            self.flush_table()
-        elif self._table_timer is None:
-            self._table_timer = self.set_timer(TABLE_REFRESH_S, self.flush_table)
         self.update_progress()
 
-    def flush_table(self) -> None:
-        """Bring the table's cells up to date (status, counters) for debates that changed."""
-        self._table_timer = None
-        self._table_at = time.monotonic()
-        table = self.query_one(DataTable)
-        state = self.tapp.state
-        dirty, self._table_dirty = self._table_dirty, set()
-        for debate_id in dirty:
-            if debate_id not in state.debates or str(debate_id) not in table.rows:
-                continue
-            values = self.row(state.debates[debate_id])
-            before = self._cells.get(debate_id, ())
-            for n, (column, value) in enumerate(zip(COLUMNS, values, strict=True)):
-                if n >= len(before) or before[n] != value:
-                    table.update_cell(str(debate_id), column, value)
-            self._cells[debate_id] = values
-        self.update_progress()
-
-    @on(DataTable.RowHighlighted)
+    @on(LiveTable.RowHighlighted)
     def highlighted(self) -> None:
         self.update_detail()
 
-    @on(DataTable.RowSelected)
+    @on(LiveTable.RowSelected)
     def selected(self) -> None:
         self.action_watch()
 
     def action_watch(self) -> None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
+        key = self.table.cursor_key
+        if key is None:
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         from tui.screens.spectator import SpectatorScreen
 
-        self.app.push_screen(SpectatorScreen(int(key or 0)))
+        self.app.push_screen(SpectatorScreen(int(key)))
 
     def action_round(self, step: int) -> None:
         numbers = sorted({d.round for d in self.tapp.state.debates.values()})
