@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.app import StateChanged
+from tui.markup import escape
 from tui.screens.base import NAV, TournamentScreen
 from tui.state import WAITING, DebateState
 

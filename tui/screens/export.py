@@ -10,12 +10,21 @@ import io
 from pathlib import Path
 from typing import Any
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Static,
+)
 
+from tui.markup import escape
 from tui.screens.base import NAV, TournamentScreen, is_served
 
 FORMATS = ("html", "md", "csv", "json")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from tui.app import StateChanged
+from tui.markup import escape
 from tui.screens.base import TournamentScreen
 from tui.state import JUDGED, DebateState
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.app import StateChanged
+from tui.markup import escape
 from tui.screens.base import TournamentScreen
 from tui.widgets.bars import heat_cell, interval_bar
 
