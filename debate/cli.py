@@ -16,7 +16,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
-from debate.errors import UserError
+from debate.errors import UserError, sole_error
 
 app = typer.Typer(
     help="Model-vs-model debate tournaments: draws, streamed debates, judges, standings.",
@@ -53,6 +53,10 @@ def main() -> None:
         app()
     except UserError as exc:
         _fail(str(exc), exc.exit_code)
+    except BaseExceptionGroup as group:
+        if isinstance(error := sole_error(group), UserError):
+            _fail(str(error), error.exit_code)
+        raise
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import anyio
+
 from debate.config import TournamentConfig
+from debate.errors import TournamentBusy, sole_error
 from debate.events import EventBus, Listener
 from debate.orchestrator import Orchestrator, RunSummary, gateway_for
+from debate.runclaim import HEARTBEAT_S, Runner
 from debate.store import Store
 from debate.transcript import MotionText
 from judges.rubric import Rubric
@@ -46,8 +50,28 @@ async def run_tournament(config: TournamentConfig, database: str, base_dir: Path
     bus = EventBus()
     if listener is not None:
         bus.subscribe(listener)
+    me = Runner.me()
     try:
-        orchestrator = Orchestrator(config=config, store=store, gateway=gateway_for(config), bus=bus, motions=motions, rubric=rubric)
-        return await orchestrator.run()
+        store.claim_run(config.name, me)
+        try:
+            orchestrator = Orchestrator(config=config, store=store, gateway=gateway_for(config), bus=bus, motions=motions, rubric=rubric)
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(_keep_claim, store, config.name, me)
+                summary = await orchestrator.run()
+                tg.cancel_scope.cancel()
+            return summary
+        except BaseExceptionGroup as group:
+            raise sole_error(group) from None
+        finally:
+            store.release_run(config.name, me)
     finally:
         store.close()
+
+
+async def _keep_claim(store: Store, tournament: str, me: Runner) -> None:
+    """Check in while the run lasts; stop the run if another process has taken it over
+    (this one stalled past the claim's staleness limit, e.g. a suspended laptop)."""
+    while True:
+        await anyio.sleep(HEARTBEAT_S)
+        if not store.keep_run(tournament, me):
+            raise TournamentBusy(f"tournament '{tournament}' was taken over by another run while this one stalled; stopping here")

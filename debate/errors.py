@@ -26,8 +26,23 @@ class ConfigError(UserError):
         super().__init__("\n".join(problems))
 
 
+def sole_error(exc: BaseException) -> BaseException:
+    """The one error inside a task group's exception group (the group itself if it holds several).
+
+    A task group wraps whatever its tasks raise; a user's mistake should still reach them as
+    itself, message and exit code, not as "unhandled errors in a TaskGroup".
+    """
+    while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return exc
+
+
 class StoreError(UserError):
     """The database cannot be opened or does not hold what was asked for."""
+
+
+class TournamentBusy(UserError):
+    """Another process is running this tournament; a second runner would pay for every speech twice."""
 
 
 class GatewayError(Exception):

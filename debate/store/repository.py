@@ -5,18 +5,20 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Engine, bindparam, delete, event, func, insert, inspect, make_url, update
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from debate.errors import StoreError
+from debate.errors import StoreError, TournamentBusy
 from debate.draws.model import Draw
 from debate.formats import Format, Side
+from debate.runclaim import Runner, may_take_over
 from debate.standings import DebateResult
 from debate.store.models import (
     BallotRecord,
@@ -44,6 +46,7 @@ from debate.store.tables import (
     MotionRow,
     PartialSpeechRow,
     RoundRow,
+    RunnerRow,
     SpeechRow,
     StandingSnapshotRow,
     TournamentRow,
@@ -197,6 +200,65 @@ class Store:
             finished = _now() if status == "finished" else None
             session.exec(update(TournamentRow).where(TournamentRow.id == tournament_id).values(status=status, finished_at=finished))  # type: ignore[call-overload]
             session.commit()
+
+    # --- who runs a tournament ---------------------------------------------------------------
+
+    def claim_run(self, tournament: str, me: Runner) -> None:
+        """Become the one runner of `tournament`, or raise TournamentBusy naming who is."""
+        now = _utc()
+        with self._session() as session:
+            session.add(RunnerRow(tournament=tournament, pid=me.pid, host=me.host, started_at=now, heartbeat_at=now))
+            try:
+                session.commit()
+                return
+            except IntegrityError:
+                session.rollback()
+            row = session.get(RunnerRow, tournament)
+            if row is None:  # released between our insert and this read: try once more
+                session.add(RunnerRow(tournament=tournament, pid=me.pid, host=me.host, started_at=now, heartbeat_at=now))
+                session.commit()
+                return
+            beat = _aware(row.heartbeat_at)
+            if not may_take_over(Runner(row.pid, row.host), beat, me, now):
+                raise TournamentBusy(
+                    f"tournament '{tournament}' is being run by process {row.pid} on {row.host} "
+                    f"(it checked in {(now - beat).total_seconds():.0f} s ago); stop that run first, "
+                    f"or watch it with `debate spectate {self.location}`"
+                )
+            # Compare-and-set on the row as read, so two processes cannot both take a dead claim.
+            taken = session.exec(  # type: ignore[call-overload]
+                update(RunnerRow)
+                .where(RunnerRow.tournament == tournament, RunnerRow.pid == row.pid, RunnerRow.host == row.host,
+                       RunnerRow.heartbeat_at == _aware(row.heartbeat_at))
+                .values(pid=me.pid, host=me.host, started_at=now, heartbeat_at=now)
+            )
+            session.commit()
+            if taken.rowcount != 1:
+                raise TournamentBusy(f"tournament '{tournament}' was claimed by another run at the same moment")
+
+    def keep_run(self, tournament: str, me: Runner) -> bool:
+        """Refresh the claim's heartbeat; False if another run has taken it over."""
+        with self._session() as session:
+            result = session.exec(  # type: ignore[call-overload]
+                update(RunnerRow)
+                .where(RunnerRow.tournament == tournament, RunnerRow.pid == me.pid, RunnerRow.host == me.host)
+                .values(heartbeat_at=_utc())
+            )
+            session.commit()
+            return bool(result.rowcount == 1)
+
+    def release_run(self, tournament: str, me: Runner) -> None:
+        with self._session() as session:
+            session.exec(delete(RunnerRow).where(RunnerRow.tournament == tournament, RunnerRow.pid == me.pid, RunnerRow.host == me.host))  # type: ignore[call-overload]
+            session.commit()
+
+    def runner_of(self, tournament: str) -> tuple[Runner, float] | None:
+        """Who holds the claim on `tournament` and how many seconds ago it checked in."""
+        with self._session() as session:
+            row = session.get(RunnerRow, tournament)
+        if row is None:
+            return None
+        return Runner(row.pid, row.host), (_utc() - _aware(row.heartbeat_at)).total_seconds()
 
     # --- draws ----------------------------------------------------------------------------
 
@@ -588,6 +650,15 @@ class Store:
     def _contestant_names(session: Session, tournament_id: int) -> dict[int, str]:
         rows = session.exec(select(ContestantRow).where(ContestantRow.tournament_id == tournament_id)).all()
         return {r.id: r.name for r in rows if r.id is not None}
+
+
+def _utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without their zone; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _stored_ballot(row: BallotRow) -> StoredBallot:

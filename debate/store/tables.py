@@ -34,6 +34,21 @@ class TournamentRow(SQLModel, table=True):
     finished_at: datetime | None = None
 
 
+class RunnerRow(SQLModel, table=True):
+    """Which process is running a tournament now, and when it last said so.
+
+    Two runners of one tournament would both claim its pending debates and pay for every
+    speech twice; a runner claims this row first and refreshes `heartbeat_at` while it runs.
+    """
+
+    __tablename__ = "runner"
+    tournament: str = Field(primary_key=True)
+    pid: int
+    host: str
+    started_at: datetime = Field(default_factory=_now)
+    heartbeat_at: datetime = Field(default_factory=_now)
+
+
 class ContestantRow(SQLModel, table=True):
     __tablename__ = "contestant"
     __table_args__ = (UniqueConstraint("tournament_id", "name"),)
