@@ -66,3 +66,64 @@ async def test_spectator_follows_another_process_live_without_writing(tmp_path: 
     finally:
         if runner.poll() is None:
             os.killpg(runner.pid, signal.SIGKILL)
+
+
+async def test_a_killed_tournament_resumes_from_the_app_without_speaking_twice(tmp_path: Path) -> None:
+    from tui.app import DebateApp
+    from tui.screens.board import BoardScreen
+    from tui.state import JUDGED
+
+    contestants = [{"name": n, "model": f"fake/{n}", "params": SLOW} for n in ("alpha", "beta", "gamma")]
+    config = write_config(tmp_path / "cfg.yaml", name="killed", contestants=contestants, concurrency={"debates": 2})
+    db = tmp_path / "t.db"
+    runner = subprocess.Popen([sys.executable, "-m", "debate.cli", "run", str(config), "--quiet"], cwd=tmp_path,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(600):
+            if db.exists() and _judged(db) >= 2:
+                break
+            await anyio_sleep(0.1)
+    finally:
+        os.killpg(runner.pid, signal.SIGKILL)
+        runner.wait()
+    judged_before = _judged(db)
+    assert 2 <= judged_before < 6
+    speeches_before = query(db, "select count(*) from speech")[0][0]
+
+    app = DebateApp(str(db), tournament="killed")
+    async with app.run_test(size=(160, 48)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if isinstance(app.screen, BoardScreen) and app.screen.resumable():
+                break
+        assert "Resume" in _footer_text(app)
+        await pilot.press("ctrl+r")
+        for _ in range(1200):
+            await pilot.pause(0.1)
+            if app.state.finished:
+                break
+        assert app.state.finished and all(d.status == JUDGED for d in app.state.debates.values())
+        assert app.engine_error is None
+        await pilot.pause(0.3)
+        assert "Resume" not in _footer_text(app)
+    assert _judged(db) == 6
+    # Each debate of the quick format has four speeches; the killed run's stay, none is redone.
+    assert query(db, "select count(*) from speech")[0][0] == 24 >= speeches_before
+    assert query(db, "select count(*) from (select debate_id, idx from speech group by debate_id, idx having count(*) > 1)") == [(0,)]
+
+
+def _judged(db: Path) -> int:
+    try:
+        return int(query(db, "select count(*) from debate where status = 'judged'")[0][0])
+    except sqlite3.Error:
+        return 0
+
+
+def _footer_text(app) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(b.binding.description for b in app.screen.active_bindings.values() if b.enabled and b.binding.show)
+
+
+async def anyio_sleep(seconds: float) -> None:
+    import anyio
+
+    await anyio.sleep(seconds)

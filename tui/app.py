@@ -67,6 +67,7 @@ class DebateApp(App[None]):
         self._store: Any = None
         self._engine_cancel: Any = None
         self.engine_running = False
+        self.runs_here = False  # this app's engine feeds the state (the store is not re-read)
         self.render_observers: list[Any] = []  # callables run after each repaint that carried events (bench)
         if read_only:
             self.sub_title = "read-only spectator"
@@ -103,8 +104,7 @@ class DebateApp(App[None]):
         from debate.config import load_config
         from debate.errors import ConfigError
 
-        if self.engine_running:
-            self.notify("a tournament is already running in this app; wait for it or quit first", severity="error")
+        if self._refuse_start():
             return
         try:
             config = load_config(path)
@@ -114,10 +114,41 @@ class DebateApp(App[None]):
         if database and database != self.database:
             self._switch_store(database)
         self.config_path = path
+        self._start(config)
+
+    def resume(self) -> None:
+        """Run the open tournament on from where it stopped, with the config stored with it."""
+        from debate.config import validate_config
+        from debate.errors import ConfigError
+
+        if self._refuse_start():
+            return
+        if self.state.finished or not self.state.config:
+            self.notify("this tournament is finished: nothing to resume", severity="warning")
+            return
+        try:
+            config = validate_config(dict(self.state.config), source=f"the config stored with '{self.state.tournament}'")
+        except ConfigError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self._start(config)
+
+    def _refuse_start(self) -> bool:
+        if self.read_only:
+            self.notify("a spectator cannot run tournaments", severity="warning")
+            return True
+        if self.engine_running:
+            self.notify("a tournament is already running in this app; wait for it or quit first", severity="error")
+            return True
+        return False
+
+    def _start(self, config: Any) -> None:
+        self.runs_here = True
         self.tournament = config.name
         self.state = LiveState()
         self.state.tournament, self.state.blind, self.state.config = config.name, config.blind, config.public_dict()
         self.engine_running = True
+        self.engine_error = None
         self.open_board()
         self.run_engine(config)
 
@@ -164,7 +195,7 @@ class DebateApp(App[None]):
         self.refresh_ratings_now(snapshot.tournament_id)
 
     def _replace_state(self, snapshot: LiveState, first: bool) -> None:
-        if self.config_path is not None and not self.read_only and not first:
+        if self.runs_here and not first:
             return
         self.state = snapshot
         if self.tournament is None:
@@ -220,7 +251,7 @@ class DebateApp(App[None]):
                 judged = True
             if isinstance(event, ev.Notice):
                 self.notify(event.message, timeout=6)
-        if judged and self.config_path is not None:
+        if judged and self.runs_here:
             self.refresh_ratings()
         self._announce(touched, structural)
 
@@ -242,6 +273,7 @@ class DebateApp(App[None]):
         import anyio.lowlevel
 
         from debate.engine import run_tournament
+        from debate.errors import UserError
 
         async def main() -> None:
             with anyio.CancelScope() as scope:
@@ -250,12 +282,13 @@ class DebateApp(App[None]):
 
         try:
             anyio.run(main)
-        except Exception as exc:  # a user error (bad motion set, store) or a bug: show it, keep the UI
-            self.engine_error = f"{type(exc).__name__}: {exc}"
-            self.post_event(ev.Notice(message=f"the tournament stopped: {self.engine_error}"))
+        except Exception as exc:  # a user error (bad motion set, store, busy) or a bug: show it, keep the UI
+            self.engine_error = str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
         finally:
             self._engine_cancel = None
             self.engine_running = False
+        if self.engine_error:  # after the flag: the board then offers to resume
+            self.post_event(ev.Notice(message=f"the tournament stopped: {self.engine_error}"))
 
     def stop_engine(self) -> None:
         handle = self._engine_cancel

@@ -34,12 +34,14 @@ class BoardScreen(TournamentScreen):
         Binding("enter", "watch", "Watch", priority=True),
         Binding("[", "round(-1)", "Prev round"),
         Binding("]", "round(1)", "Next round"),
+        Binding("ctrl+r", "resume", "Resume"),
         *NAV,
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.shown_round: int | None = None  # None: follow the current round
+        self._resumable = False
         self.rendered_tails: dict[int, str] = {}
         self._shown: dict[str, str] = {}
 
@@ -147,6 +149,9 @@ class BoardScreen(TournamentScreen):
 
     @on(StateChanged)
     def state_changed(self, message: StateChanged) -> None:
+        if self._resumable != self.resumable():
+            self._resumable = self.resumable()
+            self.refresh_bindings()  # the footer offers Resume only while it can be done
         table = self.table
         shown = {str(d.id): d for d in self.debates()}
         if message.structural or shown.keys() != set(table.keys):
@@ -173,6 +178,19 @@ class BoardScreen(TournamentScreen):
         from tui.screens.spectator import SpectatorScreen
 
         self.app.push_screen(SpectatorScreen(int(key)))
+
+    def resumable(self) -> bool:
+        """A stopped tournament this app may run on: not finished, not running here, not a spectator."""
+        app = self.tapp
+        return bool(app.state.tournament and not app.state.finished and not app.engine_running and not app.read_only)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume":
+            return self.resumable()
+        return True
+
+    def action_resume(self) -> None:
+        self.tapp.resume()
 
     def action_round(self, step: int) -> None:
         numbers = sorted({d.round for d in self.tapp.state.debates.values()})
