@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,8 @@ _INSERT_SPEECH = insert(SpeechRow)
 _INSERT_CALL = insert(ModelCallRow)
 _INSERT_BALLOT = insert(BallotRow)
 _INSERT_FINDING = insert(FindingRow)
+_INSERT_DEBATE = insert(DebateRow)
+_SAVE_CHUNK = 1000  # debates per INSERT when a draw is saved
 _DELETE_PARTIAL = delete(PartialSpeechRow).where(PartialSpeechRow.debate_id == bindparam("p_debate"), PartialSpeechRow.idx == bindparam("p_idx"))  # type: ignore[arg-type]
 _UPDATE_DEBATE = (
     update(DebateRow)
@@ -275,8 +278,15 @@ class Store:
             session.add(rnd)
             session.flush()
             assert rnd.id is not None
-            for pairing, key in zip(draw.pairings, motion_keys, strict=True):
-                session.add(DebateRow(tournament_id=tournament_id, round_id=rnd.id, round_number=draw.round, proposition_id=ids[pairing.proposition], opposition_id=ids[pairing.opposition], motion_id=motions[key]))
+            # Core inserts in chunks, not an ORM object per debate: a session holding every
+            # DebateRow of the round (with its unit-of-work state) cost about 4 KB per debate at
+            # once, so peak memory grew with the round's size (+40 MB for a 10,000-debate round).
+            rows = (
+                {"tournament_id": tournament_id, "round_id": rnd.id, "round_number": draw.round, "proposition_id": ids[pairing.proposition], "opposition_id": ids[pairing.opposition], "motion_id": motions[key]}
+                for pairing, key in zip(draw.pairings, motion_keys, strict=True)
+            )
+            while chunk := list(islice(rows, _SAVE_CHUNK)):
+                session.exec(_INSERT_DEBATE, params=chunk)  # type: ignore[call-overload]
             session.commit()
 
     def finish_round(self, tournament_id: int, number: int) -> None:
@@ -309,7 +319,13 @@ class Store:
         """Judged debates as standings input, by round: winner, ballots per side, rubric totals."""
         with self._session() as session:
             names = self._contestant_names(session, tournament_id)
-            query = select(DebateRow).where(DebateRow.tournament_id == tournament_id, DebateRow.status == "judged").order_by(DebateRow.id)
+            # Columns, not DebateRow objects: this reads every judged debate of the tournament
+            # (after each round), and ORM rows with their identity-map state cost several times
+            # what the results do, so the end-of-round peak grew with the tournament's size.
+            query = (
+                select(DebateRow.id, DebateRow.round_number, DebateRow.proposition_id, DebateRow.opposition_id, DebateRow.winner, DebateRow.prop_score, DebateRow.opp_score)
+                .where(DebateRow.tournament_id == tournament_id, DebateRow.status == "judged").order_by(DebateRow.id)
+            )
             if not include_excluded:
                 query = query.where(DebateRow.excluded == False)  # noqa: E712 - SQL comparison
             debates = session.exec(query).all()
