@@ -56,3 +56,20 @@ def ballot_json(verdict: str = "opposition_slightly", prop: int = 3, opp: int = 
 
     scores = {cid: {"proposition": prop, "opposition": opp} for cid in load_rubric("default").ids}
     return json.dumps({"reason": reason, "scores": scores, "verdict": verdict, "both_poor": False})
+
+
+def finished_tournament(folder: Path, contestants: list[dict[str, Any]], name: str = "fixed", **overrides: Any) -> Path:
+    """Run a whole fake tournament in `folder` through the CLI; its database's path."""
+    config = write_config(folder / "cfg.yaml", name=name, contestants=contestants, **overrides)
+    result = run_cli("run", str(config), "--quiet")
+    assert result.returncode == 0, result.stderr
+    return folder / "t.db"
+
+
+async def wait_for(pilot: Any, condition: Any, timeout: float = 20.0) -> None:
+    """Let a Textual app run until `condition()` holds; fail after `timeout` seconds."""
+    waited = 0.0
+    while not condition():
+        await pilot.pause(0.1)
+        waited += 0.1
+        assert waited < timeout, "condition never became true"

@@ -29,7 +29,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.helpers import DEBATE, run_cli, write_config
+from tests.helpers import DEBATE, finished_tournament
 
 CONTESTANTS = [{"name": n, "model": f"fake/{n}", "params": {"words": 12}} for n in ("alpha", "beta", "gamma", "delta")]
 SIZE = {"width": 160, "height": 48}
@@ -39,11 +39,7 @@ ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x
 
 @pytest.fixture(scope="module")
 def finished_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("serve")
-    config = write_config(folder / "cfg.yaml", name="fixed", contestants=CONTESTANTS)
-    result = run_cli("run", str(config), "--quiet")
-    assert result.returncode == 0, result.stderr
-    return folder / "t.db"
+    return finished_tournament(tmp_path_factory.mktemp("serve"), CONTESTANTS)
 
 
 def db_digest(db: Path) -> str:

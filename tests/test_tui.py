@@ -14,26 +14,15 @@ def anyio_backend() -> str:
     return "asyncio"
 
 from debate import events as ev
-from tests.helpers import query, run_cli, write_config
+from tests.helpers import finished_tournament, query, run_cli, wait_for, write_config
 
 CONTESTANTS = [{"name": n, "model": f"fake/{n}", "params": {"words": 12}} for n in ("alpha", "beta", "gamma", "delta")]
 
 
 @pytest.fixture(scope="module")
 def finished_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("tui")
-    config = write_config(folder / "cfg.yaml", name="fixed", contestants=CONTESTANTS)
-    result = run_cli("run", str(config), "--quiet")
-    assert result.returncode == 0, result.stderr
-    return folder / "t.db"
+    return finished_tournament(tmp_path_factory.mktemp("tui"), CONTESTANTS)
 
-
-async def wait_for(pilot, condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    waited = 0.0
-    while not condition():
-        await pilot.pause(0.1)
-        waited += 0.1
-        assert waited < timeout, "condition never became true"
 
 
 async def test_board_lists_round_and_keys_reach_every_screen(finished_db: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import query, run_cli
+from tests.helpers import query, run_cli, wait_for
 
 pytestmark = pytest.mark.anyio
 
@@ -44,13 +44,6 @@ def row(screen, index: int, field: str):  # type: ignore[no-untyped-def]
 
     return screen.query_one("#f-contestants", ModelList).rows()[index].inputs()[field]
 
-
-async def wait_for(pilot, condition, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    waited = 0.0
-    while not condition():
-        await pilot.pause(0.1)
-        waited += 0.1
-        assert waited < timeout, "condition never became true"
 
 
 async def type_into(pilot, screen, target, text: str) -> None:  # type: ignore[no-untyped-def]

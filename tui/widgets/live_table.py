@@ -60,29 +60,21 @@ class LiveTable(ScrollView, can_focus=True):
         Binding("end", "last", "Last row", show=False),
     ]
 
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
+        def __init__(self, table: LiveTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> LiveTable:
+            return self.table
+
+    class RowHighlighted(_RowMessage):
         """The cursor is on another row (`key`), by key, mouse or a change of rows."""
 
-        def __init__(self, table: LiveTable, key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> LiveTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """Enter on the cursor row, or a click on it."""
-
-        def __init__(self, table: LiveTable, key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> LiveTable:
-            return self.table
 
     def __init__(self, columns: Iterable[Column], *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
