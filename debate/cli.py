@@ -558,7 +558,10 @@ def tui(
     tournament: TournamentOption = None,
     config: Annotated[Path | None, typer.Option("--config", help="run this tournament config from the app")] = None,
 ) -> None:
-    """The terminal UI: run a tournament, watch debates stream, score blind, standings, export."""
+    """The terminal UI: set up and run tournaments, watch debates stream, score blind, standings, export.
+
+    With --db it opens straight onto that database's newest tournament; without, on the home screen.
+    """
     from tui.app import run_app
 
     if config is not None:
