@@ -12,7 +12,6 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 HEARTBEAT_S = 5.0
 STALE_AFTER_S = 30.0
@@ -40,15 +39,16 @@ def pid_alive(pid: int) -> bool:
 
 def may_take_over(
     holder: Runner,
-    heartbeat_at: datetime,
+    heartbeat_at: float,
     me: Runner,
-    now: datetime,
+    now: float,
     alive: Callable[[int], bool] = pid_alive,
     stale_after_s: float = STALE_AFTER_S,
 ) -> bool:
-    """Whether `me` may take the claim `holder` last refreshed at `heartbeat_at`."""
+    """Whether `me` may take the claim `holder` last refreshed at `heartbeat_at` (epoch seconds;
+    runners on different hosts are assumed to keep their clocks in step, as NTP does)."""
     if holder == me:
         return True
     if holder.host == me.host and not alive(holder.pid):
         return True
-    return (now - heartbeat_at).total_seconds() > stale_after_s
+    return now - heartbeat_at > stale_after_s

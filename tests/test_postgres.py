@@ -45,4 +45,25 @@ def test_tournament_and_resume_on_postgres(tmp_path: Path, database: str) -> Non
     engine = create_engine(database)
     with engine.connect() as conn:
         assert conn.execute(text("select count(*) from speech")).scalar() == 6 * 4
+        assert conn.execute(text("select count(*) from runner")).scalar() == 0  # each run released its claim
     engine.dispose()
+
+
+def test_run_claim_on_postgres(database: str) -> None:
+    from debate.errors import TournamentBusy
+    from debate.runclaim import Runner
+    from debate.store import Store
+
+    store = Store(database)
+    try:
+        live = Runner(pid=os.getppid(), host=Runner.me().host)
+        store.claim_run("t", live)
+        with pytest.raises(TournamentBusy):
+            store.claim_run("t", Runner.me())
+        store.claim_run("u", Runner(pid=999_999_999, host=Runner.me().host))
+        store.claim_run("u", Runner.me())  # the compare-and-set takes a dead claim
+        holder = store.runner_of("u")
+        assert holder is not None and holder[0] == Runner.me() and 0 <= holder[1] < 5
+        assert store.keep_run("u", Runner.me()) and not store.keep_run("u", live)
+    finally:
+        store.close()

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,16 @@ from debate.runclaim import Runner, may_take_over
 from debate.store import Store
 from tests.helpers import query, run_cli, write_config
 
-NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
+NOW = 1_795_000_000.0
 ME = Runner(pid=100, host="here")
 
 
 def test_a_live_claim_elsewhere_is_kept_and_a_dead_or_silent_one_is_taken() -> None:
     alive = lambda pid: pid == 200  # noqa: E731
-    assert not may_take_over(Runner(200, "here"), NOW, ME, NOW + timedelta(seconds=5), alive)
-    assert may_take_over(Runner(201, "here"), NOW, ME, NOW + timedelta(seconds=5), alive)  # its process is gone
-    assert not may_take_over(Runner(200, "there"), NOW, ME, NOW + timedelta(seconds=29), alive)  # cannot see its pid
-    assert may_take_over(Runner(200, "there"), NOW, ME, NOW + timedelta(seconds=31), alive)  # silent too long
+    assert not may_take_over(Runner(200, "here"), NOW, ME, NOW + 5, alive)
+    assert may_take_over(Runner(201, "here"), NOW, ME, NOW + 5, alive)  # its process is gone
+    assert not may_take_over(Runner(200, "there"), NOW, ME, NOW + 29, alive)  # cannot see its pid
+    assert may_take_over(Runner(200, "there"), NOW, ME, NOW + 31, alive)  # silent too long
     assert may_take_over(ME, NOW, ME, NOW, alive)
 
 

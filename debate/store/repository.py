@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -208,7 +208,7 @@ class Store:
 
     def claim_run(self, tournament: str, me: Runner) -> None:
         """Become the one runner of `tournament`, or raise TournamentBusy naming who is."""
-        now = _utc()
+        now = time.time()
         with self._session() as session:
             session.add(RunnerRow(tournament=tournament, pid=me.pid, host=me.host, started_at=now, heartbeat_at=now))
             try:
@@ -221,18 +221,17 @@ class Store:
                 session.add(RunnerRow(tournament=tournament, pid=me.pid, host=me.host, started_at=now, heartbeat_at=now))
                 session.commit()
                 return
-            beat = _aware(row.heartbeat_at)
-            if not may_take_over(Runner(row.pid, row.host), beat, me, now):
+            if not may_take_over(Runner(row.pid, row.host), row.heartbeat_at, me, now):
                 raise TournamentBusy(
                     f"tournament '{tournament}' is being run by process {row.pid} on {row.host} "
-                    f"(it checked in {(now - beat).total_seconds():.0f} s ago); stop that run first, "
+                    f"(it checked in {now - row.heartbeat_at:.0f} s ago); stop that run first, "
                     f"or watch it with `debate spectate {self.location}`"
                 )
             # Compare-and-set on the row as read, so two processes cannot both take a dead claim.
             taken = session.exec(  # type: ignore[call-overload]
                 update(RunnerRow)
                 .where(RunnerRow.tournament == tournament, RunnerRow.pid == row.pid, RunnerRow.host == row.host,
-                       RunnerRow.heartbeat_at == _aware(row.heartbeat_at))
+                       RunnerRow.heartbeat_at == row.heartbeat_at)
                 .values(pid=me.pid, host=me.host, started_at=now, heartbeat_at=now)
             )
             session.commit()
@@ -245,7 +244,7 @@ class Store:
             result = session.exec(  # type: ignore[call-overload]
                 update(RunnerRow)
                 .where(RunnerRow.tournament == tournament, RunnerRow.pid == me.pid, RunnerRow.host == me.host)
-                .values(heartbeat_at=_utc())
+                .values(heartbeat_at=time.time())
             )
             session.commit()
             return bool(result.rowcount == 1)
@@ -261,7 +260,7 @@ class Store:
             row = session.get(RunnerRow, tournament)
         if row is None:
             return None
-        return Runner(row.pid, row.host), (_utc() - _aware(row.heartbeat_at)).total_seconds()
+        return Runner(row.pid, row.host), time.time() - row.heartbeat_at
 
     # --- draws ----------------------------------------------------------------------------
 
@@ -666,15 +665,6 @@ class Store:
     def _contestant_names(session: Session, tournament_id: int) -> dict[int, str]:
         rows = session.exec(select(ContestantRow).where(ContestantRow.tournament_id == tournament_id)).all()
         return {r.id: r.name for r in rows if r.id is not None}
-
-
-def _utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without their zone; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _stored_ballot(row: BallotRow) -> StoredBallot:

@@ -45,8 +45,10 @@ class RunnerRow(SQLModel, table=True):
     tournament: str = Field(primary_key=True)
     pid: int
     host: str
-    started_at: datetime = Field(default_factory=_now)
-    heartbeat_at: datetime = Field(default_factory=_now)
+    # Seconds since the epoch, not datetimes: a timestamp column without a zone on a PostgreSQL
+    # server outside UTC would shift the heartbeat by hours and wrongly age a live claim.
+    started_at: float
+    heartbeat_at: float
 
 
 class ContestantRow(SQLModel, table=True):
