@@ -289,6 +289,10 @@ def _parse(file: Path, text: str) -> tuple[Any, Any]:
         mark = exc.problem_mark
         where = f"{file}:{mark.line + 1}" if mark else str(file)
         raise ConfigError([f"{where}: invalid YAML: {exc.problem}"]) from None
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        # PyYAML raises a bare ValueError for values it cannot build (`2024-02-30`, a
+        # 5,000-digit integer): still the file's mistake, not a crash.
+        raise ConfigError([f"{file}: invalid YAML: {exc}"]) from None
 
 
 def _default_name(file: Path) -> str:

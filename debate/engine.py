@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import anyio
+from sqlalchemy.exc import OperationalError
 
 from debate.config import TournamentConfig
 from debate.errors import TournamentBusy, sole_error
@@ -73,5 +74,9 @@ async def _keep_claim(store: Store, tournament: str, me: Runner) -> None:
     (this one stalled past the claim's staleness limit, e.g. a suspended laptop)."""
     while True:
         await anyio.sleep(HEARTBEAT_S)
-        if not store.keep_run(tournament, me):
+        try:
+            kept = store.keep_run(tournament, me)
+        except OperationalError:
+            continue  # a locked or dropped database: the writer will say so; try at the next beat
+        if not kept:
             raise TournamentBusy(f"tournament '{tournament}' was taken over by another run while this one stalled; stopping here")

@@ -567,3 +567,13 @@ def test_cli_run_with_missing_config_exits_2(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "no such file" in proc.stderr
+
+
+def test_yaml_values_pyyaml_cannot_build_are_config_errors(tmp_path: Path) -> None:
+    from debate.config import load_config
+    from debate.errors import ConfigError
+
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: x\nseed: 2024-02-30\n", encoding="utf-8")  # PyYAML raises a bare ValueError here
+    with pytest.raises(ConfigError, match=r"bad.yaml: invalid YAML: day is out of range"):
+        load_config(path)

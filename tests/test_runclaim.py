@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from debate.errors import TournamentBusy
+from debate.errors import TournamentBusy, sole_error
 from debate.runclaim import Runner, may_take_over
 from debate.store import Store
 from tests.helpers import query, run_cli, write_config
@@ -79,3 +79,36 @@ def _has_runner(db: Path) -> bool:
         return bool(query(db, "select count(*) from runner")[0][0])
     except Exception:  # the table is not there yet
         return False
+
+
+def test_a_run_that_loses_its_claim_stops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import anyio
+
+    import debate.engine
+    from debate.config import load_config
+
+    monkeypatch.setattr(debate.engine, "HEARTBEAT_S", 0.2)
+    slow = {"words": 30, "token_latency": 0.02}
+    contestants = [{"name": n, "model": f"fake/{n}", "params": slow} for n in ("alpha", "beta", "gamma")]
+    config = load_config(write_config(tmp_path / "cfg.yaml", name="stolen", contestants=contestants))
+    db = tmp_path / "t.db"
+
+    async def steal_then_wait() -> None:
+        while not _has_runner(db):
+            await anyio.sleep(0.05)
+        query(db, "update runner set pid = 1, host = 'elsewhere'")  # another machine took it over
+
+    async def main() -> None:
+        try:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(steal_then_wait)
+                await debate.engine.run_tournament(config, str(db), tmp_path)
+        except BaseExceptionGroup as group:
+            raise sole_error(group) from None
+
+    started = time.monotonic()
+    with pytest.raises(TournamentBusy, match="taken over by another run"):
+        anyio.run(main)
+    assert time.monotonic() - started < 20  # stopped at the next beats, not at the end of the tournament
+    assert query(db, "select pid, host from runner") == [(1, "elsewhere")]  # the new holder's claim is left alone
+    assert query(db, "select count(*) from debate where status = 'judged'")[0][0] < 6

@@ -258,8 +258,9 @@ def test_each_session_runs_the_read_only_spectator() -> None:
 
     from tui.serve import serve_command
 
-    argv = shlex.split(serve_command("/tmp/a b.db", "fixed"))
-    assert argv[1] == "-c" and "spectate('/tmp/a b.db', 'fixed')" in argv[2]
+    argv = shlex.split(serve_command("fixed"))
+    assert argv[1] == "-c" and "spectate(os.environ['DEBATE_SERVE_DATABASE'], 'fixed')" in argv[2]
+    assert "postgresql" not in " ".join(argv) and ".db" not in " ".join(argv)  # no URL, so no password, in `ps`
 
 
 # --- the Export screen, served and not (driven in-process) --------------------------------

@@ -396,8 +396,8 @@ def test_serve_command_starts_the_read_only_spectator() -> None:
 
     import shlex
 
-    command = shlex.split(serve_command("/tmp/x.db", "t"))
-    assert command[-1] == "from tui.app import spectate; spectate('/tmp/x.db', 't')"
+    command = shlex.split(serve_command("t"))
+    assert command[-1] == "import os; from tui.app import spectate; spectate(os.environ['DEBATE_SERVE_DATABASE'], 't')"
 
 
 # --- LiveTable: the board's table, which repaints only the rows that change ------------------

@@ -289,6 +289,12 @@ class DebateApp(App[None]):
             self.engine_running = False
         if self.engine_error:  # after the flag: the board then offers to resume
             self.post_event(ev.Notice(message=f"the tournament stopped: {self.engine_error}"))
+            # A run refused at its start (busy, a motion file) fed no events: show what the store holds.
+            self.runs_here = False
+            try:
+                self.call_from_thread(self.load_from_store, True)
+            except RuntimeError:
+                pass  # the app is closing: nothing left to show
 
     def stop_engine(self) -> None:
         handle = self._engine_cancel

@@ -7,6 +7,7 @@ screen sends files to the browser instead of writing them on this machine.
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from typing import Any
@@ -14,9 +15,16 @@ from typing import Any
 LOOPBACK = "127.0.0.1"
 
 
-def serve_command(database: str, tournament: str | None = None) -> str:
-    """The command textual-serve runs for each browser session: the read-only spectator."""
-    code = f"from tui.app import spectate; spectate({database!r}, {tournament!r})"
+DATABASE_ENV = "DEBATE_SERVE_DATABASE"
+
+
+def serve_command(tournament: str | None = None) -> str:
+    """The command textual-serve runs for each browser session: the read-only spectator.
+
+    The database comes from the environment, not the command line: a PostgreSQL URL may
+    carry a password, and every session's arguments are visible to anyone running `ps`.
+    """
+    code = f"import os; from tui.app import spectate; spectate(os.environ[{DATABASE_ENV!r}], {tournament!r})"
     return f"{shlex.quote(sys.executable)} -c {shlex.quote(code)}"
 
 
@@ -28,7 +36,8 @@ def serve(
     `public` is the URL browsers reach the server at when that is not the address they typed
     (behind a TLS proxy, say).
     """
-    make_server(serve_command(database, tournament), host, port, public).serve()
+    os.environ[DATABASE_ENV] = database  # inherited by every session textual-serve starts
+    make_server(serve_command(tournament), host, port, public).serve()
 
 
 def make_server(command: str, host: str, port: int, public: str | None = None) -> Any:

@@ -212,7 +212,9 @@ class LiveState:
         elif isinstance(event, ev.Notice):
             self.notices.append(event.message)
         elif isinstance(event, ev.TournamentDone):
-            self.finished, self.status = True, "finished"
+            # Failed debates leave it incomplete (as the store says): running it again retries them.
+            self.finished = event.debates_failed == 0
+            self.status = "finished" if self.finished else "incomplete"
             self.debates_done = event.debates_judged
             self.debates_failed = event.debates_failed
         return None

@@ -219,7 +219,10 @@ class Store:
             row = session.get(RunnerRow, tournament)
             if row is None:  # released between our insert and this read: try once more
                 session.add(RunnerRow(tournament=tournament, pid=me.pid, host=me.host, started_at=now, heartbeat_at=now))
-                session.commit()
+                try:
+                    session.commit()
+                except IntegrityError:
+                    raise TournamentBusy(f"tournament '{tournament}' was claimed by another run at the same moment") from None
                 return
             if not may_take_over(Runner(row.pid, row.host), row.heartbeat_at, me, now):
                 raise TournamentBusy(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# The table reads cells as Rich markup, whose own escape is the right one there.
+from rich.markup import escape as cell
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -73,12 +75,12 @@ class BoardScreen(TournamentScreen):
         where = f"{speech.index + 1} {speech.side[:4]} {speech.role}" if speech is not None else ""
         rate = speech.tokens_per_s if speech is not None and d.status not in (JUDGED, FAILED) else None
         cost = f"${d.cost:.4f}" if d.cost else "—"
-        error = escape(self.tapp.state.masked(d.error or d.last_retry or "", [d])[:40])
+        error = cell(self.tapp.state.masked(d.error or d.last_retry or "", [d])[:40])
         status = STATUS_STYLE.get(d.status, d.status)
         if d.status == JUDGED and d.winner:
             status += f" [dim]({d.winner})[/]"
         return (
-            str(d.id), escape(d.name("proposition", blind)), escape(d.name("opposition", blind)), status, escape(where),
+            str(d.id), cell(d.name("proposition", blind)), cell(d.name("opposition", blind)), status, cell(where),
             f"{rate:.0f}" if rate else "—", str(d.tokens or "—"), cost, str(d.retries or ""), error,
         )
 

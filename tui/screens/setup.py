@@ -67,6 +67,8 @@ def problems_of(text: str, source: str, base_dir: Path | None = None) -> list[st
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
         return [f"{source}:{line}: invalid YAML: {exc.problem}"]
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:  # as `debate run` reports them
+        return [f"{source}: invalid YAML: {exc}"]
     if not isinstance(data, dict):
         return [f"{source}:1: the file must hold a mapping of settings (name:, contestants:, ...)"]
     try:
@@ -162,7 +164,7 @@ class SetupScreen(Screen[None]):
 
         try:
             data = tomllib.loads(text) if path.suffix.lower() == ".toml" else yaml.safe_load(text)
-        except (tomllib.TOMLDecodeError, yaml.YAMLError):
+        except (tomllib.TOMLDecodeError, yaml.YAMLError, ValueError, RecursionError):
             return {}
         return data if isinstance(data, dict) else {}
 
@@ -186,7 +188,9 @@ class SetupScreen(Screen[None]):
         from motions import shipped_sets
 
         data = self.data
-        chosen = [m for m in data.get("motions") or ["core-en"] if isinstance(m, str)]
+        motions = data.get("motions", ["core-en"])
+        # A value of the wrong shape stays as written (validation names it); the form shows none.
+        chosen = [m for m in motions if isinstance(m, str)] if isinstance(motions, list) else []
         concurrency = data.get("concurrency") if isinstance(data.get("concurrency"), dict) else {}
         rounds = data.get("rounds")
         return {
@@ -259,7 +263,9 @@ class SetupScreen(Screen[None]):
         data["contestants"] = self.query_one("#f-contestants", ModelList).entries()
         data["judges"] = self.query_one("#f-judges", ModelList).entries()
         files_text = self.query_one("#f-motion-files", Input).value
-        put("motions", [*self.query_one("#f-motions", SelectionList).selected, *[f.strip() for f in files_text.split(",") if f.strip()]], ["core-en"])
+        if isinstance(self.data.get("motions", []), list):  # otherwise kept as written, for the YAML tab to fix
+            chosen = [*self.query_one("#f-motions", SelectionList).selected, *[f.strip() for f in files_text.split(",") if f.strip()]]
+            put("motions", chosen, ["core-en"])
         format_value = self.query_one("#f-format", Select).value
         if format_value != CUSTOM_FORMAT:
             put("format", format_value, "quick")
@@ -327,8 +333,8 @@ class SetupScreen(Screen[None]):
         self.text = text
         try:
             parsed = yaml.safe_load(text)
-        except yaml.YAMLError:
-            parsed = None
+        except (yaml.YAMLError, ValueError, RecursionError):
+            parsed = None  # check() below names the problem
         if isinstance(parsed, dict):
             self.data = parsed
         self.check()
@@ -412,7 +418,11 @@ class SetupScreen(Screen[None]):
         if self.check():
             self.notify("fix the problems listed below first", severity="error")
             return None
-        path = Path(self.source)
+        typed = self.query_one("#setup-path", Input).value.strip()
+        if not typed or Path(typed).suffix.lower() not in (".yaml", ".yml"):
+            self.notify("save to a file ending in .yaml or .yml (the form writes YAML)", severity="error")
+            return None
+        path = Path(typed).expanduser()
         if path.exists() and path != self.opened and self._confirm_overwrite != path:
             self._confirm_overwrite = path
             self.notify(f"{path} exists: press ctrl+s again to overwrite it", severity="warning")
@@ -430,6 +440,9 @@ class SetupScreen(Screen[None]):
         if getattr(self.app, "read_only", False):
             self.notify("a spectator cannot start a tournament", severity="warning")
             return
+        if getattr(self.app, "engine_running", False):
+            self.notify("a tournament is already running in this app; wait for it or quit first", severity="error")
+            return
         path = self.action_save()
         if path is not None:
             self.app.pop_screen()  # the board replaces the form: escape from it goes home
@@ -445,4 +458,7 @@ def _entries(value: Any) -> list[dict[str, Any]]:
 
 def _integer(text: str) -> int | None:
     text = text.strip()
+    # Longer than any setting allows, and past Python's int() digit limit: let the range check speak.
+    if len(text) > 18:
+        text = text[:18]
     return int(text) if re.fullmatch(r"-?\d+", text) else None

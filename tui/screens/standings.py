@@ -127,7 +127,7 @@ def criterion_table(names: list[str], ratings: dict[str, dict[str, float]]) -> s
         return "[dim]no judged ballots yet: no ratings per criterion[/]"
     width = max(len(n) for n in names) + 2
     heads = [_short(c) for c in ratings]
-    lines = ["[b]rating by rubric criterion[/]", " " * width + "".join(f"{h:>12}" for h in heads)]
+    lines = ["[b]rating by rubric criterion[/]", " " * width + "".join(escape(f"{h:>12}") for h in heads)]
     best = {c: max(by_name.values(), default=None) for c, by_name in ratings.items()}
     for name in names:
         cells = []
@@ -135,7 +135,7 @@ def criterion_table(names: list[str], ratings: dict[str, dict[str, float]]) -> s
             value = by_name.get(name)
             cell = f"{value:>12.0f}" if value is not None else f"{'·':>12}"
             cells.append(f"[b green]{cell}[/]" if value is not None and value == best[c] else cell)
-        lines.append(f"{escape(name):<{width}}" + "".join(cells))
+        lines.append(escape(f"{name:<{width}}") + "".join(cells))  # pad, then escape: the padding counts what shows
     return "\n".join(lines) + "\n"
 
 
