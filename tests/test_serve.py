@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import hashlib
 import json
 import os
@@ -88,15 +89,11 @@ def wait_until_up(served: Served, timeout: float = 20.0) -> None:
 
 def stop(process: subprocess.Popen[bytes]) -> None:
     """Stop the server and every session app it started (they share its process group)."""
-    try:
+    with contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired):  # already gone, or slow: killed below
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=5)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        pass
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait(timeout=5)
 
 

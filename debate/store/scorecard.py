@@ -9,6 +9,7 @@ dataclasses in a stable order (by id), with the ballot scores already parsed.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -176,38 +177,34 @@ def debates(store: Store, tournament_id: int) -> list[DebateFacts]:
 
 def ballots(store: Store, tournament_id: int) -> list[BallotFacts]:
     """Every ballot of the tournament, model and human, every stage, ordered by debate then id."""
-    query = (
-        select(BallotRow)
-        .join(DebateRow, DebateRow.id == BallotRow.debate_id)  # type: ignore[arg-type]
-        .where(DebateRow.tournament_id == tournament_id)
-        .order_by(BallotRow.debate_id, BallotRow.id)  # type: ignore[arg-type]
-    )
-    with store._session() as session:
-        rows = session.exec(query).all()
     return [
         BallotFacts(
             id=r.id or 0, debate_id=r.debate_id, judge=r.judge, judge_model=r.judge_model, kind=r.kind, stage=r.stage,
             verdict=r.verdict, winner=r.winner, both_poor=bool(r.both_poor), scores=_scores(r.scores_json),
             reason=r.reason, abstained=bool(r.abstained),
         )
-        for r in rows
+        for r in _tournament_rows(store, BallotRow, tournament_id)
     ]
 
 
 def findings(store: Store, tournament_id: int) -> list[FindingFacts]:
     """Every rule-check finding of the tournament, ordered by debate then id."""
-    query = (
-        select(FindingRow)
-        .join(DebateRow, DebateRow.id == FindingRow.debate_id)  # type: ignore[arg-type]
-        .where(DebateRow.tournament_id == tournament_id)
-        .order_by(FindingRow.debate_id, FindingRow.id)  # type: ignore[arg-type]
-    )
-    with store._session() as session:
-        rows = session.exec(query).all()
     return [
         FindingFacts(id=r.id or 0, debate_id=r.debate_id, speech_idx=r.speech_idx, side=r.side, kind=r.kind, severity=r.severity, detail=r.detail, evidence=r.evidence)
-        for r in rows
+        for r in _tournament_rows(store, FindingRow, tournament_id)
     ]
+
+
+def _tournament_rows(store: Store, row_type: Any, tournament_id: int) -> Sequence[Any]:
+    """Rows of a per-debate table (ballots, findings) for one tournament, by debate then id."""
+    query = (
+        select(row_type)
+        .join(DebateRow, DebateRow.id == row_type.debate_id)
+        .where(DebateRow.tournament_id == tournament_id)
+        .order_by(row_type.debate_id, row_type.id)
+    )
+    with store._session() as session:
+        return session.exec(query).all()
 
 
 def call_usage(store: Store, tournament_id: int) -> list[CallUsage]:

@@ -151,8 +151,8 @@ class BoardScreen(TournamentScreen):
 
     @on(StateChanged)
     def state_changed(self, message: StateChanged) -> None:
-        if self._resumable != self.resumable():
-            self._resumable = self.resumable()
+        if self._resumable != (resumable := self.resumable()):
+            self._resumable = resumable
             self.refresh_bindings()  # the footer offers Resume only while it can be done
         table = self.table
         shown = {str(d.id): d for d in self.debates()}

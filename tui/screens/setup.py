@@ -188,6 +188,7 @@ class SetupScreen(Screen[None]):
         from motions import shipped_sets
 
         data = self.data
+        shipped = set(shipped_sets())
         motions = data.get("motions", ["core-en"])
         # A value of the wrong shape stays as written (validation names it); the form shows none.
         chosen = [m for m in motions if isinstance(m, str)] if isinstance(motions, list) else []
@@ -195,8 +196,8 @@ class SetupScreen(Screen[None]):
         rounds = data.get("rounds")
         return {
             "f-name": str(data.get("name", "")),
-            "f-motions": [m for m in chosen if m in shipped_sets()],
-            "f-motion-files": ", ".join(m for m in chosen if m not in shipped_sets()),
+            "f-motions": [m for m in chosen if m in shipped],
+            "f-motion-files": ", ".join(m for m in chosen if m not in shipped),
             "f-format": self._format_value(),
             "f-pairing": data.get("pairing") if data.get("pairing") in PAIRINGS else "round-robin",
             "f-rounds": "" if rounds is None else str(rounds),
