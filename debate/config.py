@@ -9,16 +9,18 @@ copied from them stay free of secrets.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from debate.errors import ConfigError
-from debate.formats import BUILTIN_FORMATS, Format
-from debate.sourcemap import TomlLines, YamlLines, format_path
+from debate.core.errors import ConfigError, Problem
+from debate.core.formats import BUILTIN_FORMATS, Format
+from debate.core.loading import LineMap, Loaded, load_file, problem_at
+from debate.core.transcript import MotionText
+
+if TYPE_CHECKING:
+    from judges.rubric import Rubric
 
 LOCAL_INSTRUCT = "local/qwen2.5-0.5b-instruct"
 LOCAL_BASE = "local/gemma-3-270m"
@@ -182,7 +184,7 @@ class TournamentConfig(BaseModel):
     @field_validator("tie_breaks")
     @classmethod
     def _known_tie_breaks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        from debate.standings import validate_tie_breaks
+        from debate.draws.standings import validate_tie_breaks
 
         return validate_tie_breaks(value)
 
@@ -253,46 +255,26 @@ def family_of(model: str) -> str:
 def load_config(path: str | Path) -> TournamentConfig:
     """Read and validate a tournament config; raises ConfigError naming file, line and field."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError([f"{file}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([f"{file}: cannot read: {exc}"]) from None
-    data, lines = _parse(file, text)
-    if not isinstance(data, dict):
-        raise ConfigError([f"{file}:1: the file must hold a mapping of settings (name:, contestants:, ...)"])
-    data.setdefault("name", _default_name(file))
-    return validate_config(data, source=str(file), lines=lines)
+    if file.suffix.lower() not in (".yaml", ".yml", ".toml"):
+        raise ConfigError([Problem(str(file), None, None, "a config must end in .yaml, .yml or .toml")])
+    loaded = load_file(file)
+    return config_from(loaded, default_name=_default_name(file))
 
 
-def validate_config(data: dict[str, Any], *, source: str = "<config>", lines: Any = None) -> TournamentConfig:
+def config_from(loaded: Loaded, *, default_name: str = "tournament") -> TournamentConfig:
+    """Validate a parsed config document (a file, or text being edited in the Setup screen)."""
+    if not isinstance(loaded.data, dict):
+        raise ConfigError([Problem(loaded.source, 1, None, "the file must hold a mapping of settings (name:, contestants:, ...)")])
+    data = dict(loaded.data)
+    data.setdefault("name", default_name)
+    return validate_config(data, source=loaded.source, lines=loaded.lines)
+
+
+def validate_config(data: dict[str, Any], *, source: str = "<config>", lines: LineMap | None = None) -> TournamentConfig:
     try:
         return TournamentConfig.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source, lines)) from None
-
-
-def _parse(file: Path, text: str) -> tuple[Any, Any]:
-    if file.suffix.lower() == ".toml":
-        try:
-            return tomllib.loads(text), TomlLines(text)
-        except tomllib.TOMLDecodeError as exc:
-            at = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-            where = f"{file}:{at.group(1)}" if at else str(file)
-            raise ConfigError([f"{where}: invalid TOML: {exc}"]) from None
-    if file.suffix.lower() not in (".yaml", ".yml"):
-        raise ConfigError([f"{file}: a config must end in .yaml, .yml or .toml"])
-    try:
-        return yaml.safe_load(text), YamlLines(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{file}:{mark.line + 1}" if mark else str(file)
-        raise ConfigError([f"{where}: invalid YAML: {exc.problem}"]) from None
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:
-        # PyYAML raises a bare ValueError for values it cannot build (`2024-02-30`, a
-        # 5,000-digit integer): still the file's mistake, not a crash.
-        raise ConfigError([f"{file}: invalid YAML: {exc}"]) from None
 
 
 def _default_name(file: Path) -> str:
@@ -300,17 +282,14 @@ def _default_name(file: Path) -> str:
     return stem[:48]
 
 
-def _describe(exc: ValidationError, source: str, lines: Any) -> list[str]:
+def _describe(exc: ValidationError, source: str, lines: LineMap | None) -> list[Problem]:
     problems = []
     errors = [e for e in exc.errors() if not _wrong_union_branch(e)]
     locs = [tuple(part for part in e["loc"] if not _is_union_tag(part)) for e in errors]
     for error, loc in zip(errors, locs, strict=True):
         if error["type"] == "too_short" and any(other[: len(loc)] == loc and len(other) > len(loc) for other in locs):
             continue  # "too few items" only because an item failed: the item's error says it all
-
-        line = lines.line_of(loc) if lines is not None else None
-        where = f"{source}:{line}" if line else source
-        problems.append(f"{where}: {format_path(loc)}: {_message(error, loc)}")
+        problems.append(problem_at(source, lines, loc, _message(error, loc)))
     return problems
 
 
@@ -335,3 +314,34 @@ def _message(error: Any, loc: tuple[int | str, ...]) -> str:
         return "required setting is missing"
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
+
+
+# --- what a config names -------------------------------------------------------------------
+# Here rather than in the engine so that checking a config (the Setup screen does it on every
+# keystroke) loads the motion library and the rubric, not the orchestrator.
+
+
+def tournament_motions(config: TournamentConfig, base_dir: Path) -> list[MotionText]:
+    """The config's motion sets, paths taken relative to the config file's folder."""
+    from motions import load_sets
+
+    sources: list[str | Path] = []
+    for entry in config.motions:
+        looks_like_path = "/" in entry or entry.endswith((".yaml", ".yml"))
+        sources.append(base_dir / entry if looks_like_path and not Path(entry).is_absolute() else entry)
+    return [
+        MotionText(key=m.id, text=m.text, category=m.category, language=m.language, info_slide=m.info_slide)
+        for m in load_sets(sources)
+    ]
+
+
+def tournament_rubric(config: TournamentConfig, base_dir: Path, source: str = "config") -> Rubric:
+    """The config's rubric: a shipped name, a file (relative to the config's folder), or inline."""
+    from judges.rubric import load_rubric, rubric_from_data
+
+    if isinstance(config.rubric, dict):
+        return rubric_from_data(config.rubric, source, prefix=("rubric",))
+    looks_like_path = "/" in config.rubric or config.rubric.endswith((".yaml", ".yml"))
+    if looks_like_path and not Path(config.rubric).is_absolute():
+        return load_rubric(base_dir / config.rubric)
+    return load_rubric(config.rubric)

@@ -1,4 +1,5 @@
-"""The engine API the CLI and the TUI share: run a tournament from a validated config."""
+"""Running a tournament from a validated config: its motions, its rubric, the run itself
+(claimed so that one process runs it at a time). The faces reach it through `debate.api`."""
 
 from __future__ import annotations
 
@@ -7,40 +8,12 @@ from pathlib import Path
 import anyio
 from sqlalchemy.exc import OperationalError
 
-from debate.config import TournamentConfig
-from debate.errors import TournamentBusy, sole_error
-from debate.events import EventBus, Listener
+from debate.config import TournamentConfig, tournament_motions, tournament_rubric
+from debate.core.errors import TournamentBusy, sole_error
+from debate.core.events import EventBus, Listener
 from debate.orchestrator import Orchestrator, RunSummary, gateway_for
-from debate.runclaim import HEARTBEAT_S, Runner
+from debate.store.claims import HEARTBEAT_S, Runner
 from debate.store import Store
-from debate.transcript import MotionText
-from judges.rubric import Rubric
-
-
-def tournament_motions(config: TournamentConfig, base_dir: Path) -> list[MotionText]:
-    """The config's motion sets, paths taken relative to the config file's folder."""
-    from motions import load_sets
-
-    sources: list[str | Path] = []
-    for entry in config.motions:
-        looks_like_path = "/" in entry or entry.endswith((".yaml", ".yml"))
-        sources.append(base_dir / entry if looks_like_path and not Path(entry).is_absolute() else entry)
-    return [
-        MotionText(key=m.id, text=m.text, category=m.category, language=m.language, info_slide=m.info_slide)
-        for m in load_sets(sources)
-    ]
-
-
-def tournament_rubric(config: TournamentConfig, base_dir: Path, source: str = "config") -> Rubric:
-    """The config's rubric: a shipped name, a file (relative to the config's folder), or inline."""
-    from judges.rubric import load_rubric, rubric_from_data
-
-    if isinstance(config.rubric, dict):
-        return rubric_from_data(config.rubric, source, prefix=("rubric",))
-    looks_like_path = "/" in config.rubric or config.rubric.endswith((".yaml", ".yml"))
-    if looks_like_path and not Path(config.rubric).is_absolute():
-        return load_rubric(base_dir / config.rubric)
-    return load_rubric(config.rubric)
 
 
 async def run_tournament(config: TournamentConfig, database: str, base_dir: Path, listener: Listener | None = None) -> RunSummary:

@@ -18,9 +18,9 @@ from typing import Any
 import anyio
 from pydantic import BaseModel, ConfigDict, Field
 
-from debate import errors
+from debate.core import errors
 from debate.config import GatewaySettings
-from debate.secrets import redact
+from debate.core.secrets import redact
 
 FREE_PROVIDERS = ("local/", "fake/")
 

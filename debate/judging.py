@@ -9,19 +9,18 @@ judge (harsh and lenient judges count alike) before the panel's means are taken.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import anyio
 
-from debate import events as ev
+from debate.core import events as ev
 from debate.config import Judge, TournamentConfig
 from debate.gateway import CallRequest, CallResult
 from debate.store import BallotRecord, CallRecord, DebatePlan, DebateUpdate, FindingRecord, Record, StoredBallot
-from debate.transcript import Transcript
+from debate.core.transcript import Transcript
 from judges.ballot import Ballot, ballot_max_tokens, ballot_schema, judge_messages, new_fence, parse_ballot, verdict_side
-from judges.panel import JudgeCalibration, PanelResult, aggregate, deliberation_note, select_panel
+from judges.panel import Calibrations, PanelResult, aggregate, deliberation_note, select_panel
 from judges.rubric import Rubric
 from judges.rules import Finding, check_transcript, excludes_from_ratings
 
@@ -30,32 +29,6 @@ INDEPENDENT, REVISED = "independent", "revised"
 
 Caller = Callable[[CallRequest, str], Awaitable[CallResult]]  # (request, purpose) -> result
 Writer = Callable[..., Awaitable[None]]
-
-
-@dataclass
-class Calibrations:
-    """Running per-judge, per-criterion score statistics (constant memory per judge)."""
-
-    rubric: Rubric
-    _stats: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # judge -> criterion -> [n, sum, sumsq]
-
-    def add(self, judge: str, ballot: Ballot) -> None:
-        per = self._stats.setdefault(judge, {})
-        for cid, scores in ballot.scores.items():
-            stat = per.setdefault(cid, [0.0, 0.0, 0.0])
-            for value in (scores.proposition, scores.opposition):
-                stat[0] += 1
-                stat[1] += value
-                stat[2] += value * value
-
-    def of(self, judge: str) -> JudgeCalibration:
-        means, stds, counts = {}, {}, {}
-        for cid, (n, total, squares) in self._stats.get(judge, {}).items():
-            if n:
-                mean = total / n
-                means[cid], counts[cid] = mean, int(n)
-                stds[cid] = math.sqrt(max(0.0, squares / n - mean * mean))
-        return JudgeCalibration(judge=judge, means=means, stds=stds, counts=counts)
 
 
 @dataclass

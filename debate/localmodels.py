@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from debate.errors import UserError
+from debate.core.errors import UserError
 
 
 @dataclass(frozen=True)

@@ -16,19 +16,19 @@ import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from pydantic import BaseModel
 
-from debate import events as ev
+from debate.core import events as ev
 from debate.config import Contestant, TournamentConfig
-from debate.errors import GatewayError, UserError
-from debate.formats import Format, Side
+from debate.core.errors import GatewayError, UserError
+from debate.core.formats import Format, Side
 from debate.gateway import CallRequest, CallResult, Gateway
 from debate.judging import Calibrations, PanelRunner, Verdict, ballot_of
-from debate.pairing import Draw, motion_for_round
-from debate.ratings_view import current_estimates
+from debate.draws.pairing import Draw, motion_for_round
 from debate.rounds import PRELIMINARY, PlannedRound, Spent, expected_size, next_round, standings
 from debate.prompts import speech_messages
-from debate.secrets import redact
+from debate.core.secrets import redact
 from debate.store import CallRecord, DebatePlan, DebateUpdate, Record, SpeechRecord, Store, StoredRound
-from debate.transcript import MotionText, Speech, Transcript
+from debate.core.transcript import MotionText, Speech, Transcript
+from debate.verdicts import current_estimates
 from judges.rubric import Rubric, load_rubric
 
 # Settings that may change between a run and its resume without changing what is computed.

@@ -6,8 +6,8 @@ names its opponent: a speaker that knew who it faced could play to a known judge
 
 from __future__ import annotations
 
-from debate.formats import Side, SpeechSpec
-from debate.transcript import Transcript
+from debate.core.formats import Side, SpeechSpec
+from debate.core.transcript import Transcript
 
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese (简体中文)"}
 

@@ -16,8 +16,8 @@ from debate.draws.arena import ArenaBudget, RatingEstimate, arena_batch
 from debate.draws.knockout import KnockoutState, SideHistory, advance_knockout, knockout_round, start_knockout
 from debate.draws.model import Draw
 from debate.draws.swiss import swiss_draw
-from debate.pairing import motion_for_round, motions_per_debate, round_robin
-from debate.standings import DebateResult, StandingRow, compute_standings, records_for_swiss
+from debate.draws.pairing import motion_for_round, motions_per_debate, round_robin
+from debate.draws.standings import DebateResult, StandingRow, compute_standings, records_for_swiss
 from debate.store.models import StoredRound
 
 PRELIMINARY, ELIMINATION, ARENA = "preliminary", "elimination", "arena"

@@ -26,8 +26,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from debate.formats import Side
-from debate.transcript import Transcript
+from debate.core.formats import Side
+from debate.core.transcript import Transcript
 from judges.rubric import Rubric
 from judges.rules import Finding, redact_identities
 

@@ -29,17 +29,19 @@ the simpler share of judges whose verdict side differs from the panel's winner.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from debate.core.sides import SIDES
 from judges.ballot import Ballot, signed_margin, verdict_side
 from judges.rubric import Rubric
 
 MIN_SPREAD = 1 / 8  # floor of a judge's standard deviation, as a share of the scale's range
 PRIOR_SPREAD = 1 / 4  # spread assumed for a judge with no history, as a share of the range
-SIDES = ("proposition", "opposition")
 
 
 def family_key(family: str) -> str:
@@ -75,23 +77,6 @@ class JudgeCalibration(BaseModel):
     stds: dict[str, float] = {}
     counts: dict[str, int] = {}
 
-    @classmethod
-    def from_ballots(cls, ballots: Iterable[Ballot], rubric: Rubric, judge: str = "") -> JudgeCalibration:
-        """Calibration from every ballot the judge has given so far (both sides' scores)."""
-        values: dict[str, list[int]] = {cid: [] for cid in rubric.ids}
-        for ballot in ballots:
-            for cid, scores in ballot.scores.items():
-                if cid in values:
-                    values[cid] += [scores.proposition, scores.opposition]
-        means, stds, counts = {}, {}, {}
-        for cid, xs in values.items():
-            if xs:
-                mean = sum(xs) / len(xs)
-                means[cid] = mean
-                stds[cid] = math.sqrt(sum((x - mean) ** 2 for x in xs) / len(xs))
-                counts[cid] = len(xs)
-        return cls(judge=judge, means=means, stds=stds, counts=counts)
-
     def centre(self, criterion_id: str, rubric: Rubric) -> float:
         if self.counts.get(criterion_id):
             return self.means[criterion_id]
@@ -103,6 +88,33 @@ class JudgeCalibration(BaseModel):
         if not self.counts.get(criterion_id):
             return width * PRIOR_SPREAD
         return max(self.stds[criterion_id], width * MIN_SPREAD)
+
+
+@dataclass
+class Calibrations:
+    """Every judge's calibration so far. Scores are kept as counts per score value (memory
+    bounded by the scale's width, however many ballots), which also keeps the mean and spread
+    exact: a judge whose scores are all shifted by a constant normalises to the same z-scores.
+    Only the rubric's criteria count."""
+
+    rubric: Rubric
+    _counts: dict[str, dict[str, Counter[int]]] = field(default_factory=dict)  # judge -> criterion -> score -> times given
+
+    def add(self, judge: str, ballot: Ballot) -> None:
+        per = self._counts.setdefault(judge, {})
+        criteria = set(self.rubric.ids)
+        for cid, scores in ballot.scores.items():
+            if cid in criteria:
+                per.setdefault(cid, Counter()).update((scores.proposition, scores.opposition))
+
+    def of(self, judge: str) -> JudgeCalibration:
+        means, stds, counts = {}, {}, {}
+        for cid, histogram in self._counts.get(judge, {}).items():
+            n = histogram.total()
+            mean = sum(value * times for value, times in histogram.items()) / n
+            means[cid], counts[cid] = mean, n
+            stds[cid] = math.sqrt(sum(times * (value - mean) ** 2 for value, times in histogram.items()) / n)
+        return JudgeCalibration(judge=judge, means=means, stds=stds, counts=counts)
 
 
 def normalise(ballot: Ballot, calibration: JudgeCalibration, rubric: Rubric) -> dict[str, SideMeans]:

@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -26,8 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from debate.errors import ConfigError
-from debate.sourcemap import YamlLines, format_path
+from debate.core.errors import ConfigError, Problem
+from debate.core.loading import LineMap, load_file, problem_at
 
 RUBRICS_DIR = Path(__file__).resolve().parent / "rubrics"
 DEFAULT_RUBRIC = "default"
@@ -163,28 +162,12 @@ def load_rubric(name_or_path: str | Path = DEFAULT_RUBRIC) -> Rubric:
 
     Raises ConfigError listing every problem as `file:line: field.path: what is wrong`.
     """
-    path = _resolve(name_or_path)
-    where = str(path)
+    loaded = load_file(_resolve(name_or_path), missing=f"no such rubric file; shipped rubrics: {', '.join(shipped_rubrics())}")
+    if not isinstance(loaded.data, dict):
+        raise ConfigError([Problem(loaded.source, 1, None, "a rubric file must hold a mapping with keys name, description, criteria")])
+    problems = loaded.duplicate_keys()
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError([f"{where}: no such rubric file; shipped rubrics: {', '.join(shipped_rubrics())}"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([f"{where}: cannot read the rubric: {exc}"]) from None
-    try:
-        data = yaml.safe_load(text)
-        lines = YamlLines(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        at = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError([f"{where}{at}: invalid YAML: {exc.problem or exc}"]) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError([f"{where}: invalid YAML: {exc}"]) from None
-    if not isinstance(data, dict):
-        raise ConfigError([f"{where}:1: a rubric file must hold a mapping with keys name, description, criteria"])
-    problems = _duplicate_keys(yaml.compose(text, Loader=yaml.SafeLoader), where)
-    try:
-        rubric = rubric_from_data(data, where, lines)
+        rubric = rubric_from_data(loaded.data, loaded.source, loaded.lines)
     except ConfigError as exc:
         problems += exc.problems
         rubric = None
@@ -193,16 +176,15 @@ def load_rubric(name_or_path: str | Path = DEFAULT_RUBRIC) -> Rubric:
     return rubric
 
 
-def rubric_from_data(data: Mapping[str, Any], source: str, lines: Any = None, *, prefix: Sequence[int | str] = ()) -> Rubric:
+def rubric_from_data(data: Mapping[str, Any], source: str, lines: LineMap | None = None, *, prefix: Sequence[int | str] = ()) -> Rubric:
     """Validate a rubric given as data (inline in a tournament config, or already parsed).
 
-    `lines` is anything with `line_of(path) -> int | None` (`YamlLines`, `TomlLines`) for
-    the whole document; `prefix` is where the rubric sits in it, e.g. `("rubric",)`, so that
-    errors name the right line and the full field path.
+    `lines` is the line map of the whole document; `prefix` is where the rubric sits in it,
+    e.g. `("rubric",)`, so that errors name the right line and the full field path.
     """
     prefix = tuple(prefix)
     if not isinstance(data, Mapping):
-        raise ConfigError([_where(source, lines, prefix) + f"{format_path(prefix)}: a rubric must be a mapping with keys name, description, criteria"])
+        raise ConfigError([problem_at(source, lines, prefix, "a rubric must be a mapping with keys name, description, criteria")])
     problems = _duplicate_ids(data, source, lines, prefix)
     try:
         return Rubric.model_validate(dict(data))
@@ -215,8 +197,7 @@ def rubric_from_data(data: Mapping[str, Any], source: str, lines: Any = None, *,
             here = tuple(error["loc"])
             if error["type"] == "too_short" and any(len(o) > len(here) and o[: len(here)] == here for o in locs):
                 continue  # "too few items" only because an item failed: the item's error says it all
-            loc = prefix + tuple(error["loc"])
-            problems.append(_where(source, lines, loc) + f"{format_path(loc)}: {_message(error)}")
+            problems.append(problem_at(source, lines, prefix + here, _message(error)))
     raise ConfigError(problems)
 
 
@@ -231,12 +212,7 @@ def _resolve(name_or_path: str | Path) -> Path:
     return path
 
 
-def _where(source: str, lines: Any, loc: Sequence[int | str]) -> str:
-    line = lines.line_of(tuple(loc)) if lines is not None else None
-    return f"{source}:{line}: " if line else f"{source}: "
-
-
-def _duplicate_ids(data: Mapping[str, Any], source: str, lines: Any, prefix: tuple[int | str, ...]) -> list[str]:
+def _duplicate_ids(data: Mapping[str, Any], source: str, lines: LineMap | None, prefix: tuple[int | str, ...]) -> list[Problem]:
     criteria = data.get("criteria")
     if not isinstance(criteria, list):
         return []
@@ -245,30 +221,11 @@ def _duplicate_ids(data: Mapping[str, Any], source: str, lines: Any, prefix: tup
         cid = item.get("id") if isinstance(item, dict) else None
         if not isinstance(cid, str):
             continue
-        loc = (*prefix, "criteria", index, "id")
         if cid in first:
-            problems.append(_where(source, lines, loc) + f"{format_path(loc)}: duplicate id {cid!r} (first used by criteria[{first[cid]}])")
+            message = f"duplicate id {cid!r} (first used by criteria[{first[cid]}])"
+            problems.append(problem_at(source, lines, (*prefix, "criteria", index, "id"), message))
         else:
             first[cid] = index
-    return problems
-
-
-def _duplicate_keys(node: Any, where: str) -> list[str]:
-    # YAML silently keeps the last of repeated keys, which hides an edit that was lost.
-    problems: list[str] = []
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key, value in node.value:
-            line = key.start_mark.line + 1
-            if isinstance(key, yaml.ScalarNode):
-                if key.value in seen:
-                    problems.append(f"{where}:{line}: key {key.value!r} repeats the one on line {seen[key.value]}")
-                else:
-                    seen[key.value] = line
-            problems += _duplicate_keys(value, where)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            problems += _duplicate_keys(item, where)
     return problems
 
 

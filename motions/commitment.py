@@ -38,7 +38,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from debate.errors import UserError
+from debate.core.errors import UserError
 from motions.library import Motion, MotionSet, load_set
 
 FORMAT = "debate-motion-set/1"

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from debate.errors import ConfigError
+from debate.core.errors import ConfigError, Problem
+from debate.core.loading import Loaded, load_file
 
 CATEGORIES: tuple[str, ...] = (
     "policy",
@@ -140,7 +140,7 @@ def load_set(name_or_path: str | Path) -> MotionSet:
 def load_sets(names: Sequence[str | Path]) -> list[Motion]:
     """The motions of several sets in order; an id or motion text may appear only once."""
     motions: list[Motion] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     seen_ids: dict[str, str] = {}
     seen_texts: dict[str, tuple[str, str]] = {}
     for name in names:
@@ -151,17 +151,17 @@ def load_sets(names: Sequence[str | Path]) -> list[Motion]:
             problems.extend(error.problems)
             continue
         for motion in motion_set.motions:
-            here = f"{motion_set.path}:{lines[motion.id]}"
+            line = lines[motion.id]
+            here = f"{motion_set.path}:{line}"
             if motion.id in seen_ids:
-                problems.append(f"{here}: id {motion.id!r} is already used at {seen_ids[motion.id]}")
+                problems.append(Problem(motion_set.path, line, None, f"id {motion.id!r} is already used at {seen_ids[motion.id]}"))
             else:
                 seen_ids[motion.id] = here
             key = normalise_text(motion.text)
             if key in seen_texts:
                 other_id, other_place = seen_texts[key]
-                problems.append(
-                    f"{here}: motions {other_id!r} ({other_place}) and {motion.id!r} have the same text"
-                )
+                message = f"motions {other_id!r} ({other_place}) and {motion.id!r} have the same text"
+                problems.append(Problem(motion_set.path, line, None, message))
             else:
                 seen_texts[key] = (motion.id, here)
             motions.append(motion)
@@ -188,87 +188,26 @@ def _resolve(name_or_path: str | Path) -> Path:
 
 def _load(path: Path) -> tuple[MotionSet, dict[str, int]]:
     """The validated set and the line on which each of its motions starts."""
-    where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            [f"{where}: motion set file not found; shipped sets: {', '.join(shipped_sets())}"]
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([f"{where}: cannot read the motion set: {error}"]) from None
+    loaded = load_file(path, missing=f"motion set file not found; shipped sets: {', '.join(shipped_sets())}")
+    if not isinstance(loaded.data, dict):
+        line = loaded.lines.line_of(()) or 1
+        raise ConfigError([Problem(loaded.source, line, None, "expected a mapping with keys set, title, canary, motions")])
 
-    root, data = _parse(text, where)
-    if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
-        line = root.start_mark.line + 1 if root is not None else 1
-        raise ConfigError([f"{where}:{line}: expected a mapping with keys set, title, canary, motions"])
-
-    problems = _duplicate_keys(root)
+    problems = loaded.duplicate_keys()
     parsed: _SetFile | None = None
     try:
-        parsed = _SetFile.model_validate(data)
+        parsed = _SetFile.model_validate(loaded.data)
     except ValidationError as error:
-        problems += [
-            (_line_of(root, err["loc"]), f"{_field_path(err['loc'])}: {_describe(err)}")
-            for err in error.errors()
-        ]
-    problems += _set_checks(path, root, data)
+        problems += [loaded.problem_at(err["loc"], _describe(err)) for err in error.errors()]
+    problems += _set_checks(path, loaded)
     if problems or parsed is None:
-        raise ConfigError([f"{where}:{line}: {message}" for line, message in sorted(set(problems))])
+        raise ConfigError(sorted(set(problems), key=lambda p: (p.line or 0, p.detail)))
 
-    lines = {motion.id: _line_of(root, ("motions", index)) for index, motion in enumerate(parsed.motions)}
+    lines = {motion.id: loaded.lines.line_of(("motions", index)) or 1 for index, motion in enumerate(parsed.motions)}
     motion_set = MotionSet(
-        name=parsed.name, title=parsed.title, canary=parsed.canary, motions=parsed.motions, path=where
+        name=parsed.name, title=parsed.title, canary=parsed.canary, motions=parsed.motions, path=loaded.source
     )
     return motion_set, lines
-
-
-def _parse(text: str, where: str) -> tuple[yaml.Node | None, Any]:
-    """Both the node tree (for line numbers) and the plain data, from a single parse."""
-    loader = yaml.SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError([f"{where}{line}: YAML syntax error: {error.problem or error}"]) from None
-    except yaml.YAMLError as error:
-        raise ConfigError([f"{where}: YAML error: {error}"]) from None
-    finally:
-        loader.dispose()
-    return root, data
-
-
-def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node, yaml.Node] | None:
-    """(node to point at, node to descend into) for one step of a pydantic error location."""
-    if isinstance(node, yaml.MappingNode):
-        # The last of repeated keys is the one the loader kept.
-        for key, value in reversed(node.value):
-            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
-                return key, value
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        item = node.value[part]
-        return item, item
-    return None
-
-
-def _line_of(root: yaml.Node, loc: tuple[str | int, ...]) -> int:
-    # A missing key has no node of its own: fall back to the deepest enclosing node found.
-    pointer, node = root, root
-    for part in loc:
-        step = _child(node, part)
-        if step is None:
-            break
-        pointer, node = step
-    return pointer.start_mark.line + 1
-
-
-def _field_path(loc: tuple[str | int, ...]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or "(top level)"
 
 
 def _describe(error: ErrorDetails) -> str:
@@ -290,59 +229,34 @@ def _describe(error: ErrorDetails) -> str:
     return error["msg"]
 
 
-def _duplicate_keys(node: yaml.Node) -> list[tuple[int, str]]:
-    # The YAML loader silently keeps the last of repeated keys, hiding edits that were lost.
-    problems: list[tuple[int, str]] = []
-    if isinstance(node, yaml.MappingNode):
-        first: dict[str, int] = {}
-        for key, value in node.value:
-            line = key.start_mark.line + 1
-            if isinstance(key, yaml.ScalarNode) and key.value in first:
-                problems.append((line, f"key {key.value!r} repeats the one on line {first[key.value]}"))
-            elif isinstance(key, yaml.ScalarNode):
-                first[key.value] = line
-            problems += _duplicate_keys(value)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            problems += _duplicate_keys(item)
-    return problems
-
-
-def _set_checks(path: Path, root: yaml.Node, data: dict[Any, Any]) -> list[tuple[int, str]]:
+def _set_checks(path: Path, loaded: Loaded) -> list[Problem]:
     """Checks across motions, run on the raw data so they add to field errors, not hide them."""
-    problems: list[tuple[int, str]] = []
-    name = data.get("set")
+    problems: list[Problem] = []
+    name = loaded.data.get("set")
     if isinstance(name, str) and name.strip() != path.stem:
-        problems.append(
-            (_line_of(root, ("set",)), f"set: {name!r} does not match the file name; expected {path.stem!r}")
-        )
-    items = data.get("motions")
+        problems.append(loaded.problem_at(("set",), f"{name!r} does not match the file name; expected {path.stem!r}"))
+    items = loaded.data.get("motions")
     if not isinstance(items, list):
         return problems
-    ids: dict[str, int] = {}
-    texts: dict[str, tuple[str, int]] = {}
+    ids: dict[str, int | None] = {}
+    texts: dict[str, tuple[str, int | None]] = {}
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             continue
         motion_id, text = item.get("id"), item.get("text")
         if isinstance(motion_id, str):
-            line = _line_of(root, ("motions", index, "id"))
+            where = ("motions", index, "id")
             if motion_id in ids:
-                problems.append(
-                    (line, f"motions[{index}].id: duplicate id {motion_id!r} (first on line {ids[motion_id]})")
-                )
+                problems.append(loaded.problem_at(where, f"duplicate id {motion_id!r} (first on line {ids[motion_id]})"))
             else:
-                ids[motion_id] = line
+                ids[motion_id] = loaded.lines.line_of(where)
         key = normalise_text(text) if isinstance(text, str) else ""
         if key:
-            line = _line_of(root, ("motions", index, "text"))
+            where = ("motions", index, "text")
             label = repr(motion_id) if isinstance(motion_id, str) else f"motions[{index}]"
             if key in texts:
                 other, other_line = texts[key]
-                problems.append(
-                    (line, f"motions[{index}].text: motions {other} (line {other_line}) and {label} "
-                           "have the same text")
-                )
+                problems.append(loaded.problem_at(where, f"motions {other} (line {other_line}) and {label} have the same text"))
             else:
-                texts[key] = (label, line)
+                texts[key] = (label, loaded.lines.line_of(where))
     return problems

@@ -4,31 +4,44 @@ Engine events arrive on the engine's own thread; the listener only appends them 
 A timer drains the deque every `refresh_interval` seconds, folds the batch into `LiveState`
 and posts one `StateChanged` message to the screen on top, so fifty debates streaming at once
 cost one repaint per tick, not one per token.
+
+Screens are addressed by name (`SCREENS`, `goto`); only this module imports them, and they
+reach it back through `tui.context.TournamentApp`.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
-from debate import events as ev
+from debate.core import events as ev
+from debate.core.errors import ConfigError, GatewayError, UserError
+from tui.messages import StateChanged
+from tui.screens.board import BoardScreen
+from tui.screens.draw import DrawScreen
+from tui.screens.export import ExportScreen
+from tui.screens.help import HelpScreen
+from tui.screens.home import HomeScreen
+from tui.screens.open_config import OpenConfigScreen
+from tui.screens.scoring import ScoringScreen
+from tui.screens.setup import SetupScreen
+from tui.screens.spectator import SpectatorScreen
+from tui.screens.standings import StandingsScreen
 from tui.state import LiveState, load_snapshot
 
+if TYPE_CHECKING:
+    from debate.api import Store, TournamentConfig
 
-class StateChanged(Message):
-    """The live state changed: `debates` were touched; `structural` if rows came or went."""
-
-    def __init__(self, debates: set[int], structural: bool) -> None:
-        super().__init__()
-        self.debates = debates
-        self.structural = structural
+__all__ = ["DebateApp", "run_app", "spectate"]
 
 
 class DebateApp(App[None]):
@@ -38,6 +51,13 @@ class DebateApp(App[None]):
         Binding("f1", "help", "Help", show=False),  # reachable while a text field has the keys
         Binding("q", "quit", "Quit"),
     ]
+    # The screens `goto` and the navigation keys name. Each visit builds a new one rather than
+    # reusing Textual's installed instance: a visit reads the store afresh, and no screen
+    # outlives the tournament it was opened on.
+    SCREENS: ClassVar[dict[str, Callable[[], Screen[Any]]]] = {
+        "home": HomeScreen, "board": BoardScreen, "standings": StandingsScreen, "draw": DrawScreen,
+        "score": ScoringScreen, "export": ExportScreen, "help": HelpScreen,
+    }
 
     def __init__(
         self,
@@ -63,36 +83,73 @@ class DebateApp(App[None]):
         self.state = LiveState()
         self.pending: deque[ev.Event] = deque()
         self.ratings: dict[str, float] = {}
+        self.ratings_problem: str | None = None  # why the ratings could not be read, once said
         self.engine_error: str | None = None
-        self._store: Any = None
-        self._engine_cancel: Any = None
+        self._store: Store | None = None
+        self._engine_cancel: Any = None  # (anyio CancelScope, the engine loop's token) while it runs
         self.engine_running = False
         self.runs_here = False  # this app's engine feeds the state (the store is not re-read)
-        self.render_observers: list[Any] = []  # callables run after each repaint that carried events (bench)
+        self.render_observers: list[Callable[[float], None]] = []  # run after each repaint that carried events (bench)
         if read_only:
             self.sub_title = "read-only spectator"
 
     # --- the store ----------------------------------------------------------------------
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
         """The store; read-only for a spectator, where any write raises ReadOnlyStoreError."""
         if self._store is None:
-            from debate.store import Store
+            from debate.api import open_store
 
-            self._store = Store(self.database, create=False, read_only=self.read_only)
+            self._store = open_store(self.database, read_only=self.read_only)
         return self._store
 
     @property
     def base_dir(self) -> Path:
         return self.config_path.parent if self.config_path else Path.cwd()
 
+    # --- screens ------------------------------------------------------------------------
+
+    def goto(self, name: str) -> None:
+        """Show the screen registered as `name`; the board is found again down the stack."""
+        kind: Any = self.SCREENS[name]
+        if isinstance(self.screen, kind):
+            return
+        if name == "score" and self.read_only:
+            self.notify("a spectator cannot score: score with `debate tui` or `debate score` on the tournament's machine", severity="warning")
+            return
+        if name == "board":
+            for screen in self.screen_stack:
+                if isinstance(screen, kind):
+                    while self.screen is not screen:
+                        self.pop_screen()
+                    return
+        self.push_screen(kind())
+
+    def watch(self, debate_id: int) -> None:
+        self.push_screen(SpectatorScreen(debate_id))
+
+    def set_up(self, path: Path | None = None) -> None:
+        self.push_screen(SetupScreen(path, database=self.database))
+
+    def choose_config(self) -> None:
+        def opened(path: Path | None) -> None:
+            if path is not None:
+                self.set_up(path)
+
+        self.push_screen(OpenConfigScreen(Path.cwd()), opened)
+
+    def open_board(self) -> None:
+        if not isinstance(self.screen, BoardScreen):
+            self.push_screen(BoardScreen())
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
     # --- lifecycle ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from tui.screens.home import HomeScreen
-
-        self.push_screen(HomeScreen())
+        self.push_screen("home")
         self.set_interval(self.refresh_interval, self.drain)
         if self.config_path is not None and not self.read_only and self.start_engine:
             self.start_config(self.config_path)
@@ -101,8 +158,7 @@ class DebateApp(App[None]):
 
     def start_config(self, path: Path, database: str | None = None) -> None:
         """Run the tournament of the config at `path` here (on `database` if given) and show its board."""
-        from debate.config import load_config
-        from debate.errors import ConfigError
+        from debate.api import load_config
 
         if self._refuse_start():
             return
@@ -118,8 +174,7 @@ class DebateApp(App[None]):
 
     def resume(self) -> None:
         """Run the open tournament on from where it stopped, with the config stored with it."""
-        from debate.config import validate_config
-        from debate.errors import ConfigError
+        from debate.api import validate_config
 
         if self._refuse_start():
             return
@@ -142,7 +197,7 @@ class DebateApp(App[None]):
             return True
         return False
 
-    def _start(self, config: Any) -> None:
+    def _start(self, config: TournamentConfig) -> None:
         self.runs_here = True
         self.tournament = config.name
         self.state = LiveState()
@@ -170,29 +225,20 @@ class DebateApp(App[None]):
         if self.read_only:
             self.set_interval(self.poll_interval, self.load_from_store)
 
-    def _on_home(self) -> bool:
-        from tui.screens.home import HomeScreen
-
-        return isinstance(self.screen, HomeScreen)
-
-    def open_board(self) -> None:
-        from tui.screens.board import BoardScreen
-
-        if not isinstance(self.screen, BoardScreen):
-            self.push_screen(BoardScreen())
-
     # --- feeding the state ----------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="store-poll")
     def load_from_store(self, first: bool = False) -> None:
+        from debate.api import live_view
+
         try:
-            snapshot = load_snapshot(self.store, self.tournament, self.state if not first else None)
-        except Exception as exc:  # the store is missing or the tournament not there yet
+            snapshot = load_snapshot(live_view(self.store, self.tournament), self.state if not first else None)
+        except UserError as exc:  # StoreError: the store is missing or the tournament not there yet
             if first and (self.tournament is not None or self.read_only):  # asked for: say why not
                 self.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
             return
         self.call_from_thread(self._replace_state, snapshot, first)
-        self.refresh_ratings_now(snapshot.tournament_id)
+        self.refresh_ratings_now(snapshot.tournament)
 
     def _replace_state(self, snapshot: LiveState, first: bool) -> None:
         if self.runs_here and not first:
@@ -200,34 +246,32 @@ class DebateApp(App[None]):
         self.state = snapshot
         if self.tournament is None:
             self.tournament = snapshot.tournament
-        if first and self._on_home():
+        if first and isinstance(self.screen, HomeScreen):
             # Only from the home screen: someone who already moved on is not pulled away.
             self.open_board()
         self._announce(set(snapshot.debates), True)
 
-    def refresh_ratings_now(self, tournament_id: int | None) -> None:
+    def refresh_ratings_now(self, tournament: str | None) -> None:
         """Ratings so far (for win probabilities); called on worker threads only."""
-        if tournament_id is None:
-            return
-        try:
-            from debate.ratings_view import tournament_ratings
+        from debate.api import current_ratings
 
-            table = tournament_ratings(self.store, tournament_id)
-        except Exception:
+        try:
+            ratings = current_ratings(self.store, tournament)
+        except UserError as exc:  # StoreError: the tournament is gone or not written yet
+            self.call_from_thread(self._ratings_unavailable, str(exc))
             return
-        if table is not None:
-            ratings = {r.name: r.rating for r in table.rows}
+        if ratings:
             self.call_from_thread(setattr, self, "ratings", ratings)
+
+    def _ratings_unavailable(self, problem: str) -> None:
+        # Said once per distinct problem: a spectator polls twice a second.
+        if problem != self.ratings_problem:
+            self.ratings_problem = problem
+            self.notify(f"no ratings for the win odds: {problem}", severity="warning", timeout=6)
 
     @work(thread=True, exclusive=True, group="ratings")
     def refresh_ratings(self) -> None:
-        tid = self.state.tournament_id
-        if tid is None:
-            try:
-                tid = self.store.find_tournament(self.tournament).id
-            except Exception:
-                return
-        self.refresh_ratings_now(tid)
+        self.refresh_ratings_now(self.state.tournament or self.tournament)
 
     def post_event(self, event: ev.Event) -> None:
         """The engine listener: thread-safe, never blocks."""
@@ -268,12 +312,11 @@ class DebateApp(App[None]):
     # --- running a tournament ----------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
-    def run_engine(self, config: Any) -> None:
+    def run_engine(self, config: TournamentConfig) -> None:
         import anyio
         import anyio.lowlevel
 
-        from debate.engine import run_tournament
-        from debate.errors import UserError
+        from debate.api import run_tournament
 
         async def main() -> None:
             with anyio.CancelScope() as scope:
@@ -282,19 +325,32 @@ class DebateApp(App[None]):
 
         try:
             anyio.run(main)
-        except Exception as exc:  # a user error (bad motion set, store, busy) or a bug: show it, keep the UI
-            self.engine_error = str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
+        except UserError as exc:  # a bad motion set, the store, a busy tournament: its message says it all
+            self.engine_error = str(exc)
+        except GatewayError as exc:  # a model call that failed past the engine's retries
+            self.engine_error = f"{type(exc).__name__}: {exc}"
         finally:
             self._engine_cancel = None
             self.engine_running = False
-        if self.engine_error:  # after the flag: the board then offers to resume
-            self.post_event(ev.Notice(message=f"the tournament stopped: {self.engine_error}"))
-            # A run refused at its start (busy, a motion file) fed no events: show what the store holds.
-            self.runs_here = False
+        # Anything else is a bug: the worker fails and on_worker_state_changed shows it.
+        if self.engine_error:
             try:
-                self.call_from_thread(self.load_from_store, True)
+                self.call_from_thread(self._engine_stopped)
             except RuntimeError:
                 pass  # the app is closing: nothing left to show
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "engine" and event.state == WorkerState.ERROR and worker.error is not None:
+            self.engine_error = f"{type(worker.error).__name__}: {worker.error}"
+            self._engine_stopped()
+
+    def _engine_stopped(self) -> None:
+        """After the running flag is down, so the board offers to resume."""
+        self.post_event(ev.Notice(message=f"the tournament stopped: {self.engine_error}"))
+        # A run refused at its start (busy, a motion file) fed no events: show what the store holds.
+        self.runs_here = False
+        self.load_from_store(True)
 
     def stop_engine(self) -> None:
         handle = self._engine_cancel
@@ -307,13 +363,6 @@ class DebateApp(App[None]):
             anyio.from_thread.run_sync(scope.cancel, token=token)
         except RuntimeError:
             pass  # the engine's event loop has already finished: nothing left to cancel
-
-    # --- actions ---------------------------------------------------------------------------
-
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
-        self.push_screen(HelpScreen())
 
 
 def run_app(database: str, tournament: str | None = None, config_path: str | Path | None = None, read_only: bool = False,

@@ -1,19 +1,22 @@
 """What the screens draw from: a tournament's live state, fed by engine events or by the store.
 
-No Textual here. `LiveState.apply(event)` folds one engine event in; `load_snapshot` reads the
-store (the starting point of a live run, and every poll of a read-only spectator).
+No Textual here. `LiveState.apply(event)` folds one engine event in; `load_snapshot` turns the
+store's live view (`debate.api.live_view`) into a state: the starting point of a live run, and
+every poll of a read-only spectator.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from debate import events as ev
+from debate.core import events as ev
+
+if TYPE_CHECKING:
+    from debate.api import LiveView
 
 WAITING, RUNNING, JUDGING, JUDGED, FAILED = "waiting", "running", "judging", "judged", "failed"
 SHARED_MODEL = "(a hidden model)"
@@ -153,62 +156,11 @@ class LiveState:
 
     def apply(self, event: ev.Event) -> int | None:
         """Fold one event in; returns the debate it touched, if any."""
-        if isinstance(event, ev.TextDelta):
-            debate = self.debates.get(event.debate_id)
-            if debate is not None:
-                speech = debate.speeches.get(event.index)
-                if speech is None:
-                    speech = debate.speeches[event.index] = SpeechState(event.index, "", "")
-                speech.text += event.text
-                speech.tokens += 1
-            return event.debate_id
         if isinstance(event, ev.TournamentStarted):
             self.tournament, self.rounds, self.debates_total = event.tournament, event.rounds, event.debates_total
             self.debates_done, self.status = event.debates_done, "running"
         elif isinstance(event, ev.RoundStarted):
             self.round, self.round_motion = event.round, event.motion
-        elif isinstance(event, ev.DebateStarted):
-            old = self.debates.get(event.debate_id)
-            debate = DebateState(event.debate_id, event.round, event.proposition, event.opposition, event.motion, RUNNING)
-            if old is not None:  # resumed: keep the speeches already known
-                debate.speeches = old.speeches
-            self.debates[event.debate_id] = debate
-            return event.debate_id
-        elif isinstance(event, ev.SpeechStarted):
-            debate = self.debates.get(event.debate_id)
-            if debate is not None:
-                debate.speeches[event.index] = SpeechState(event.index, event.side, event.role, event.speaker)
-                debate.status = RUNNING
-            return event.debate_id
-        elif isinstance(event, ev.SpeechDone):
-            debate = self.debates.get(event.debate_id)
-            if debate is not None and (speech := debate.speeches.get(event.index)) is not None:
-                speech.tokens, speech.latency_s, speech.cost_usd, speech.done = event.tokens, event.latency_s, event.cost_usd, True
-            return event.debate_id
-        elif isinstance(event, ev.CallRetried):
-            debate = self.debates.get(event.debate_id)
-            if debate is not None:
-                debate.retries += 1
-                debate.last_retry = f"{event.model} attempt {event.attempt}: {event.error}"
-            return event.debate_id
-        elif isinstance(event, ev.VerdictRecorded):
-            debate = self.debates.get(event.debate_id)
-            if debate is not None:
-                debate.status = JUDGING if debate.status != JUDGED else JUDGED
-                debate.ballots.append(BallotState(event.judge, event.winner, event.reason))
-            return event.debate_id
-        elif isinstance(event, ev.DebateDone):
-            debate = self.debates.get(event.debate_id)
-            if debate is not None:
-                debate.status, debate.winner = JUDGED, event.winner
-            self.debates_done += 1
-            return event.debate_id
-        elif isinstance(event, ev.DebateFailed):
-            debate = self.debates.get(event.debate_id)
-            if debate is not None:
-                debate.status, debate.error = FAILED, event.error
-            self.debates_failed += 1
-            return event.debate_id
         elif isinstance(event, ev.Notice):
             self.notices.append(event.message)
         elif isinstance(event, ev.TournamentDone):
@@ -217,48 +169,93 @@ class LiveState:
             self.status = "finished" if self.finished else "incomplete"
             self.debates_done = event.debates_judged
             self.debates_failed = event.debates_failed
-        return None
+        elif isinstance(event, ev.DebateDone):
+            self.debates_done += 1
+        elif isinstance(event, ev.DebateFailed):
+            self.debates_failed += 1
+        debate_id = getattr(event, "debate_id", None)
+        if debate_id is None:
+            return None
+        if isinstance(event, ev.DebateStarted):
+            self._start_debate(event)
+        elif (debate := self.debates.get(debate_id)) is not None:
+            _apply_to_debate(debate, event)
+        return debate_id
+
+    def _start_debate(self, event: ev.DebateStarted) -> None:
+        old = self.debates.get(event.debate_id)
+        debate = DebateState(event.debate_id, event.round, event.proposition, event.opposition, event.motion, RUNNING)
+        if old is not None:  # resumed: keep the speeches already known
+            debate.speeches = old.speeches
+        self.debates[event.debate_id] = debate
 
 
-def load_snapshot(store: Any, name: str | None, previous: LiveState | None = None) -> LiveState:
+def _apply_to_debate(debate: DebateState, event: ev.Event) -> None:
+    """One debate's own event (its speeches, retries, ballots, end) folded into it."""
+    if isinstance(event, ev.TextDelta):
+        speech = debate.speeches.get(event.index)
+        if speech is None:
+            speech = debate.speeches[event.index] = SpeechState(event.index, "", "")
+        speech.text += event.text
+        speech.tokens += 1
+    elif isinstance(event, ev.SpeechStarted):
+        debate.speeches[event.index] = SpeechState(event.index, event.side, event.role, event.speaker)
+        debate.status = RUNNING
+    elif isinstance(event, ev.SpeechDone):
+        if (speech := debate.speeches.get(event.index)) is not None:
+            speech.tokens, speech.latency_s, speech.cost_usd, speech.done = event.tokens, event.latency_s, event.cost_usd, True
+    elif isinstance(event, ev.CallRetried):
+        debate.retries += 1
+        debate.last_retry = f"{event.model} attempt {event.attempt}: {event.error}"
+    elif isinstance(event, ev.VerdictRecorded):
+        debate.status = JUDGING if debate.status != JUDGED else JUDGED
+        debate.ballots.append(BallotState(event.judge, event.winner, event.reason))
+    elif isinstance(event, ev.DebateDone):
+        debate.status, debate.winner = JUDGED, event.winner
+    elif isinstance(event, ev.DebateFailed):
+        debate.status, debate.error = FAILED, event.error
+
+
+def load_snapshot(view: LiveView, previous: LiveState | None = None) -> LiveState:
     """The tournament as the store holds it, with partial speeches for debates in flight."""
-    row = store.find_tournament(name)
-    config = json.loads(row.config_json)
-    state = LiveState(tournament=row.name, tournament_id=row.id, status=row.status, blind=bool(config.get("blind", True)), config=config)
-    state.finished = row.status == "finished"
-    summaries = store.debates(row.id)
-    rounds = store.stored_rounds(row.id)
-    state.round = max((d.round for d in summaries), default=rounds[-1].number if rounds else None)
-    state.round_motion = next((r.motion for r in rounds if r.number == state.round), None)
-    state.debates_done = sum(1 for d in summaries if d.status == JUDGED)
-    state.debates_failed = sum(1 for d in summaries if d.status == FAILED)
-    state.debates_total = len(summaries) or None
-    for d in summaries:
+    info = view.tournament
+    state = LiveState(tournament=info.name, tournament_id=info.id, status=info.status, blind=bool(info.config.get("blind", True)), config=info.config)
+    state.finished = info.status == "finished"
+    state.round = view.current_round
+    state.round_motion = next((r.motion for r in view.rounds if r.number == state.round), None)
+    state.debates_done = sum(1 for d in view.debates if d.status == JUDGED)
+    state.debates_failed = sum(1 for d in view.debates if d.status == FAILED)
+    state.debates_total = len(view.debates) or None
+    for d in view.debates:
         status = d.status if d.status in (JUDGED, FAILED, RUNNING) else (WAITING if d.status in ("pending", "waiting") else d.status)
         state.debates[d.id] = DebateState(d.id, d.round, d.proposition, d.opposition, d.motion, status, d.winner)
-    current = [d.id for d in summaries if d.round == state.round]
-    slots = _format_slots(config)
-    if current:
-        for plan in store.debate_plans(current):
-            debate = state.debates[plan.debate_id]
-            for s in plan.speeches:
-                debate.speeches[s.index] = SpeechState(s.index, s.side.value, s.role, text=s.text, tokens=len(s.text.split()), done=True)
-            debate.ballots = [BallotState(b.judge, b.winner, b.reason, b.verdict, b.kind) for b in plan.ballots]
-            debate.findings = [f"speech {f.speech_idx + 1} ({f.side}): {f.kind}: {f.detail}" for f in plan.findings]
-            if debate.ballots and debate.status == RUNNING and len(debate.speeches) and not any(not s.done for s in debate.speeches.values()):
-                debate.status = JUDGING
-        for (debate_id, idx), text in store.partial_speeches(current).items():
-            debate = state.debates.get(debate_id)
-            if debate is None or (idx in debate.speeches and debate.speeches[idx].done):
-                continue
-            side, role = slots[idx] if idx < len(slots) else ("proposition" if idx % 2 == 0 else "opposition", "speech")
-            speech = debate.speeches.setdefault(idx, SpeechState(idx, side, role))
-            speech.text, speech.tokens = text, len(text.split())
-            if previous is not None and (old := previous.debates.get(debate_id)) and (old_speech := old.speeches.get(idx)):
-                speech.started = old_speech.started
-            if debate.status == WAITING:
-                debate.status = RUNNING
+    for plan in view.plans:
+        debate = state.debates[plan.debate_id]
+        for s in plan.speeches:
+            debate.speeches[s.index] = SpeechState(s.index, s.side.value, s.role, text=s.text, tokens=len(s.text.split()), done=True)
+        debate.ballots = [BallotState(b.judge, b.winner, b.reason, b.verdict, b.kind) for b in plan.ballots]
+        debate.findings = [f"speech {f.speech_idx + 1} ({f.side}): {f.kind}: {f.detail}" for f in plan.findings]
+        if debate.ballots and debate.status == RUNNING and len(debate.speeches) and not any(not s.done for s in debate.speeches.values()):
+            debate.status = JUDGING
+    _add_partial_speeches(state, view, previous)
     return state
+
+
+def _add_partial_speeches(state: LiveState, view: LiveView, previous: LiveState | None) -> None:
+    """The text so far of speeches still being spoken, timed from when this view first saw them."""
+    slots = view.speech_slots
+    for (debate_id, idx), text in view.partial_speeches.items():
+        debate = state.debates.get(debate_id)
+        if debate is None or (idx in debate.speeches and debate.speeches[idx].done):
+            continue
+        # Without the format's slots (an old or odd stored config), sides alternate.
+        side, role = slots[idx] if idx < len(slots) else ("proposition" if idx % 2 == 0 else "opposition", "speech")
+        speech = debate.speeches.setdefault(idx, SpeechState(idx, side, role))
+        speech.text, speech.tokens = text, len(text.split())
+        if previous is not None and (old := previous.debates.get(debate_id)) and (old_speech := old.speeches.get(idx)):
+            speech.started = old_speech.started
+        if debate.status == WAITING:
+            debate.status = RUNNING
 
 
 def _model_aliases(model: str | None) -> list[str]:
@@ -269,12 +266,3 @@ def _model_aliases(model: str | None) -> list[str]:
     bare = model.rsplit("/", 1)[-1]
     return [model, bare] if bare != model and len(bare) >= 3 else [model]
 
-
-def _format_slots(config: dict[str, Any]) -> list[tuple[str, str]]:
-    try:
-        from debate.config import TournamentConfig
-
-        fmt = TournamentConfig.model_validate(config).resolved_format()
-        return [(str(getattr(s.side, "value", s.side)), s.role) for s in fmt.speeches]
-    except Exception:  # an old or odd stored config: fall back to alternating sides
-        return []

@@ -5,5 +5,5 @@
 - `knockout`: the break and elimination rounds in bracket order.
 - `arena`: open-ended sampling of uncertain pairs under a budget.
 
-Import them from `debate.pairing`, which re-exports all of this with the round robin.
+Import them from `debate.draws.pairing`, which re-exports all of this with the round robin.
 """

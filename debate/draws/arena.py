@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from debate.draws.model import DrawError, Pairing
+from judges.ratings import win_probability as bradley_terry_win_probability
 
 
 class RatingEstimate(BaseModel):
@@ -85,9 +86,9 @@ class RatingEstimate(BaseModel):
 
 
 def win_probability(a: RatingEstimate, b: RatingEstimate, *, scale: float = 400.0) -> float:
-    """The chance that `a` beats `b` on the logistic (Elo/Bradley-Terry) curve."""
-    exponent = max(-300.0, min(300.0, -(a.rating - b.rating) / scale))
-    return 1.0 / (1.0 + 10.0**exponent)
+    """The chance that `a` beats `b` on the logistic (Elo/Bradley-Terry) curve; `scale` is the
+    rating points per factor 10 in odds."""
+    return float(bradley_terry_win_probability(a.rating, b.rating, scale / math.log(10.0)))
 
 
 def interval_overlap(a: RatingEstimate, b: RatingEstimate) -> float:

@@ -1,19 +1,15 @@
 """The value types every draw shares: a pairing, a draw, and the draw's user error.
 
-Kept apart from `debate.pairing` so that the draw generators (`swiss`, `knockout`, `arena`)
-and `debate.pairing`, which re-exports them, import in one direction only.
+Kept apart from `debate.draws.pairing` so that the draw generators (`swiss`, `knockout`, `arena`)
+and `debate.draws.pairing`, which re-exports them, import in one direction only.
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict
 
-from debate.errors import UserError
-
-Side = Literal["proposition", "opposition"]
-SIDES: tuple[Side, Side] = ("proposition", "opposition")
+from debate.core.errors import UserError
+from debate.core.sides import Side
 
 
 class DrawError(UserError, ValueError):

@@ -8,8 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from debate.draws.model import Draw
-from debate.transcript import MotionText, Speech
-
+from debate.core.transcript import MotionText, Speech
 
 
 class DebatePlan(BaseModel):
@@ -36,19 +35,6 @@ class StoredRound(BaseModel):
     status: str
     motion: str | None  # the round's motion, or None when each debate has its own
     draw: Draw
-
-
-class StandingRow(BaseModel):
-    name: str
-    model: str
-    debates: int
-    wins: int
-    losses: int
-    ties: int
-    ballots_won: int
-    ballots: int
-    prop_wins: int
-    opp_wins: int
 
 
 class DebateSummary(BaseModel):

@@ -18,6 +18,7 @@ from sqlalchemy import case, func
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
+from debate.store.ballots import final_ballots_of
 from debate.store.repository import Store
 from debate.store.tables import (
     BallotRow,
@@ -96,6 +97,7 @@ class BallotFacts:
     scores: dict[str, dict[str, int]]
     reason: str
     abstained: bool
+    final: bool = False  # the rater's last word on the debate (see `debate.store.ballots`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,14 +178,25 @@ def debates(store: Store, tournament_id: int) -> list[DebateFacts]:
 
 
 def ballots(store: Store, tournament_id: int) -> list[BallotFacts]:
-    """Every ballot of the tournament, model and human, every stage, ordered by debate then id."""
+    """Every ballot of the tournament, model and human, every stage, ordered by debate then id;
+    `final` marks each rater's final ballot on a debate."""
+    final = final_ballots_of(tournament_id)
+    query = (
+        select(BallotRow, final.c.id)
+        .join(DebateRow, DebateRow.id == BallotRow.debate_id)  # type: ignore[arg-type]
+        .outerjoin(final, final.c.id == BallotRow.id)  # type: ignore[arg-type]
+        .where(DebateRow.tournament_id == tournament_id)
+        .order_by(BallotRow.debate_id, BallotRow.id)  # type: ignore[arg-type]
+    )
+    with store._session() as session:
+        rows = session.exec(query).all()
     return [
         BallotFacts(
             id=r.id or 0, debate_id=r.debate_id, judge=r.judge, judge_model=r.judge_model, kind=r.kind, stage=r.stage,
             verdict=r.verdict, winner=r.winner, both_poor=bool(r.both_poor), scores=_scores(r.scores_json),
-            reason=r.reason, abstained=bool(r.abstained),
+            reason=r.reason, abstained=bool(r.abstained), final=final_id is not None,
         )
-        for r in _tournament_rows(store, BallotRow, tournament_id)
+        for r, final_id in rows
     ]
 
 
@@ -191,17 +204,16 @@ def findings(store: Store, tournament_id: int) -> list[FindingFacts]:
     """Every rule-check finding of the tournament, ordered by debate then id."""
     return [
         FindingFacts(id=r.id or 0, debate_id=r.debate_id, speech_idx=r.speech_idx, side=r.side, kind=r.kind, severity=r.severity, detail=r.detail, evidence=r.evidence)
-        for r in _tournament_rows(store, FindingRow, tournament_id)
+        for r in _finding_rows(store, tournament_id)
     ]
 
 
-def _tournament_rows(store: Store, row_type: Any, tournament_id: int) -> Sequence[Any]:
-    """Rows of a per-debate table (ballots, findings) for one tournament, by debate then id."""
+def _finding_rows(store: Store, tournament_id: int) -> Sequence[FindingRow]:
     query = (
-        select(row_type)
-        .join(DebateRow, DebateRow.id == row_type.debate_id)
+        select(FindingRow)
+        .join(DebateRow, DebateRow.id == FindingRow.debate_id)  # type: ignore[arg-type]
         .where(DebateRow.tournament_id == tournament_id)
-        .order_by(row_type.debate_id, row_type.id)
+        .order_by(FindingRow.debate_id, FindingRow.id)  # type: ignore[arg-type]
     )
     with store._session() as session:
         return session.exec(query).all()

@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, ProgressBar, Static
 
-from tui.app import StateChanged
 from tui.markup import escape
+from tui.messages import StateChanged
 from tui.screens.base import NAV, TournamentScreen
 from tui.state import FAILED, JUDGED, DebateState
 from tui.widgets.live_table import LiveTable
@@ -175,11 +175,8 @@ class BoardScreen(TournamentScreen):
 
     def action_watch(self) -> None:
         key = self.table.cursor_key
-        if key is None:
-            return
-        from tui.screens.spectator import SpectatorScreen
-
-        self.app.push_screen(SpectatorScreen(int(key)))
+        if key is not None:
+            self.tapp.watch(int(key))
 
     def resumable(self) -> bool:
         """A stopped tournament this app may run on: not finished, not running here, not a spectator."""

@@ -6,7 +6,7 @@ table and in the notes, as on the board and the spectator.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,10 +14,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tui.app import StateChanged
+from debate.core.errors import UserError
 from tui.markup import escape
+from tui.messages import StateChanged
 from tui.screens.base import NAV, TournamentScreen
 from tui.state import WAITING, DebateState
+
+if TYPE_CHECKING:
+    from debate.api.reading import DebateSummary, StoredRound
 
 HIDDEN = "[dim]hidden until judged[/]"
 Key = tuple[int, str, str]  # round, proposition, opposition: how a pairing finds its debate
@@ -29,7 +33,7 @@ class DrawScreen(TournamentScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rounds: list = []  # type: ignore[type-arg]
+        self.rounds: list[StoredRound] = []
         self.index = -1
         self.stored: dict[Key, DebateState] = {}  # the store's debates, as of the last load
         self.followed = True  # show the current round until the user picks another
@@ -51,17 +55,18 @@ class DrawScreen(TournamentScreen):
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
+        from debate.api import debates, rounds
+
         app = self.tapp
         try:
-            row = app.store.find_tournament(app.tournament)
-            rounds = app.store.stored_rounds(row.id)
-            summaries = app.store.debates(row.id)  # after the rounds: a round's debates are saved with it
-        except Exception as exc:
-            app.call_from_thread(self.query_one("#draw-head", Static).update, f"[red]{escape(str(exc))}[/]")
+            stored = rounds(app.store, app.tournament)
+            summaries = debates(app.store, app.tournament)  # after the rounds: a round's debates are saved with it
+        except UserError as exc:  # StoreError: no store, or no such tournament
+            self.app.call_from_thread(self.query_one("#draw-head", Static).update, f"[red]{escape(str(exc))}[/]")
             return
-        app.call_from_thread(self._loaded, rounds, summaries)
+        self.app.call_from_thread(self._loaded, stored, summaries)
 
-    def _loaded(self, rounds: list, summaries: list[Any]) -> None:  # type: ignore[type-arg]
+    def _loaded(self, rounds: list[StoredRound], summaries: list[DebateSummary]) -> None:
         shown = self.rounds[self.index].number if self.rounds and not self.followed else self.tapp.state.round
         self.rounds = rounds
         self.stored = {(d.round, d.proposition, d.opposition): DebateState(d.id, d.round, d.proposition, d.opposition, d.motion, d.status, d.winner) for d in summaries}
@@ -69,7 +74,7 @@ class DrawScreen(TournamentScreen):
         self.index = numbers.index(shown) if shown in numbers else len(rounds) - 1
         self.show()
 
-    def debates_of(self, r: Any) -> list[DebateState]:
+    def debates_of(self, r: StoredRound) -> list[DebateState]:
         """Each pairing's debate, live state first (fresher), else as stored; a pairing with
         neither counts as not judged."""
         live = {(d.round, d.proposition, d.opposition): d for d in self.tapp.state.round_debates(r.number)}

@@ -1,4 +1,4 @@
-"""Export: the scorecard as json, csv, md or html, written through judges.export.
+"""Export: the scorecard as json, csv, md or html, written through the engine API.
 
 In a session served to a browser the file goes to the browser as a download instead: the
 person at the page does not own the server's disk, so they get no path to write to.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,10 +24,15 @@ from textual.widgets import (
     Static,
 )
 
+from debate.core.errors import UserError
 from tui.markup import escape
 from tui.screens.base import NAV, TournamentScreen, is_served
 
-FORMATS = ("html", "md", "csv", "json")
+if TYPE_CHECKING:
+    from debate.api import Scorecard
+
+Format = Literal["html", "md", "csv", "json"]
+FORMATS: tuple[Format, ...] = ("html", "md", "csv", "json")
 
 
 class ExportScreen(TournamentScreen):
@@ -83,33 +88,34 @@ class ExportScreen(TournamentScreen):
     def action_download(self) -> None:
         self.download(self.chosen_format())
 
-    def chosen_format(self) -> str:
+    def chosen_format(self) -> Format:
         pressed = self.query_one("#export-format", RadioSet).pressed_button
-        return pressed.name if pressed else "html"
+        # The buttons are named after FORMATS.
+        return cast(Format, pressed.name) if pressed and pressed.name in FORMATS else "html"
 
     @work(thread=True, exclusive=True)
-    def write(self, fmt: str, path: str) -> None:
-        from judges.export import write
+    def write(self, fmt: Format, path: str) -> None:
+        from debate.api import write_scorecard
 
         try:
-            out = write(self.scorecard(), fmt, path)  # type: ignore[arg-type]
-        except Exception as exc:
+            out = write_scorecard(self.scorecard(), fmt, path)
+        except (UserError, OSError) as exc:  # no such tournament or store; a path that cannot be written
             self.show_error(exc)
             return
         self.show(f"[green]wrote {escape(str(out))}[/]")
 
     @work(thread=True, exclusive=True)
-    def download(self, fmt: str) -> None:
+    def download(self, fmt: Format) -> None:
         """Send the scorecard to the browser; never a file on this machine."""
-        from judges.export import render
+        from debate.api import render_scorecard
 
         try:
-            text = render(self.scorecard(), fmt)  # type: ignore[arg-type]
-        except Exception as exc:
+            text = render_scorecard(self.scorecard(), fmt)
+        except UserError as exc:  # no such tournament or store
             self.show_error(exc)
             return
         name = Path(self.default_path(fmt)).name
-        app = self.tapp
+        app = self.app
         # Outside a browser, Textual would save a delivery in ~/Downloads: that is a file on
         # the server too, so a served app that is not web-driven only says what to do instead.
         if not app.is_web:
@@ -118,14 +124,14 @@ class ExportScreen(TournamentScreen):
         app.call_from_thread(app.deliver_text, io.StringIO(text), save_filename=name)
         self.show(f"[green]sent {escape(name)} to your browser as a download; nothing was written on the server[/]")
 
-    def scorecard(self) -> Any:
-        from judges.scorecard import build_scorecard
+    def scorecard(self) -> Scorecard:
+        from debate.api import scorecard
 
         app = self.tapp
-        return build_scorecard(app.store, app.tournament, base_dir=app.base_dir)
+        return scorecard(app.store, app.tournament, base_dir=app.base_dir)
 
     def show(self, markup: str) -> None:
-        self.tapp.call_from_thread(lambda: self.query_one("#export-result", Static).update(markup))
+        self.app.call_from_thread(lambda: self.query_one("#export-result", Static).update(markup))
 
     def show_error(self, exc: Exception) -> None:
         self.show(f"[red]{escape(type(exc).__name__)}: {escape(str(exc))}[/]")

@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.markup import escape
+
 ABOUT = """[b]Screens[/]
   Home       tournaments in the store; n sets up a new one, o opens a config file
   Setup      a tournament as a form (or as YAML), checked as you type like `debate run`;
@@ -27,7 +29,8 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        below = self.app.screen_stack[-1] if self.app.screen_stack else None
+        # This screen is already on the stack while it composes: the one underneath is next down.
+        below = next((s for s in reversed(self.app.screen_stack) if s is not self), None)
         lines = ["[b]Keys here[/]"]
         seen = set()
         for source in (below, self.app):
@@ -37,7 +40,7 @@ class HelpScreen(ModalScreen[None]):
                 if binding.key in seen or not binding.description:
                     continue
                 seen.add(binding.key)
-                lines.append(f"  {binding.key:<10} {binding.description}")
+                lines.append(escape(f"  {binding.key:<10} {binding.description}"))  # keys such as "[" are not markup
         with VerticalScroll(id="help-box"):
             yield Static("\n".join(lines) + "\n\n" + ABOUT + "\n\n[dim]escape closes[/]")
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from debate.core.errors import UserError
+from tui.markup import escape
+from tui.screens.base import AppScreen
 
-class HomeScreen(Screen[None]):
+if TYPE_CHECKING:
+    from debate.api.reading import TournamentInfo
+
+
+class HomeScreen(AppScreen):
     CSS_PATH = "home.tcss"
     BINDINGS = [
         Binding("enter", "open", "Open", priority=True),
@@ -34,14 +41,16 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True)
     def action_reload(self) -> None:
+        from debate.api import tournaments
+
         try:
-            rows = self.app.store.list_tournaments()  # type: ignore[attr-defined]
-        except Exception as exc:
-            self.app.call_from_thread(self.query_one("#home-title", Static).update, f"[red]{exc}[/]")
+            rows = tournaments(self.tapp.store)
+        except UserError as exc:  # StoreError: no database there yet, or not one of ours
+            self.app.call_from_thread(self.query_one("#home-title", Static).update, f"[red]{escape(str(exc))}[/]")
             return
         self.app.call_from_thread(self._show, rows)
 
-    def _show(self, rows: list) -> None:  # type: ignore[type-arg]
+    def _show(self, rows: Sequence[TournamentInfo]) -> None:
         table = self.query_one(DataTable)
         table.clear()
         for t in reversed(rows):
@@ -51,32 +60,22 @@ class HomeScreen(Screen[None]):
         table = self.query_one(DataTable)
         if table.row_count:
             name = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            self.app.open_tournament(name)  # type: ignore[attr-defined]
+            self.tapp.open_tournament(name)
 
     @on(DataTable.RowSelected)
     def selected(self) -> None:
         self.action_open()
 
     def action_setup(self) -> None:
-        from tui.screens.setup import SetupScreen
-
-        if self._refused():
-            return
-        self.app.push_screen(SetupScreen(database=self.app.database))  # type: ignore[attr-defined]
+        if not self._refused():
+            self.tapp.set_up()
 
     def action_open_config(self) -> None:
-        from tui.screens.open_config import OpenConfigScreen
-        from tui.screens.setup import SetupScreen
-
-        def opened(path: Path | None) -> None:
-            if path is not None:
-                self.app.push_screen(SetupScreen(path, database=self.app.database))  # type: ignore[attr-defined]
-
         if not self._refused():
-            self.app.push_screen(OpenConfigScreen(Path.cwd()), opened)
+            self.tapp.choose_config()
 
     def _refused(self) -> bool:
-        if self.app.read_only:  # type: ignore[attr-defined]
+        if self.tapp.read_only:
             self.notify("a spectator cannot set up or start tournaments", severity="warning")
             return True
         return False

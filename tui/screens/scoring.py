@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,8 +23,13 @@ from textual.widgets import (
     Static,
 )
 
+from debate.core.errors import UserError
 from tui.markup import escape
 from tui.screens.base import NAV, TournamentScreen
+
+if TYPE_CHECKING:
+    from debate.api import BlindDebate, Progress, ScoringSession
+    from debate.api.scoring import Ballot, Rubric
 
 VERDICT_LABELS = {
     "proposition_clearly": "Proposition clearly", "proposition_slightly": "Proposition slightly", "tie": "Tie",
@@ -69,10 +76,8 @@ class ScoringScreen(TournamentScreen):
     def __init__(self, scorer: str | None = None) -> None:
         super().__init__()
         self.scorer = scorer
-        self.config: Any = None
-        self.rubric: Any = None
-        self.tournament_id: int | None = None
-        self.blind: Any = None
+        self.session: ScoringSession | None = None
+        self.blind: BlindDebate | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -94,25 +99,27 @@ class ScoringScreen(TournamentScreen):
 
     @work(thread=True, exclusive=True, group="scoring")
     def start(self, name: str) -> None:
-        from debate.engine import tournament_rubric
-        from debate.reports import stored_config
-        from judges.human import check_scorer, next_debate, progress
+        from debate.api import ScoringSession
 
         app = self.tapp
         try:
-            row = app.store.find_tournament(app.tournament)
-            config = stored_config(app.store, row.id)
-            scorer = check_scorer(name, config)
-            rubric = tournament_rubric(config, app.base_dir)
-            blind = next_debate(app.store, row.id, scorer, config)
-            done = progress(app.store, row.id, scorer)
-        except Exception as exc:
-            app.call_from_thread(self.query_one("#score-head", Static).update, f"[red]{escape(str(exc))}[/]")
+            session = ScoringSession(app.store, app.tournament, name, app.base_dir)
+            blind = session.next_debate()
+            done = session.progress()
+        # A bad scorer name, no such tournament, a rubric that no longer loads (UserError), or a
+        # stored config this version no longer accepts (ValidationError).
+        except (UserError, ValidationError) as exc:
+            self.app.call_from_thread(self.query_one("#score-head", Static).update, f"[red]{escape(str(exc))}[/]")
             return
-        app.call_from_thread(self._show, scorer, row.id, config, rubric, blind, done)
+        self.app.call_from_thread(self._show, session, blind, done)
 
-    async def _show(self, scorer: str, tournament_id: int, config: Any, rubric: Any, blind: Any, done: Any) -> None:
-        self.scorer, self.tournament_id, self.config, self.rubric, self.blind = scorer, tournament_id, config, rubric, blind
+    @property
+    def rubric(self) -> Rubric | None:
+        return self.session.rubric if self.session else None
+
+    async def _show(self, session: ScoringSession, blind: BlindDebate | None, done: Progress) -> None:
+        self.session, self.scorer, self.blind = session, session.scorer, blind
+        scorer, rubric = session.scorer, session.rubric
         head = self.query_one("#score-head", Static)
         body = self.query_one("#score-body", VerticalScroll)
         await body.remove_children()
@@ -156,13 +163,13 @@ class ScoringScreen(TournamentScreen):
     def review_pressed(self) -> None:
         self.action_review()
 
-    def answers(self) -> tuple[Any, str | None]:
+    def answers(self, rubric: Rubric) -> tuple[Ballot | None, str | None]:
         """The ballot the form holds, or None and what is missing."""
-        from judges.human import ballot_from_answers
+        from debate.api import ballot_from_answers
 
         scores: dict[str, tuple[int, int]] = {}
         problems = []
-        for c in self.rubric.criteria:
+        for c in rubric.criteria:
             values = []
             for prefix in ("p", "o"):
                 raw = self.query_one(f"#{prefix}-{c.id}", Input).value.strip()
@@ -175,28 +182,32 @@ class ScoringScreen(TournamentScreen):
         pressed = self.query_one("#verdict", RadioSet).pressed_button
         if pressed is None:
             problems.append("choose a verdict")
+            pressed_name = ""
+        else:
+            pressed_name = pressed.name or ""
         reason = self.query_one("#reason", Input).value
         if not reason.strip():
             problems.append("give a reason")
         if problems:
             return None, "; ".join(problems)
         try:
-            ballot = ballot_from_answers(scores, pressed.name or "", self.query_one("#both-poor", Checkbox).value, reason)
+            ballot = ballot_from_answers(scores, pressed_name, self.query_one("#both-poor", Checkbox).value, reason)
         except ValueError as exc:
             return None, str(exc)
         return ballot, None
 
     def action_review(self) -> None:
-        if self.blind is None or self.rubric is None:
+        rubric = self.rubric
+        if self.blind is None or rubric is None:
             return
-        ballot, problem = self.answers()
+        ballot, problem = self.answers(rubric)
         problems = self.query_one("#score-problems", Static)
         if ballot is None:
             problems.update(f"[red]{escape(problem or '')}[/]")
             return
         problems.update("")
         lines = [f"debate shown blind · verdict [b]{VERDICT_LABELS[ballot.verdict.value]}[/]" + (" · both sides poor" if ballot.both_poor else "")]
-        for c in self.rubric.criteria:
+        for c in rubric.criteria:
             s = ballot.scores[c.id]
             lines.append(f"  {c.name:<28} proposition {s.proposition}   opposition {s.opposition}")
         lines.append(f"reason: {escape(ballot.reason)}")
@@ -208,13 +219,13 @@ class ScoringScreen(TournamentScreen):
         self.app.push_screen(ReviewScreen("\n".join(lines)), decided)
 
     @work(thread=True, exclusive=True, group="scoring")
-    def submit(self, ballot: Any) -> None:
-        from judges.human import submit
-
-        app = self.tapp
+    def submit(self, ballot: Ballot) -> None:
+        app = self.app
+        if self.session is None or self.blind is None:
+            return  # review is only offered once a debate is shown
         try:
-            submit(app.store, self.tournament_id, self.blind.debate_id, self.scorer, ballot, self.rubric)
-        except Exception as exc:
+            self.session.submit(self.blind.debate_id, ballot)
+        except UserError as exc:  # graded already, not open for scoring, a read-only store
             app.call_from_thread(self.query_one("#score-problems", Static).update, f"[red]{escape(str(exc))}[/]")
             return
         app.call_from_thread(self.notify, "ballot stored", timeout=3)

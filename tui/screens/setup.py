@@ -37,6 +37,8 @@ from textual.widgets import (
     TextArea,
 )
 
+from debate.core.errors import ConfigError, Problem
+from debate.core.loading import load_text
 from tui.markup import escape
 from tui.widgets.model_list import ModelList
 
@@ -56,37 +58,27 @@ def render_yaml(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
 
 
-def problems_of(text: str, source: str, base_dir: Path | None = None) -> list[str]:
+def problems_of(text: str, source: str, base_dir: Path | None = None) -> list[Problem]:
     """What `debate run` would say about this config text (empty: it is valid)."""
-    from debate.config import validate_config
-    from debate.errors import ConfigError
-    from debate.sourcemap import YamlLines
+    from debate.api import config_from
 
     try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-        return [f"{source}:{line}: invalid YAML: {exc.problem}"]
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:  # as `debate run` reports them
-        return [f"{source}: invalid YAML: {exc}"]
-    if not isinstance(data, dict):
-        return [f"{source}:1: the file must hold a mapping of settings (name:, contestants:, ...)"]
-    try:
-        config = validate_config(data, source=source, lines=YamlLines(text))
+        config = config_from(load_text(text, source))
     except ConfigError as exc:
         return list(exc.problems)
     folder = str(base_dir or Path.cwd())
     return [*_motion_problems(tuple(config.motions), folder), *_rubric_problems(_freeze(config.rubric), folder)]
 
 
-@lru_cache(maxsize=64)
-def _motion_problems(motions: tuple[str, ...], folder: str) -> tuple[str, ...]:
-    # Cached: reading the sets is the slow part of a check, and typing rarely changes them.
-    from debate.config import validate_config
-    from debate.engine import tournament_motions
-    from debate.errors import ConfigError
+_PROBE_FIELD = [{"name": "a", "model": "fake/a"}, {"name": "b", "model": "fake/b"}]
 
-    probe = validate_config({"contestants": [{"name": "a", "model": "fake/a"}, {"name": "b", "model": "fake/b"}], "motions": list(motions)})
+
+@lru_cache(maxsize=64)
+def _motion_problems(motions: tuple[str, ...], folder: str) -> tuple[Problem, ...]:
+    # Cached: reading the sets is the slow part of a check, and typing rarely changes them.
+    from debate.api import tournament_motions, validate_config
+
+    probe = validate_config({"contestants": _PROBE_FIELD, "motions": list(motions)})
     try:
         tournament_motions(probe, Path(folder))
     except ConfigError as exc:
@@ -99,13 +91,11 @@ def _freeze(rubric: Any) -> str:
 
 
 @lru_cache(maxsize=16)
-def _rubric_problems(rubric: str, folder: str) -> tuple[str, ...]:
-    from debate.config import validate_config
-    from debate.engine import tournament_rubric
-    from debate.errors import ConfigError
+def _rubric_problems(rubric: str, folder: str) -> tuple[Problem, ...]:
+    from debate.api import tournament_rubric, validate_config
 
     value = rubric if "\n" not in rubric else yaml.safe_load(rubric)
-    probe = validate_config({"contestants": [{"name": "a", "model": "fake/a"}, {"name": "b", "model": "fake/b"}], "rubric": value})
+    probe = validate_config({"contestants": _PROBE_FIELD, "rubric": value})
     try:
         tournament_rubric(probe, Path(folder))
     except ConfigError as exc:
@@ -113,23 +103,10 @@ def _rubric_problems(rubric: str, folder: str) -> tuple[str, ...]:
     return ()
 
 
-def field_of(problem: str, source: str) -> tuple[str | int, ...]:
-    """The field path a CLI message names: `f.yaml:4: contestants[1].model: ...` -> ('contestants', 1, 'model')."""
-    rest = problem[len(source) + 1:] if problem.startswith(source + ":") else problem
-    rest = re.sub(r"^\d+: ", "", rest)
-    path, sep, _ = rest.partition(": ")
-    if not sep or not re.fullmatch(r"[A-Za-z_][\w.\[\]]*", path):
-        return ()
-    parts: list[str | int] = []
-    for name, index in re.findall(r"([A-Za-z_]\w*)|\[(\d+)\]", path):
-        parts.append(int(index) if index else name)
-    return tuple(parts)
-
-
 def model_suggestions() -> list[str]:
-    from debate.localmodels import LOCAL_MODELS
+    from debate.api import local_model_names
 
-    return [f"local/{name}" for name in LOCAL_MODELS] + ["fake/"]
+    return [*local_model_names(), "fake/"]
 
 
 class SetupScreen(Screen[None]):
@@ -143,10 +120,11 @@ class SetupScreen(Screen[None]):
     def __init__(self, path: Path | None = None, *, database: str = "debate.db") -> None:
         super().__init__()
         self.opened = path
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
         self._confirm_overwrite: Path | None = None
         self._arena_stash: dict[str, Any] | None = None
         self._filling = False
+        self._form_stale = False  # the YAML tab changed the mapping since the form last showed it
         if path is not None:
             self.text = path.read_text(encoding="utf-8")
             self.data = self._parse_any(path, self.text)
@@ -160,12 +138,10 @@ class SetupScreen(Screen[None]):
 
     @staticmethod
     def _parse_any(path: Path, text: str) -> dict[str, Any]:
-        import tomllib
-
         try:
-            data = tomllib.loads(text) if path.suffix.lower() == ".toml" else yaml.safe_load(text)
-        except (tomllib.TOMLDecodeError, yaml.YAMLError, ValueError, RecursionError):
-            return {}
+            data = load_text(text, str(path), "toml" if path.suffix.lower() == ".toml" else "yaml").data
+        except ConfigError:
+            return {}  # the form starts empty; check() names the problem
         return data if isinstance(data, dict) else {}
 
     # --- layout -----------------------------------------------------------------------------
@@ -185,7 +161,7 @@ class SetupScreen(Screen[None]):
 
     def shown(self) -> dict[str, Any]:
         """What each simple field shows for the mapping: its value, or the default a run would use."""
-        from motions import shipped_sets
+        from debate.api import shipped_sets
 
         data = self.data
         shipped = set(shipped_sets())
@@ -207,7 +183,7 @@ class SetupScreen(Screen[None]):
         }
 
     def _form(self) -> ComposeResult:
-        from motions import shipped_sets
+        from debate.api import shipped_sets
 
         data, shown = self.data, self.shown()
         suggestions = model_suggestions()
@@ -235,13 +211,13 @@ class SetupScreen(Screen[None]):
             yield widget
 
     def _format_options(self) -> list[tuple[str, str]]:
-        from debate.formats import BUILTIN_FORMATS
+        from debate.core.formats import BUILTIN_FORMATS
 
         options = [(name, name) for name in sorted(BUILTIN_FORMATS)]
         return options if self._format_value() != CUSTOM_FORMAT else [*options, (CUSTOM_FORMAT, CUSTOM_FORMAT)]
 
     def _format_value(self) -> str:
-        from debate.formats import BUILTIN_FORMATS
+        from debate.core.formats import BUILTIN_FORMATS
 
         value = self.data.get("format", "quick")
         return value if isinstance(value, str) and value in BUILTIN_FORMATS else CUSTOM_FORMAT
@@ -327,27 +303,33 @@ class SetupScreen(Screen[None]):
         self.check()
 
     @on(TextArea.Changed)
-    def yaml_changed(self) -> None:
+    async def yaml_changed(self) -> None:
         text = self.query_one(TextArea).text
         if text == self.text:
             return  # our own rendering of the form arriving back
         self.text = text
         try:
-            parsed = yaml.safe_load(text)
-        except (yaml.YAMLError, ValueError, RecursionError):
+            parsed = load_text(text, self.source).data
+        except ConfigError:
             parsed = None  # check() below names the problem
         if isinstance(parsed, dict):
             self.data = parsed
+            self._form_stale = True
+            if self.query_one(TabbedContent).active == "tab-form":
+                await self.fill_form()  # edited while the form shows (the tabs can settle late)
+                return  # fill_form checked it
         self.check()
 
     @on(TabbedContent.TabActivated)
     async def tab_changed(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "tab-form":
+        # Only after a YAML edit: refilling on the first activation would race the first keys typed.
+        if event.pane.id == "tab-form" and self._form_stale:
             await self.fill_form()
 
     async def fill_form(self) -> None:
         """Show the mapping (as edited in the YAML tab) in the form's fields."""
         self._filling = True
+        self._form_stale = False
         try:
             await self.query_one("#f-contestants", ModelList).set_entries(_entries(self.data.get("contestants")))
             await self.query_one("#f-judges", ModelList).set_entries(_entries(self.data.get("judges")))
@@ -375,13 +357,13 @@ class SetupScreen(Screen[None]):
         return self.query_one("#setup-path", Input).value.strip() or "<config>"
 
     @on(Input.Changed, "#setup-path")
-    def check(self) -> list[str]:
+    def check(self) -> list[Problem]:
         """Validate the YAML text as `debate run` would; list the problems and mark their fields."""
         source = self.source
         self.problems = problems_of(self.text, source, Path(source).parent)
         out = self.query_one("#setup-problems", Static)
         if self.problems:
-            out.update("\n".join(f"[red]{escape(p)}[/]" for p in self.problems))
+            out.update("\n".join(f"[red]{escape(str(p))}[/]" for p in self.problems))
         else:
             out.update("[green]valid[/] — ctrl+s saves it, ctrl+r saves it and runs the tournament here")
         self._mark_fields(source)
@@ -391,14 +373,16 @@ class SetupScreen(Screen[None]):
         for widget in self.query(".bad"):
             widget.remove_class("bad")
         for problem in self.problems:
-            for widget in self._widgets_for(field_of(problem, source), problem):
+            for widget in self._widgets_for(problem, source):
                 widget.add_class("bad")
 
-    def _widgets_for(self, path: tuple[str | int, ...], problem: str) -> list[Widget]:
+    def _widgets_for(self, problem: Problem, source: str) -> list[Widget]:
+        # A problem in another file (a motion set, a rubric) names a field of that file, not ours.
+        path = problem.field if problem.file == source and problem.field else ()
         simple = {"name": "#f-name", "format": "#f-format", "pairing": "#f-pairing", "rounds": "#f-rounds",
                   "concurrency": "#f-concurrency", "blind": "#f-blind", "database": "#f-database", "motions": "#f-motions"}
         if not path:
-            return [self.query_one("#f-motions")] if "motion" in problem else []
+            return [self.query_one("#f-motions")] if "motion" in str(problem) else []
         head = path[0]
         if head in ("contestants", "judges"):
             rows = self.query_one(f"#f-{head}", ModelList).rows()

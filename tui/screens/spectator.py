@@ -7,19 +7,20 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from tui.app import StateChanged
+from debate.core.errors import UserError
 from tui.markup import escape
+from tui.messages import StateChanged
 from tui.screens.base import TournamentScreen
-from tui.state import JUDGED, DebateState
+from tui.state import JUDGED, BallotState, DebateState
 
 
 def win_probabilities(ratings: dict[str, float], proposition: str, opposition: str) -> tuple[float, float] | None:
     """Each side's chance from the ratings so far, or None while either side is unrated."""
     if proposition not in ratings or opposition not in ratings:
         return None
-    from judges.ratings import win_probability
+    from debate.api import win_probability
 
-    p = float(win_probability(ratings[proposition], ratings[opposition]))
+    p = win_probability(ratings[proposition], ratings[opposition])
     return p, 1.0 - p
 
 
@@ -63,17 +64,17 @@ class SpectatorScreen(TournamentScreen):
         d = self.debate
         if d is None or (d.findings and d.status == JUDGED and d.ballots and all(b.verdict for b in d.ballots)):
             return
+        from debate.api import debate
+
         try:
-            detail = self.tapp.store.debate_detail(self.debate_id)
-        except Exception:
+            detail = debate(self.tapp.store, self.debate_id)
+        except UserError:  # StoreError: a debate of the live view not in the store (yet), or no store
             return
         findings = [f"speech {f.speech_idx + 1} ({f.side}): {f.kind}: {f.detail}" for f in detail.findings]
         ballots = [(b.judge, b.winner, b.reason, b.verdict, b.kind) for b in detail.ballots]
         self.app.call_from_thread(self._details_loaded, findings, ballots)
 
     def _details_loaded(self, findings: list[str], ballots: list[tuple[str, str | None, str, str | None, str]]) -> None:
-        from tui.state import BallotState
-
         d = self.debate
         if d is None:
             return

@@ -3,17 +3,22 @@ and a category heatmap."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tui.app import StateChanged
+from debate.core.errors import UserError
 from tui.markup import escape
+from tui.messages import StateChanged
 from tui.screens.base import TournamentScreen
 from tui.widgets.bars import heat_cell, interval_bar
+
+if TYPE_CHECKING:
+    from debate.api import StandingsReport, Store
+    from debate.api.reading import DebateSummary
 
 COLUMNS = ("#", "contestant", "W-L-T", "points", "rating", "95% interval", "", "tokens", "cost", "latency")
 
@@ -43,82 +48,59 @@ class StandingsScreen(TournamentScreen):
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
-        from debate.reports import standings_report
+        from debate.api import criterion_names, debates, motion_categories, standings
 
         app = self.tapp
         try:
-            report = standings_report(app.store, app.tournament)
-            row = app.store.find_tournament(app.tournament)
-            summaries = app.store.debates(row.id)
-            plans = app.store.debate_plans([d.id for d in summaries if d.status == "judged"])
-            by_criterion = criterion_ratings(app.store, row.id, criterion_names(app, row.id))
-        except Exception as exc:
-            app.call_from_thread(self.query_one("#standings-head", Static).update, f"[red]{escape(str(exc))}[/]")
+            report = standings(app.store, app.tournament)
+            summaries = debates(app.store, app.tournament)
+            categories = motion_categories(app.store, app.tournament)
+            by_criterion = criterion_ratings(app.store, app.tournament, criterion_names(app.store, app.tournament, app.base_dir))
+        except UserError as exc:  # StoreError: no store, or no such tournament
+            self.app.call_from_thread(self.query_one("#standings-head", Static).update, f"[red]{escape(str(exc))}[/]")
             return
-        categories = {p.debate_id: p.motion.category or "uncategorised" for p in plans}
-        app.call_from_thread(self._loaded, report, summaries, categories, by_criterion)
+        self.app.call_from_thread(self._loaded, report, summaries, categories, by_criterion)
 
-    def _loaded(self, report: Any, summaries: list[Any], categories: dict[int, str], by_criterion: dict[str, dict[str, float]]) -> None:
+    def _loaded(self, report: StandingsReport, summaries: list[DebateSummary], categories: dict[int, str], by_criterion: dict[str, dict[str, float]]) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        rated = [r for r in report.rows if r.get("rating") is not None]
-        low = min((r.get("rating_lower") or r["rating"] for r in rated), default=0.0)
-        high = max((r.get("rating_upper") or r["rating"] for r in rated), default=1.0)
+        rated = [r for r in report.rows if r.rating is not None]
+        low = min((r.rating_lower or r.rating for r in rated), default=0.0)
+        high = max((r.rating_upper or r.rating for r in rated), default=1.0)
         for r in report.rows:
-            usage = report.per_contestant_usage.get(r["name"], {})
-            rating = r.get("rating")
+            usage = report.per_contestant_usage.get(r.name, {})
+            rating = r.rating
             tokens = usage.get("prompt_tokens", 0) + usage.get("completion_tokens", 0)
             latency = usage.get("mean_latency_s")
-            interval = f"{r['rating_lower']:.0f}–{r['rating_upper']:.0f}" if r.get("rating_lower") is not None else "—"
+            interval = f"{r.rating_lower:.0f}–{r.rating_upper:.0f}" if r.rating_lower is not None else "—"
             table.add_row(
                 # W-L-T counts debates; points are the standings' wins (a tie half, byes as configured).
-                str(r["rank"]), r["name"], f"{r['debates'] - r['losses'] - r['ties']}-{r['losses']}-{r['ties']}", f"{r['wins']:g}",
+                str(r.rank), r.name, f"{r.debates - r.losses - r.ties}-{r.losses}-{r.ties}", f"{r.wins:g}",
                 f"{rating:.0f}" if rating is not None else "—", interval,
-                interval_bar(rating, r.get("rating_lower"), r.get("rating_upper"), low, high),
+                interval_bar(rating, r.rating_lower, r.rating_upper, low, high),
                 str(tokens), f"${usage.get('cost_usd', 0.0):.4f}", f"{latency:.2f}s" if latency is not None else "—",
-                key=r["name"],
+                key=r.name,
             )
         side = report.side_advantage
-        extra = f" · proposition advantage {side['rating']:+.0f} rating points" if side and side.get("rating") is not None else ""
+        extra = f" · proposition advantage {side.rating:+.0f} rating points" if side is not None else ""
         self.query_one("#standings-head", Static).update(
             f"[b]Standings[/]: {report.tournament} ({report.status}, {report.pairing}) · ranked by {', '.join(report.tie_breaks)}{extra}\n"
             f"{report.usage.get('calls', 0)} model calls · {report.usage.get('prompt_tokens', 0) + report.usage.get('completion_tokens', 0)} tokens · ${report.usage.get('cost_usd', 0.0):.4f}"
         )
-        self.query_one("#criteria", Static).update(criterion_table([r["name"] for r in report.rows], by_criterion))
-        self.query_one("#heatmap", Static).update(heatmap(report.rows, summaries, categories))
+        names = [r.name for r in report.rows]
+        self.query_one("#criteria", Static).update(criterion_table(names, by_criterion))
+        self.query_one("#heatmap", Static).update(heatmap(names, summaries, categories))
 
 
-def criterion_names(app: Any, tournament_id: int) -> dict[str, str]:
-    """Rubric criterion id -> name, in the rubric's order; empty when the rubric cannot load
-    (the ratings then show under their ids)."""
-    from pydantic import ValidationError
+def criterion_ratings(store: Store, tournament: str | None, names: dict[str, str]) -> dict[str, dict[str, float]]:
+    """Criterion name (its id when the rubric no longer loads) -> contestant -> rating on that
+    criterion's ballots alone, in the rubric's order."""
+    from debate.api import ratings
 
-    from debate.engine import tournament_rubric
-    from debate.errors import UserError
-    from debate.reports import stored_config
-
-    try:
-        # A rubric file can be moved or edited after the run; the ratings still stand.
-        rubric = tournament_rubric(stored_config(app.store, tournament_id), app.base_dir)
-    except (UserError, ValidationError, OSError):
-        return {}
-    return {c.id: c.name for c in rubric.criteria}
-
-
-def criterion_ratings(store: Any, tournament_id: int, names: dict[str, str]) -> dict[str, dict[str, float]]:
-    """Criterion name -> contestant -> Bradley-Terry rating on that criterion's ballots alone."""
-    from debate.ratings_view import criterion_battles
-    from judges.ratings import bradley_terry
-
-    battles = criterion_battles(store, tournament_id)
-    order = [c for c in names if c in battles] + sorted(c for c in battles if c not in names)
-    out = {}
-    for criterion in order:
-        b = battles[criterion]
-        # Point ratings, fitted as `debate ratings --by criterion` fits them; the bars above carry the intervals.
-        table = bradley_terry(b, ci=None, side=b.a_is_proposition is not None)
-        out[names.get(criterion, criterion)] = {r.name: r.rating for r in table.rows}
-    return out
+    # Point ratings, fitted as `debate ratings --by criterion` fits them; the bars above carry the intervals.
+    boards = {b.group: b.table for b in ratings(store, tournament, by="criterion", ci=None).boards}
+    order = [c for c in names if c in boards] + sorted(c for c in boards if c not in names)
+    return {names.get(c, c): {r.name: r.rating for r in boards[c].rows} for c in order}
 
 
 def criterion_table(names: list[str], ratings: dict[str, dict[str, float]]) -> str:
@@ -144,9 +126,8 @@ def _short(name: str) -> str:
     return name if len(name) <= 11 else name.split()[0][:11]
 
 
-def heatmap(rows: list[dict[str, Any]], summaries: list[Any], categories: dict[int, str]) -> str:
+def heatmap(names: list[str], summaries: list[DebateSummary], categories: dict[int, str]) -> str:
     """Win rate of each contestant in each motion category, as plain cells."""
-    names = [r["name"] for r in rows]
     cats = sorted(set(categories.values()))
     if not cats:
         return "[dim]no judged debates yet: no category heatmap[/]"

@@ -1,0 +1,70 @@
+"""The one engine API the faces (the CLI, the TUI) call: typed results only.
+
+Run or resume a tournament, read what a store holds (tournaments, debates, a debate, a round's
+draw, the live view a spectator polls), standings, ratings, scorecards and their exports,
+blind human scoring, the motion library and the model catalogue.
+
+`import debate.api` stays light (`debate --help` must start fast): every name below is
+loaded from its module on first use, and those modules import the store, the engine and the
+ratings maths inside their functions.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from debate.api.catalog import ModelCatalog, available_models, local_model_names
+    from debate.api.motions import Motion, MotionSet, commitment, load_set, load_sets, shipped_sets, verify
+    from debate.api.boards import RatingBoard, Ratings, battle_log_ratings, criterion_names, current_ratings, ratings, separability, win_probability
+    from debate.api.reading import (
+        LiveView,
+        RoundDraw,
+        Store,
+        debate,
+        debates,
+        find_tournament,
+        live_view,
+        motion_categories,
+        next_free_name,
+        open_store,
+        opened,
+        round_draw,
+        rounds,
+        tournaments,
+    )
+    from debate.api.reports import Scorecard, StandingsReport, render_scorecard, scorecard, standings, write_scorecard
+    from debate.api.running import RunSummary, TournamentConfig, config_from, load_config, run_tournament, tournament_motions, tournament_rubric, validate_config
+    from debate.api.scoring import VERDICTS, BlindDebate, Progress, ScoringSession, ballot_from_answers, stored_config
+
+# Public name -> the api module that holds it.
+_HOME = {
+    **dict.fromkeys(("ModelCatalog", "available_models", "local_model_names"), "catalog"),
+    **dict.fromkeys(("Motion", "MotionSet", "commitment", "load_set", "load_sets", "shipped_sets", "verify"), "motions"),
+    **dict.fromkeys(("RatingBoard", "Ratings", "battle_log_ratings", "criterion_names", "current_ratings", "ratings", "separability", "win_probability"), "boards"),
+    **dict.fromkeys((
+        "LiveView", "RoundDraw", "Store", "debate", "debates", "find_tournament", "live_view", "motion_categories", "next_free_name",
+        "open_store", "opened", "round_draw", "rounds", "tournaments",
+    ), "reading"),
+    **dict.fromkeys(("Scorecard", "StandingsReport", "render_scorecard", "scorecard", "standings", "write_scorecard"), "reports"),
+    **dict.fromkeys((
+        "RunSummary", "TournamentConfig", "config_from", "load_config", "run_tournament", "tournament_motions", "tournament_rubric", "validate_config",
+    ), "running"),
+    **dict.fromkeys(("VERDICTS", "BlindDebate", "Progress", "ScoringSession", "ballot_from_answers", "stored_config"), "scoring"),
+}
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'debate.api' has no attribute {name!r}")
+    value = getattr(import_module(f"debate.api.{home}"), name)
+    globals()[name] = value  # once loaded, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,1 @@
+"""Benchmarks, run as `debate bench ...`; apart from the product's code paths."""

@@ -1,0 +1,225 @@
+"""Benchmarks. Each prints its figures; the last line is one JSON object for scripts.
+
+`orchestration` runs every size in a fresh process, so peak RSS belongs to that size alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import anyio
+from rich.console import Console
+
+SPEECHES_PER_DEBATE = 4  # the quick format
+JUDGES_PER_DEBATE = 1
+
+
+def orchestration(sizes: list[int], *, latency: float, n_models: int, slots: int, console: Console) -> None:
+    runs = []
+    for size in sizes:
+        args = [sys.executable, "-m", "debate.bench.orchestration", "orchestration-one", str(size), str(latency), str(n_models), str(slots)]
+        done = subprocess.run(args, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            console.print(done.stderr)
+            raise SystemExit(1)
+        run = json.loads(done.stdout.strip().splitlines()[-1])
+        runs.append(run)
+        console.print(
+            f"{run['debates']:>6} debates {run['calls']:>6} calls  wall {run['wall_s']:.1f}s  lower bound {run['lower_bound_s']:.1f}s  "
+            f"ratio {run['ratio']:.3f}  engine {run['engine_cpu_ms_per_call']:.3f} ms/call  litellm {run['litellm_cpu_ms_per_call']:.3f} ms/call  "
+            f"peak RSS {run['peak_rss_mb']:.0f} MB"
+        )
+    stream = _streaming_capacity()
+    console.print(f"streamed tokens carried by one process: {stream:,.0f} tokens/s")
+    largest = dict(runs[-1])
+    largest["streamed_tokens_per_s"] = round(stream)
+    largest["runs"] = runs
+    print(json.dumps(largest))
+
+
+def _one(size: int, latency: float, n_models: int, slots: int) -> dict[str, Any]:
+    from debate.config import validate_config
+    from debate.gateway import litellm_module
+    from debate.orchestrator import Orchestrator, gateway_for
+    from debate.draws.pairing import Draw, Pairing
+    from debate.store import Store
+    from debate.core.transcript import MotionText
+
+    litellm_module()
+    names = [f"m{i}" for i in range(n_models)]
+    fake = {"latency": latency, "words": 40}
+    config = validate_config({
+        "name": f"bench-{size}",
+        "contestants": [{"name": n, "model": f"fake/{n}", "params": fake, "concurrency": slots} for n in names],
+        "judges": [{"name": "judge", "model": "fake/judge", "params": fake, "concurrency": slots}],
+        "stream": False,
+        "concurrency": {"debates": 2 * slots * (n_models + 1)},  # enough to keep every slot busy, few enough to keep the tail short
+    })
+    pairs = [(a, b) for a in names for b in names if a != b]
+    draw = Draw(round=1, pairings=tuple(Pairing(proposition=a, opposition=b) for a, b in (pairs[i % len(pairs)] for i in range(size))))
+    motion = MotionText(key="bench-1", text="This House would benchmark its engines.")
+    litellm_cpu = _litellm_cpu_per_call()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(str(Path(tmp) / "bench.db"))
+        orchestrator = Orchestrator(config=config, store=store, gateway=gateway_for(config), motions=[motion])
+        cpu0, wall0 = _cpu(), time.perf_counter()
+        anyio.run(orchestrator.run, [draw])
+        wall, cpu = time.perf_counter() - wall0, _cpu() - cpu0
+        calls = orchestrator.gateway.total().calls
+        store.close()
+    total_slots = slots * (n_models + 1)
+    critical = (SPEECHES_PER_DEBATE + JUDGES_PER_DEBATE) * latency
+    lower = max(critical, calls * latency / total_slots)
+    return {
+        "debates": size,
+        "calls": calls,
+        "wall_s": round(wall, 3),
+        "lower_bound_s": round(lower, 3),
+        "ratio": round(wall / lower, 4),
+        "engine_cpu_ms_per_call": round(max(0.0, cpu / calls * 1000 - litellm_cpu), 4),
+        "litellm_cpu_ms_per_call": round(litellm_cpu, 4),
+        "total_cpu_ms_per_call": round(cpu / calls * 1000, 4),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def _litellm_cpu_per_call(n: int = 1500) -> float:
+    """CPU milliseconds litellm spends on one non-streamed call to a zero-latency custom provider,
+    measured alone, so it can be taken out of the run's total."""
+    from debate.gateway import CallRequest, litellm_module, request_kwargs
+
+    litellm = litellm_module()
+    messages = [{"role": "system", "content": "x" * 400}, {"role": "user", "content": "y" * 1500}]
+
+    async def calls() -> None:
+        for i in range(n):
+            request = CallRequest(model="fake/calibrate", messages=messages, max_tokens=60, params={"words": 40}, metadata={"debate": i, "speech_index": 0, "purpose": "speech"})
+            await litellm.acompletion(**request_kwargs(request, 1, 60.0))
+
+    anyio.run(calls)  # warm-up: first calls build caches
+    start = _cpu()
+    anyio.run(calls)
+    return (_cpu() - start) / n * 1000
+
+
+def _streaming_capacity(streams: int = 64, tokens: int = 400) -> float:
+    """Tokens per second that streamed calls deliver to an event listener, provider cost ~0."""
+    from debate.core.events import EventBus, TextDelta
+    from debate.gateway import CallRequest, Gateway
+
+    bus = EventBus()
+    received = [0]
+    bus.subscribe(lambda e: received.__setitem__(0, received[0] + 1))
+    gateway = Gateway(per_model=streams)
+
+    async def one(i: int) -> None:
+        request = CallRequest(model="fake/stream", messages=[{"role": "user", "content": "x"}], max_tokens=tokens + 1, params={"words": tokens}, stream=True, metadata={"debate": i})
+        await gateway.complete(request, on_delta=lambda text: bus.emit(TextDelta(debate_id=i, index=0, text=text)))
+
+    async def all_streams() -> None:
+        async with anyio.create_task_group() as tg:
+            for i in range(streams):
+                tg.start_soon(one, i)
+
+    anyio.run(all_streams)  # warm-up
+    received[0] = 0
+    start = time.perf_counter()
+    anyio.run(all_streams)
+    return received[0] / (time.perf_counter() - start)
+
+
+def local(*, tokens: int, runs: int, console: Console) -> None:
+    """Gateway vs direct llama-cpp on the same loaded model and prompt, alternating runs."""
+    from debate.gateway import CallRequest, Gateway, local_provider
+
+    name = "qwen2.5-0.5b-instruct"
+    messages = [
+        {"role": "system", "content": "You are a competitive debater."},
+        {"role": "user", "content": "Motion: This House would make public transport free. Give the Proposition opening speech, about 150 words."},
+    ]
+    loaded = local_provider().loaded(name)
+    gateway = Gateway(per_model=1)
+
+    def generate() -> float:
+        start, produced = time.perf_counter(), 0
+        with loaded.lock:
+            for part in loaded.llama.create_chat_completion(messages=messages, max_tokens=tokens, temperature=0.0, stream=True):
+                if part["choices"][0]["delta"].get("content"):
+                    produced += 1
+        return produced / (time.perf_counter() - start)
+
+    def direct() -> float:
+        # On the model's own thread, as the provider runs it: the same llama.cpp thread team.
+        return loaded.thread.submit(generate).result()
+
+    async def through_gateway() -> float:
+        request = CallRequest(model=f"local/{name}", messages=messages, max_tokens=tokens, params={"temperature": 0.0}, stream=True)
+        start = time.perf_counter()
+        result = await gateway.complete(request, on_delta=lambda _t: None)
+        return result.completion_tokens / (time.perf_counter() - start)
+
+    direct()  # warm-up: first run pays for page faults and the prompt
+    pairs = []
+    for _ in range(runs):
+        d = direct()
+        g = anyio.run(through_gateway)
+        pairs.append((d, g))
+        console.print(f"direct {d:.1f} tok/s   gateway {g:.1f} tok/s")
+    direct_tps = statistics.median(p[0] for p in pairs)
+    gateway_tps = statistics.median(p[1] for p in pairs)
+    print(json.dumps({"model": f"local/{name}", "tokens": tokens, "runs": runs, "direct_tokens_per_s": round(direct_tps, 2), "gateway_tokens_per_s": round(gateway_tps, 2), "ratio": round(gateway_tps / direct_tps, 4)}))
+
+
+def startup(*, runs: int, console: Console) -> None:
+    """Wall time of commands that call no model, each in a fresh process (median of `runs`)."""
+    exe = [sys.executable, "-m", "debate.cli"]
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "startup.db")
+        from debate.config import validate_config
+        from debate.store import Store
+
+        store = Store(db)
+        cfg = validate_config({"name": "startup", "contestants": [{"name": "a", "model": "fake/a"}, {"name": "b", "model": "fake/b"}]})
+        store.create_tournament("startup", cfg.public_dict(), cfg.resolved_format(), 0, [("a", "fake/a", "fake"), ("b", "fake/b", "fake")], [])
+        store.close()
+        commands = {
+            "help": ["--help"],
+            "standings": ["standings", "--db", db],
+            "tournaments": ["tournaments", "--db", db, "--format", "json"],
+            "motions_list": ["motions", "list", "--format", "json"],
+        }
+        figures: dict[str, float] = {}
+        for label, args in commands.items():
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                subprocess.run([*exe, *args], capture_output=True, check=True)
+                times.append(time.perf_counter() - start)
+            figures[f"{label}_s"] = round(statistics.median(times), 3)
+            console.print(f"debate {' '.join(args[:2]):<28} {figures[f'{label}_s']:.3f} s")
+    probe = "import sys, debate.cli, debate.store, debate.config, motions; print('litellm' in sys.modules)"
+    imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "True"
+    figures["litellm_imported"] = imported
+    print(json.dumps(figures))
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 6 and sys.argv[1] == "orchestration-one":
+        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+        print(json.dumps(_one(int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))))
+    else:
+        raise SystemExit("usage: python -m debate.bench.orchestration orchestration-one SIZE LATENCY MODELS SLOTS")

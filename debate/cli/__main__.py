@@ -1,0 +1,5 @@
+"""`python -m debate.cli`: the same as the `debate` command."""
+
+from debate.cli import main
+
+main()

@@ -1,0 +1,68 @@
+"""`debate bench ...`: benchmarks that print their figures (they live in `debate.bench`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from debate.cli.common import app, out
+from debate.core.errors import UserError
+
+bench_app = typer.Typer(help="Benchmarks that print their figures (last line: one JSON object).", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("orchestration")
+def bench_orchestration(
+    sizes: Annotated[str, typer.Option(help="comma-separated debate counts")] = "1000,10000",
+    latency: Annotated[float, typer.Option(help="seconds per fake call")] = 0.2,
+    models_: Annotated[int, typer.Option("--models", help="fake models")] = 4,
+    slots: Annotated[int, typer.Option(help="concurrent calls per model")] = 8,
+) -> None:
+    """Engine throughput against a provider-bound workload on the fake provider."""
+    from debate.bench.orchestration import orchestration
+
+    orchestration([int(s) for s in sizes.split(",")], latency=latency, n_models=models_, slots=slots, console=out)
+
+
+@bench_app.command("local")
+def bench_local(tokens: Annotated[int, typer.Option(help="tokens to generate per run")] = 128, runs: Annotated[int, typer.Option()] = 3) -> None:
+    """Tokens per second of the local model through the gateway vs a direct llama-cpp call."""
+    from debate.bench.orchestration import local
+
+    local(tokens=tokens, runs=runs, console=out)
+
+
+@bench_app.command("ratings")
+def bench_ratings(
+    sizes: Annotated[str, typer.Option(help="MODELSxBATTLES,... e.g. 20x10000,50x100000,200x1000000")] = "20x10000,50x100000,200x1000000",
+    seed: Annotated[int, typer.Option()] = 0,
+) -> None:
+    """Bradley-Terry with sandwich intervals on synthetic battles with known strengths; compares
+    with arena-rank when ARENA_RANK_PYTHON names a Python that has it installed."""
+    from debate.bench.ratings import run
+
+    parsed = []
+    for part in sizes.split(","):
+        models_, _, battles_ = part.partition("x")
+        if not (models_.isdigit() and battles_.isdigit()):
+            raise UserError(f"--sizes: {part!r} is not MODELSxBATTLES")
+        parsed.append((int(models_), int(battles_)))
+    run(parsed, seed=seed, console=out)
+
+
+@bench_app.command("tui")
+def bench_tui(debates: Annotated[int, typer.Option(help="debates streaming at once")] = 50) -> None:
+    """Delay from an engine event to its appearance on screen with many debates streaming."""
+    from debate.bench.tui import run
+
+    run(debates=debates, console=out)
+
+
+@bench_app.command("startup")
+def bench_startup(runs: Annotated[int, typer.Option()] = 5) -> None:
+    """Start-up time of commands that call no model (target: --help under 0.5 s)."""
+    from debate.bench.orchestration import startup
+
+    startup(runs=runs, console=out)

@@ -1,0 +1,44 @@
+"""What every command shares: the app, the consoles, the common options and JSON output.
+
+Only light imports here: every `debate` invocation, `--help` included, loads this module.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    help="Model-vs-model debate tournaments: draws, streamed debates, judges, standings.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Piped output gets room for wide tables instead of rich's 80-column default.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file or SQLAlchemy URL (default: the config's, else debate.db)")]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table for people, json for scripts")]
+TournamentOption = Annotated[str | None, typer.Option("--tournament", "-t", help="tournament name (default: the latest)")]
+
+
+def emit_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def bound(value: float | None) -> str:
+    """One end of a rating interval; `?` where the fit could not bound it."""
+    return "?" if value is None else f"{value:.0f}"

@@ -1,0 +1,87 @@
+"""`debate ratings`: Bradley-Terry ratings with 95% intervals, from a tournament or a battle log."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from debate import api
+from debate.cli.common import DbOption, TournamentOption, app, bound, emit_json, err, out
+from debate.core.errors import UserError
+
+
+class RatingsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class RatingsBy(str, Enum):
+    overall = "overall"
+    criterion = "criterion"
+    category = "category"
+    language = "language"
+
+
+@app.command()
+def ratings(
+    db: DbOption = None,
+    tournament: TournamentOption = None,
+    battles: Annotated[Path | None, typer.Option("--battles", help="rate a CSV battle log (model_a, model_b, winner) instead of a tournament")] = None,
+    by: Annotated[RatingsBy, typer.Option("--by", help="one board overall, or one per rubric criterion, motion category or language")] = RatingsBy.overall,
+    ci: Annotated[str, typer.Option("--ci", help="sandwich or bootstrap intervals")] = "sandwich",
+    style: Annotated[bool, typer.Option("--style", help="control for speech length (LMArena's style control); raw ratings kept beside")] = False,
+    source: Annotated[str, typer.Option("--source", help="panel (the judges' verdicts) or humans (human scorers' ballots)")] = "panel",
+    include_flagged: Annotated[bool, typer.Option("--include-flagged", help="with --source humans: keep scorers flagged as outliers against the panel")] = False,
+    seed: Annotated[int, typer.Option(help="bootstrap seed")] = 0,
+    format: Annotated[RatingsFormat, typer.Option("--format")] = RatingsFormat.table,
+) -> None:
+    """Bradley-Terry ratings with 95% intervals, from a tournament or any battle log."""
+    split = None if by is RatingsBy.overall else by.value
+    if battles is not None:
+        result = api.battle_log_ratings(battles, by=split, ci=ci, style=style, seed=seed)  # type: ignore[arg-type]
+    else:
+        with api.opened(db) as store:
+            result = api.ratings(store, tournament, by=split, source=source, include_flagged=include_flagged, ci=ci, style=style, seed=seed)  # type: ignore[arg-type]
+        if result.left_out_scorers:
+            err.print(f"left out scorers flagged as outliers against the panel: {', '.join(result.left_out_scorers)} (--include-flagged keeps them)")
+    if not result.boards:
+        raise UserError("no judged debates to rate yet")
+    rows: list[dict[str, Any]] = [
+        {**({split: board.group} if split else {}), **row.model_dump()} for board in result.boards for row in board.table.rows
+    ]
+    if format is RatingsFormat.json:
+        emit_json(rows)
+    elif format is RatingsFormat.csv:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["name"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        _print_boards(result.boards, split, ci, style)
+
+
+def _print_boards(boards: list[api.RatingBoard], split: str | None, ci: str, style: bool) -> None:
+    from rich.table import Table
+
+    for board in boards:
+        table = board.table
+        title = f"Ratings: {split} {board.group}" if split else "Ratings"
+        view = Table(title=f"{title} ({table.battles} battles, {ci} 95% intervals)")
+        for column in ("#", "name", "rating", "95% interval", "battles", "W", "L", "T") + (("raw rating",) if style else ()):
+            view.add_column(column, justify="left" if column == "name" else "right")
+        for rank, r in enumerate(table.rows, 1):
+            extra = (f"{r.raw_rating:.0f}" if r.raw_rating is not None else "",) if style else ()
+            view.add_row(str(rank), r.name, f"{r.rating:.0f}", f"{bound(r.lower)} - {bound(r.upper)}", str(r.battles), str(r.wins), str(r.losses), str(r.ties), *extra)
+        out.print(view)
+        if table.side_advantage is not None:
+            out.print(f"proposition advantage: {table.side_advantage.rating:+.0f} points")
+        if table.rows and table.ci:
+            out.print(f"separability: {api.separability(table):.0%} of pairs have non-overlapping intervals")
+        for note in table.notes:
+            out.print(f"note: {note}")

@@ -1,0 +1,66 @@
+"""`debate run` and `debate demo`: run (or resume) a tournament with live progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from debate import api
+from debate.cli.common import DbOption, OutputFormat, app, err, out
+
+
+@app.command()
+def run(
+    config: Annotated[Path, typer.Argument(help="tournament config (.yaml, .yml or .toml)")],
+    db: DbOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="one line per finished debate, no live display")] = False,
+) -> None:
+    """Run (or resume) the tournament described by CONFIG."""
+    cfg = api.load_config(config)
+    _run(cfg, db or cfg.database, base_dir=config.parent, quiet=quiet)
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    new: Annotated[bool, typer.Option("--new", help="start another demo tournament instead of showing the finished one")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Run the no-key demo: the embedded local models debate, a local model judges."""
+    from importlib.resources import files
+
+    import yaml
+
+    source = files("debate").joinpath("demo.yaml")
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    target = db or data["database"]
+    if new:
+        data["name"] = api.next_free_name(target, data["name"])
+    cfg = api.validate_config(data, source=str(source))
+    _run(cfg, target, base_dir=Path.cwd(), quiet=quiet)
+
+
+def _run(cfg: api.TournamentConfig, target: str, *, base_dir: Path, quiet: bool) -> None:
+    import anyio
+
+    from debate.cli.progress import Progress
+    from debate.cli.standings import print_standings
+
+    progress = Progress(out, live=not quiet and out.is_terminal)
+    try:
+        summary = anyio.run(api.run_tournament, cfg, target, base_dir, progress.listener)
+    except KeyboardInterrupt:
+        progress.stop()
+        err.print("interrupted: everything finished so far is stored; run the same command again to resume")
+        raise SystemExit(130) from None
+    finally:
+        progress.stop()
+    print_standings(target, summary.tournament, OutputFormat.table)
+    out.print(f"\ndatabase: {summary.database}")
+    out.print(f"transcripts: debate debates --db {summary.database}   then   debate show ID --db {summary.database}")
+    if summary.failed:
+        err.print(f"{summary.failed} of {summary.debates} debates failed; first error: {summary.first_error}")
+        err.print("run the same command again to retry them (stored speeches are kept)")
+        raise SystemExit(1)

@@ -1,0 +1,97 @@
+"""Reading a stored tournament: `debate draw`, `debates`, `show` and `tournaments`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from debate import api
+from debate.cli.common import DbOption, FormatOption, OutputFormat, TournamentOption, app, emit_json, out
+
+
+@app.command()
+def draw(round_number: Annotated[int, typer.Argument(metavar="ROUND", help="round number")], db: DbOption = None, tournament: TournamentOption = None, format: FormatOption = OutputFormat.table) -> None:
+    """A round's draw and why it is what it is: brackets, pull-ups, swaps, sides, byes."""
+    with api.opened(db) as store:
+        stored = api.round_draw(store, tournament, round_number)
+    if format is OutputFormat.json:
+        emit_json({"tournament": stored.tournament, "round": stored.round, "stage": stored.stage, "status": stored.status, "motion": stored.motion, **stored.draw.model_dump(mode="json")})
+        return
+    from rich.table import Table
+
+    method = stored.draw.method or "round-robin"
+    out.print(f"[bold]Round {stored.round}[/] of {stored.tournament}: {stored.stage}, {method}, {stored.status}" + (f", motion {stored.motion}" if stored.motion else ""))
+    view = Table()
+    for column in ("proposition", "opposition", "bracket", "flags"):
+        view.add_column(column)
+    for p in stored.draw.pairings:
+        bracket = "" if p.bracket is None else f"{p.bracket:g}"
+        if p.seeds:
+            bracket = f"seeds {p.seeds[0]} v {p.seeds[1]}"
+        view.add_row(p.proposition, p.opposition, bracket, ", ".join(p.flags))
+    out.print(view)
+    if stored.draw.byes:
+        out.print(f"bye: {', '.join(stored.draw.byes)}")
+    for note in stored.draw.notes:
+        out.print(f"- {note}")
+
+
+@app.command()
+def debates(db: DbOption = None, tournament: TournamentOption = None, format: FormatOption = OutputFormat.table) -> None:
+    """List a tournament's debates with their ids, status and winner."""
+    from rich.table import Table
+
+    with api.opened(db) as store:
+        row = api.find_tournament(store, tournament)
+        rows = api.debates(store, row.name)
+    if format is OutputFormat.json:
+        emit_json([r.model_dump() for r in rows])
+        return
+    view = Table(title=f"Debates: {row.name}")
+    for column in ("id", "round", "proposition", "opposition", "motion", "status", "winner"):
+        view.add_column(column)
+    for r in rows:
+        view.add_row(str(r.id), str(r.round), r.proposition, r.opposition, r.motion, r.status, r.winner or "")
+    out.print(view)
+
+
+@app.command()
+def show(debate_id: Annotated[int, typer.Argument(help="debate id (see `debate debates`)")], db: DbOption = None, format: FormatOption = OutputFormat.table) -> None:
+    """A debate's transcript and ballots."""
+    from rich.panel import Panel
+
+    with api.opened(db) as store:
+        detail = api.debate(store, debate_id)
+    if format is OutputFormat.json:
+        emit_json(detail.model_dump(mode="json"))
+        return
+    out.print(f"[bold]Debate {detail.id}[/] of {detail.tournament}, round {detail.round} ({detail.format})")
+    out.print(f"Motion: {detail.motion.text}")
+    out.print(f"Proposition: {detail.proposition}    Opposition: {detail.opposition}\n")
+    for speech in detail.speeches:
+        speaker = detail.proposition if speech.side.value == "proposition" else detail.opposition
+        out.print(Panel(speech.text or "(empty)", title=f"{speech.index + 1}. {speech.side.label} {speech.role} - {speaker}", title_align="left"))
+    for ballot in detail.ballots:
+        verdict = "abstained" if ballot.abstained else f"{ballot.winner} wins"
+        out.print(f"[bold]{ballot.judge}[/] ({ballot.judge_model}): {verdict}. {ballot.reason}")
+    status = f"winner: {detail.winner}" if detail.winner else f"status: {detail.status}"
+    out.print(f"\n{status}" + (f" ({detail.error})" if detail.error else ""))
+
+
+@app.command()
+def tournaments(db: DbOption = None, format: FormatOption = OutputFormat.table) -> None:
+    """Tournaments stored in a database."""
+    from rich.table import Table
+
+    with api.opened(db) as store:
+        rows = api.tournaments(store)
+    if format is OutputFormat.json:
+        emit_json([r.model_dump(mode="json", exclude={"config"}) for r in rows])
+        return
+    view = Table(title="Tournaments")
+    for column in ("id", "name", "status", "debates", "judged", "failed", "created"):
+        view.add_column(column)
+    for r in rows:
+        view.add_row(str(r.id), r.name, r.status, str(r.debates), str(r.judged), str(r.failed), r.created_at.strftime("%Y-%m-%d %H:%M"))
+    out.print(view)

@@ -1,0 +1,1 @@
+"""Value types and helpers every layer shares: formats and sides, transcript, events, errors, loading."""

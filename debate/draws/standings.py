@@ -1,0 +1,286 @@
+"""Standings: the table that ranks contestants after each round, and feeds the next draw.
+
+Pure: results in, rows out. Per contestant it counts debates, wins (a tied debate is half a
+win), losses, ties, judges' ballots won, rubric score total and average, margin (own score
+minus the opponent's, summed), opponent strength (the sum of each opponent's wins, once per
+debate, so meeting someone twice counts them twice), byes, and the rating with its interval
+when ratings are given.
+
+A result whose `winner` is None (no verdict yet, or voided) is left out entirely.
+
+Byes (`bye_policy`):
+- "win": each bye adds one win; nothing else (no ballots, scores or margin).
+- "average": each bye adds the contestant's own average per judged debate of wins, ballots,
+  score and margin (nothing if it has not debated yet); averages are unchanged.
+- "none": byes add nothing.
+Averages (`score_average`) are always per judged debate, byes excluded.
+
+Rows are ordered by the tie-break keys in order, each higher-is-better; rows whose keys are
+all equal share a rank ("1, 2, 2, 4") and are listed by name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from debate.draws.arena import RatingEstimate
+from debate.draws.model import Draw, DrawError, Side
+from debate.draws.swiss import Record
+
+TIE_BREAKS: dict[str, str] = {
+    "wins": "debates won (a tie is half a win), with the bye credit",
+    "ballots": "judges' ballots won",
+    "score_total": "sum of rubric scores",
+    "score_average": "mean rubric score per judged debate",
+    "margin": "sum of margins (own score minus the opponent's)",
+    "opponent_strength": "sum of the opponents' wins, once per debate",
+    "rating": "rating (unrated contestants last)",
+}
+"""Every tie-break key `compute_standings` accepts, with what it measures."""
+
+DEFAULT_TIE_BREAKS: tuple[str, ...] = ("wins", "ballots", "score_total", "opponent_strength", "margin")
+
+ByePolicy = Literal["win", "none", "average"]
+BYE_POLICIES: tuple[str, ...] = ("win", "none", "average")
+
+
+class DebateResult(BaseModel):
+    """The outcome of one judged debate. `margin` is the proposition's score minus the
+    opposition's; left out, it is `score_prop - score_opp`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    proposition: str
+    opposition: str
+    winner: Literal["proposition", "opposition", "tie"] | None
+    ballots_prop: float = Field(default=0.0, ge=0)
+    ballots_opp: float = Field(default=0.0, ge=0)
+    score_prop: float = 0.0
+    score_opp: float = 0.0
+    margin: float | None = None
+
+    @property
+    def prop_margin(self) -> float:
+        return self.score_prop - self.score_opp if self.margin is None else self.margin
+
+
+class StandingRow(BaseModel):
+    """One line of the standings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rank: int
+    name: str
+    debates: int
+    wins: float
+    losses: int
+    ties: int
+    ballots: float
+    score_total: float
+    score_average: float
+    margin: float
+    opponent_strength: float
+    byes: int
+    rating: float | None = None
+    rating_lower: float | None = None
+    rating_upper: float | None = None
+
+
+def validate_tie_breaks(tie_breaks: Iterable[str]) -> tuple[str, ...]:
+    """The tie-breaks as a tuple, or `DrawError` (a `ValueError`) naming the allowed keys."""
+    keys = tuple(tie_breaks)
+    allowed = ", ".join(TIE_BREAKS)
+    if not keys:
+        raise DrawError(f"at least one tie-break is needed; allowed: {allowed}")
+    unknown = [k for k in keys if k not in TIE_BREAKS]
+    if unknown:
+        raise DrawError(f"unknown tie-break {', '.join(map(repr, unknown))}; allowed: {allowed}")
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise DrawError(f"tie-break {', '.join(map(repr, repeated))} is listed more than once")
+    return keys
+
+
+def compute_standings(
+    names: Sequence[str],
+    results: Iterable[DebateResult],
+    byes: Mapping[str, int] | None = None,
+    *,
+    tie_breaks: Sequence[str] = DEFAULT_TIE_BREAKS,
+    bye_policy: ByePolicy = "win",
+    ratings: Mapping[str, RatingEstimate] | Iterable[RatingEstimate] | None = None,
+) -> list[StandingRow]:
+    """The ranked standings of `names` from `results` (see the module for every column).
+
+    Raises `DrawError` (a `ValueError`) for an unknown or repeated tie-break, an unknown bye
+    policy, a repeated name, or a result or bye naming someone not in `names`.
+    """
+    keys = validate_tie_breaks(tie_breaks)
+    bye_count = _checked_byes(names, byes, bye_policy)
+    tally = _Tally.of(set(names), results)
+    averages = {name: tally.scores[name] / tally.debates[name] if tally.debates[name] else 0.0 for name in names}
+    tally.credit_byes(bye_count, bye_policy)
+    rating_of = _ratings(ratings)
+    rows = []
+    for name in names:
+        estimate = rating_of.get(name)
+        rows.append(
+            StandingRow(
+                rank=0,
+                name=name,
+                debates=tally.debates[name],
+                wins=tally.wins[name],
+                losses=tally.losses[name],
+                ties=tally.ties[name],
+                ballots=tally.ballots[name],
+                score_total=tally.scores[name],
+                score_average=averages[name],
+                margin=tally.margins[name],
+                opponent_strength=sum(tally.wins[o] for o in tally.opponents[name]),
+                byes=bye_count.get(name, 0),
+                rating=estimate.rating if estimate else None,
+                rating_lower=estimate.lower if estimate else None,
+                rating_upper=estimate.upper if estimate else None,
+            )
+        )
+    return _ranked(rows, keys)
+
+
+def _checked_byes(names: Sequence[str], byes: Mapping[str, int] | None, bye_policy: str) -> dict[str, int]:
+    if bye_policy not in BYE_POLICIES:
+        raise DrawError(f"unknown bye policy {bye_policy!r}; allowed: {', '.join(BYE_POLICIES)}")
+    if len(set(names)) != len(names):
+        raise DrawError("contestant names must be unique")
+    bye_count = dict(byes or {})
+    if strangers := set(bye_count) - set(names):
+        raise DrawError(f"byes given for unknown contestants: {', '.join(sorted(strangers))}")
+    if any(v < 0 for v in bye_count.values()):
+        raise DrawError("a bye count cannot be negative")
+    return bye_count
+
+
+@dataclass
+class _Tally:
+    """Per-contestant sums over the decided debates."""
+
+    debates: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    wins: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    losses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    ties: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    ballots: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    scores: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    margins: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    opponents: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def of(cls, known: set[str], results: Iterable[DebateResult]) -> _Tally:
+        tally = cls()
+        for result in results:
+            prop, opp = result.proposition, result.opposition
+            if strangers := {prop, opp} - known:
+                raise DrawError(f"a result names unknown contestants: {', '.join(sorted(strangers))}")
+            if prop == opp:
+                raise DrawError(f"a result has {prop} on both sides")
+            if result.winner is not None:
+                tally.add(result)
+        return tally
+
+    def add(self, result: DebateResult) -> None:
+        prop, opp = result.proposition, result.opposition
+        for me, them, side in ((prop, opp, "proposition"), (opp, prop, "opposition")):
+            self.debates[me] += 1
+            self.opponents[me].append(them)
+            if result.winner == "tie":
+                self.wins[me] += 0.5
+                self.ties[me] += 1
+            elif result.winner == side:
+                self.wins[me] += 1
+            else:
+                self.losses[me] += 1
+        self.ballots[prop] += result.ballots_prop
+        self.ballots[opp] += result.ballots_opp
+        self.scores[prop] += result.score_prop
+        self.scores[opp] += result.score_opp
+        self.margins[prop] += result.prop_margin
+        self.margins[opp] -= result.prop_margin
+
+    def credit_byes(self, bye_count: Mapping[str, int], bye_policy: str) -> None:
+        """A bye is a win ("win"), nothing ("none"), or the contestant's own average ("average")."""
+        for name, given in bye_count.items():
+            if not given or bye_policy == "none":
+                continue
+            if bye_policy == "win":
+                self.wins[name] += given
+            elif self.debates[name]:  # "average"
+                share = given / self.debates[name]
+                self.wins[name] += self.wins[name] * share
+                self.ballots[name] += self.ballots[name] * share
+                self.scores[name] += self.scores[name] * share
+                self.margins[name] += self.margins[name] * share
+
+
+def _ratings(ratings: Mapping[str, RatingEstimate] | Iterable[RatingEstimate] | None) -> dict[str, RatingEstimate]:
+    if ratings is None:
+        return {}
+    if isinstance(ratings, Mapping):
+        return dict(ratings)
+    return {estimate.name: estimate for estimate in ratings}
+
+
+def _key(row: StandingRow, keys: tuple[str, ...]) -> tuple[float, ...]:
+    values = []
+    for key in keys:
+        value = row.rating if key == "rating" else getattr(row, key)
+        # Rounded so that sums reached in a different order still compare equal.
+        values.append(float("-inf") if value is None else round(float(value), 9))
+    return tuple(values)
+
+
+def _ranked(rows: list[StandingRow], keys: tuple[str, ...]) -> list[StandingRow]:
+    ordered = sorted(rows, key=lambda r: (tuple(-v for v in _key(r, keys)), r.name))
+    out: list[StandingRow] = []
+    for position, row in enumerate(ordered, start=1):
+        same = out and _key(out[-1], keys) == _key(row, keys)
+        out.append(row.model_copy(update={"rank": out[-1].rank if same else position}))
+    return out
+
+
+def records_for_swiss(standings: Sequence[StandingRow], history: Sequence[Draw]) -> list[Record]:
+    """The Swiss draw's input for the next round: wins, ballots, score total and rating from
+    the standings (rating 0 when unrated); side counts, last side, opponents and byes from the
+    draws played so far (in round order)."""
+    prop: dict[str, int] = defaultdict(int)
+    opp: dict[str, int] = defaultdict(int)
+    last: dict[str, Side] = {}
+    met: dict[str, list[str]] = defaultdict(list)
+    sat_out: dict[str, int] = defaultdict(int)
+    for draw in sorted(history, key=lambda d: d.round):
+        for pairing in draw.pairings:
+            prop[pairing.proposition] += 1
+            opp[pairing.opposition] += 1
+            last[pairing.proposition] = "proposition"
+            last[pairing.opposition] = "opposition"
+            met[pairing.proposition].append(pairing.opposition)
+            met[pairing.opposition].append(pairing.proposition)
+        for name in draw.byes:
+            sat_out[name] += 1
+    return [
+        Record(
+            name=row.name,
+            wins=row.wins,
+            ballots=row.ballots,
+            score_total=row.score_total,
+            rating=row.rating if row.rating is not None else 0.0,
+            proposition_count=prop[row.name],
+            opposition_count=opp[row.name],
+            opponents=tuple(met[row.name]),
+            byes=sat_out[row.name],
+            last_side=last.get(row.name),
+        )
+        for row in standings
+    ]

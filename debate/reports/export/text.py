@@ -1,0 +1,75 @@
+"""Number and word formatting shared by the text renderers (csv, markdown, html)."""
+
+from __future__ import annotations
+
+import html
+
+from debate.reports.scorecard import DebateCard
+
+DASH = "–"
+
+
+def number(value: float) -> str:
+    """A score as written: whole numbers without a decimal point."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def number_or_dash(value: float | None) -> str:
+    return DASH if value is None else number(value)
+
+
+def pct(value: float | None) -> str:
+    return DASH if value is None else f"{100 * value:.0f}%"
+
+
+def fixed(value: float | None, digits: int = 2) -> str:
+    return DASH if value is None else f"{value:.{digits}f}"
+
+
+def rating(value: float | None) -> str:
+    return DASH if value is None else f"{value:.0f}"
+
+
+def interval(lower: float | None, upper: float | None, digits: int = 0) -> str:
+    if lower is None or upper is None:
+        return DASH
+    return f"{lower:.{digits}f}–{upper:.{digits}f}"
+
+
+def record(wins: int, losses: int, ties: int) -> str:
+    return f"{wins}–{losses}–{ties}"
+
+
+def alpha_word(value: float | None) -> str:
+    """Krippendorff's reading: >= 0.8 reliable, >= 0.667 tentative, else low."""
+    if value is None:
+        return "undefined"
+    return "reliable" if value >= 0.8 else "tentative" if value >= 0.667 else "low"
+
+
+def side_word(winner: str | None) -> str:
+    return {"proposition": "proposition", "opposition": "opposition", "tie": "tie"}.get(winner or "", "no result")
+
+
+def winner_name(d: DebateCard) -> str:
+    if d.winner == "proposition":
+        return d.proposition
+    if d.winner == "opposition":
+        return d.opposition
+    return "tie" if d.winner == "tie" else "no result"
+
+
+def clip(text: str, size: int) -> str:
+    """One line of at most `size` characters, an ellipsis marking a cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def shorten(text: str, size: int = 22) -> str:
+    """A chart label cut to `size` characters (the full text goes in a tooltip)."""
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def e(value: object) -> str:
+    """Escaped text for HTML and inline SVG (attributes included)."""
+    return html.escape(str(value), quote=True)

@@ -1,0 +1,111 @@
+"""The scorecard: everything a tournament produced, as one data model, ready to export.
+
+`build_scorecard(store, name)` (in `build`) reads the store in a handful of bulk queries
+(`debate.store.scorecard`), reuses the standings (`debate.reports.standings.standings_report`) and the
+ratings (`debate.verdicts.tournament_ratings`), and assembles a `Scorecard` (`model`):
+
+- `tournament`: name, status, pairing, format, rubric (criteria ids, names, scales, weights),
+  judges, and counts (debates judged, failed, excluded, ballots, human scorers);
+- `leaderboard`: the standings in rank order, each row with the contestant's record, rating
+  with its 95% interval, battles, and the standings' own columns;
+- `contestants`: per contestant its record, rating, criterion means with 95% intervals (model
+  judges; human scorers separately), per motion category debates / wins / win rate, and the
+  strongest and weakest category (by win rate, ties to the first name; the weakest is another
+  category than the strongest whenever there are two);
+- `debates`: every debate with its motion, sides, panel result, every ballot (model and human,
+  every stage, scores per criterion per side, reason) and its rule findings;
+- `win_rates` (contestant against contestant), `criterion_heatmap` (contestant x criterion)
+  and `category_heatmap` (contestant x motion category);
+- `agreement`: Krippendorff's alpha per criterion over all raters (interval level) and of the
+  verdicts (ordinal), Cohen's kappa of each judge against the human consensus on winners (null
+  without human ballots), and the raters flagged as outliers against the panel;
+- `side_balance` per motion, `side_advantage`, `separability`, `excluded_debates`, `usage`.
+
+Definitions (what counts where):
+
+- A judge's *final* ballot for a debate is its revised ballot where it has one, else its
+  independent ballot. A *valid* ballot is one that did not abstain and has a verdict.
+- A *rated* debate is judged, has a winner and is not excluded from ratings (e.g. an identity
+  leak). Ratings, win rates, categories, criterion means and side balance count rated
+  debates only; excluded debates are listed in `excluded_debates` with their reason.
+- `record` counts every judged debate (excluded ones too), as the standings do: wins, losses
+  and ties of the panel's winner. Win rates count a tie as half a win.
+- Criterion means: over every valid final ballot of a rated debate the contestant spoke in,
+  the score the ballot gave the contestant's side; interval mean +- 1.96 * sd / sqrt(n)
+  (sample sd; no interval with fewer than two scores).
+- Agreement counts every valid final ballot, whatever the debate's status; a rater is a judge
+  (by name) or a human scorer. A rater is flagged when its agreement with the panel's winner
+  is improbably low (one-sided binomial test, p < `FLAG_ALPHA`) against the pooled rate of
+  the model judges (of all raters when there are no model judges).
+
+NaN never appears: an undefined statistic is null.
+
+Modules: `model` (the data model), `build` (assembly from the store), `tallies` (records,
+categories, means, win rates, heatmaps), `agreement` (judge agreement), `rubric`.
+"""
+
+from __future__ import annotations
+
+from debate.reports.scorecard.build import build_scorecard
+from debate.reports.scorecard.model import (
+    FLAG_ALPHA,
+    SCHEMA_VERSION,
+    Agreement,
+    BallotCard,
+    CategoryHeatmap,
+    CategoryRecord,
+    ContestantCard,
+    ContestantUsage,
+    CriterionHeatmap,
+    CriterionInfo,
+    CriterionMean,
+    DebateCard,
+    ExcludedDebate,
+    FindingCard,
+    JudgeInfo,
+    LeaderboardRow,
+    MotionInfo,
+    PurposeUsage,
+    RaterInfo,
+    Record,
+    RubricInfo,
+    Scorecard,
+    SideScore,
+    TournamentCounts,
+    TournamentInfo,
+    Usage,
+    WinRateCell,
+    WinRateMatrix,
+)
+
+__all__ = [
+    "Agreement",
+    "BallotCard",
+    "CategoryHeatmap",
+    "CategoryRecord",
+    "ContestantCard",
+    "ContestantUsage",
+    "CriterionHeatmap",
+    "CriterionInfo",
+    "CriterionMean",
+    "DebateCard",
+    "ExcludedDebate",
+    "FLAG_ALPHA",
+    "FindingCard",
+    "JudgeInfo",
+    "LeaderboardRow",
+    "MotionInfo",
+    "PurposeUsage",
+    "RaterInfo",
+    "Record",
+    "RubricInfo",
+    "SCHEMA_VERSION",
+    "Scorecard",
+    "SideScore",
+    "TournamentCounts",
+    "TournamentInfo",
+    "Usage",
+    "WinRateCell",
+    "WinRateMatrix",
+    "build_scorecard",
+]

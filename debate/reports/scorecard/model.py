@@ -1,0 +1,298 @@
+"""The scorecard's data model: everything a tournament produced, as pydantic models.
+
+This is the JSON export's schema (`schema_version` marks changes) and what every renderer reads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from judges.ratings import MotionBalance, SideAdvantage
+
+SCHEMA_VERSION = 1
+# p below which a rater's agreement with the panel is improbably low (see `Agreement`).
+FLAG_ALPHA = 0.01
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CriterionInfo(_Model):
+    id: str
+    name: str
+    weight: float = 1.0
+    scale_min: int
+    scale_max: int
+
+
+class RubricInfo(_Model):
+    name: str
+    source: str = Field(description="where the rubric came from: shipped, file, inline, or inferred from the ballots")
+    criteria: list[CriterionInfo]
+
+
+class JudgeInfo(_Model):
+    name: str
+    model: str
+
+
+class TournamentCounts(_Model):
+    contestants: int
+    debates: int
+    judged: int
+    failed: int
+    unfinished: int
+    excluded: int
+    rated: int
+    model_ballots: int
+    human_ballots: int
+    human_scorers: int
+    findings: int
+
+
+class TournamentInfo(_Model):
+    name: str
+    status: str
+    pairing: str
+    format: str
+    seed: int
+    rounds: int
+    created_at: datetime | None
+    finished_at: datetime | None
+    rubric: RubricInfo
+    judges: list[JudgeInfo]
+    counts: TournamentCounts
+
+
+class Record(_Model):
+    """Debates won, lost and tied (the panel's winner)."""
+
+    wins: int = 0
+    losses: int = 0
+    ties: int = 0
+
+    @property
+    def debates(self) -> int:
+        return self.wins + self.losses + self.ties
+
+
+class LeaderboardRow(_Model):
+    rank: int | None
+    name: str
+    model: str
+    record: Record
+    rating: float | None
+    lower: float | None
+    upper: float | None
+    battles: int
+    standings: dict[str, float | int | str | None] = Field(description="the standings' own columns (debates, wins with ties as halves, ballots, score_total, ...)")
+
+
+class CriterionMean(_Model):
+    mean: float | None
+    sd: float | None
+    lower: float | None
+    upper: float | None
+    n: int
+
+
+class CategoryRecord(_Model):
+    debates: int
+    wins: int
+    losses: int
+    ties: int
+    win_rate: float | None = Field(description="(wins + ties / 2) / debates")
+
+
+class ContestantUsage(_Model):
+    speeches: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    mean_latency_s: float | None = None
+
+
+class ContestantCard(_Model):
+    name: str
+    model: str
+    family: str
+    rank: int | None
+    record: Record
+    rating: float | None
+    lower: float | None
+    upper: float | None
+    battles: int
+    criterion_means: dict[str, CriterionMean] = Field(description="model judges, by criterion id")
+    criterion_means_human: dict[str, CriterionMean] | None = Field(description="human scorers, by criterion id; null when no human ballots")
+    categories: dict[str, CategoryRecord]
+    strongest_category: str | None
+    weakest_category: str | None
+    usage: ContestantUsage
+
+
+class MotionInfo(_Model):
+    key: str
+    text: str
+    category: str
+    language: str
+
+
+class SideScore(_Model):
+    proposition: int | float | None = None
+    opposition: int | float | None = None
+
+
+class BallotCard(_Model):
+    judge: str
+    judge_model: str
+    kind: str
+    stage: str
+    final: bool = Field(description="this is the rater's last word on the debate (revised over independent)")
+    verdict: str | None
+    winner: str | None
+    both_poor: bool
+    abstained: bool
+    reason: str
+    scores: dict[str, SideScore]
+
+
+class FindingCard(_Model):
+    speech_idx: int
+    side: str
+    kind: str
+    severity: str
+    detail: str
+    evidence: str
+
+
+class DebateCard(_Model):
+    id: int
+    round: int
+    round_kind: str
+    status: str
+    motion: MotionInfo
+    proposition: str
+    opposition: str
+    winner: str | None
+    margin: float | None
+    disagreement: float | None
+    prop_score: float | None
+    opp_score: float | None
+    excluded: bool
+    excluded_reason: str | None
+    error: str | None
+    ballots: list[BallotCard]
+    findings: list[FindingCard]
+
+
+class WinRateCell(_Model):
+    debates: int
+    wins: int
+    losses: int
+    ties: int
+    rate: float | None
+
+
+class WinRateMatrix(_Model):
+    """`cells[i][j]`: how `contestants[i]` did against `contestants[j]` (null on the diagonal)."""
+
+    contestants: list[str]
+    cells: list[list[WinRateCell | None]]
+
+
+class CriterionHeatmap(_Model):
+    """`means[i][k]`: contestant i's mean score on criterion k (model judges); `normalised`
+    puts it on 0..1 along the criterion's scale."""
+
+    contestants: list[str]
+    criteria: list[str]
+    means: list[list[float | None]]
+    normalised: list[list[float | None]]
+    n: list[list[int]]
+
+
+class CategoryHeatmap(_Model):
+    """`rates[i][k]`: contestant i's win rate in category k (ties half)."""
+
+    contestants: list[str]
+    categories: list[str]
+    rates: list[list[float | None]]
+    debates: list[list[int]]
+
+
+class RaterInfo(_Model):
+    name: str
+    judge_model: str
+    kind: str
+    ballots: int = Field(description="valid final ballots")
+    abstentions: int
+    agree: int = Field(description="valid final ballots agreeing with the panel's winner of a judged debate")
+    compared: int
+    agreement_rate: float | None
+    flagged: bool
+
+
+class Agreement(_Model):
+    level: str = "interval"
+    criterion_alpha: dict[str, float | None]
+    verdict_level: str = "ordinal"
+    verdict_alpha: float | None
+    kappas: dict[str, float | None] | None = Field(description="Cohen's kappa of each judge's winners against the human consensus; null without human ballots")
+    baseline_agreement: float | None
+    flag_alpha: float = FLAG_ALPHA
+    flagged_scorers: list[str]
+    raters: list[RaterInfo]
+
+
+class ExcludedDebate(_Model):
+    id: int
+    round: int
+    proposition: str
+    opposition: str
+    motion: str
+    reason: str
+
+
+class PurposeUsage(_Model):
+    purpose: str
+    model: str
+    calls: int
+    failed: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float
+
+
+class Usage(_Model):
+    calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float
+    by_model: list[PurposeUsage]
+
+
+class Scorecard(_Model):
+    schema_version: int = SCHEMA_VERSION
+    generated_at: datetime
+    tournament: TournamentInfo
+    leaderboard: list[LeaderboardRow]
+    contestants: list[ContestantCard]
+    motions: list[MotionInfo]
+    debates: list[DebateCard]
+    win_rates: WinRateMatrix
+    criterion_heatmap: CriterionHeatmap
+    category_heatmap: CategoryHeatmap
+    agreement: Agreement
+    side_balance: list[MotionBalance]
+    side_advantage: SideAdvantage | None
+    separability: float | None
+    rating_notes: list[str]
+    excluded_debates: list[ExcludedDebate]
+    usage: Usage
+    notes: list[str] = []
+
+    def criterion_names(self) -> dict[str, str]:
+        return {c.id: c.name for c in self.tournament.rubric.criteria}

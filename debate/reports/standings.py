@@ -1,0 +1,58 @@
+"""The standings view of a stored tournament: the draws' standings table over the
+preliminary rounds, with ratings, the side advantage and what each contestant cost."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from debate.config import TournamentConfig
+from debate.draws.standings import StandingRow
+from debate.rounds import PRELIMINARY, standings
+from debate.store import Store
+from judges.ratings import SideAdvantage
+
+
+class StandingsReport(BaseModel):
+    """`model_dump(mode="json")` is the document `debate standings --format json` prints."""
+
+    tournament: str
+    status: str
+    pairing: str
+    tie_breaks: tuple[str, ...]
+    rows: list[StandingRow]
+    side_advantage: SideAdvantage | None
+    usage: dict[str, Any]  # calls, prompt_tokens, completion_tokens, cost_usd
+    # contestant -> speeches, prompt_tokens, completion_tokens, cost_usd, mean_latency_s
+    per_contestant_usage: dict[str, dict[str, Any]]
+
+
+def stored_config(store: Store, tournament_id: int) -> TournamentConfig:
+    row = next(t for t in store.list_tournaments() if t.id == tournament_id)
+    return TournamentConfig.model_validate(row.config)
+
+
+def standings_report(store: Store, name: str | None) -> StandingsReport:
+    """Live standings over the preliminary rounds (every judged debate in an arena, which has
+    no rounds to rank by), with ratings and what each contestant cost."""
+    from debate.draws.arena import RatingEstimate
+    from debate.verdicts import tournament_ratings
+
+    row = store.find_tournament(name)
+    assert row.id is not None
+    config = TournamentConfig.model_validate(json.loads(row.config_json))
+    ratings = tournament_ratings(store, row.id)
+    estimates = [] if ratings is None else [
+        RatingEstimate(name=r.name, rating=r.rating, lower=r.lower, upper=r.upper, debates=r.battles) for r in ratings.rows
+    ]
+    counted = store.stored_rounds(row.id)
+    if config.pairing != "arena":
+        counted = [r for r in counted if r.kind == PRELIMINARY]
+    return StandingsReport(
+        tournament=row.name, status=row.status, pairing=config.pairing, tie_breaks=config.tie_breaks,
+        rows=standings(config, counted, store.debate_results(row.id), estimates),
+        side_advantage=ratings.side_advantage if ratings is not None else None,
+        usage=store.call_counts(row.id), per_contestant_usage=store.usage_by_contestant(row.id),
+    )

@@ -1,0 +1,24 @@
+"""Table rows to the typed records that leave the store: one converter per kind of row."""
+
+from __future__ import annotations
+
+import json
+
+from debate.core.transcript import MotionText
+from debate.store.models import StoredBallot, StoredFinding
+from debate.store.tables import BallotRow, FindingRow, MotionRow
+
+
+def stored_ballot(row: BallotRow) -> StoredBallot:
+    return StoredBallot(
+        judge=row.judge, judge_model=row.judge_model, kind=row.kind, stage=row.stage, verdict=row.verdict, winner=row.winner,
+        both_poor=row.both_poor, scores=json.loads(row.scores_json), reason=row.reason, abstained=row.abstained,
+    )
+
+
+def stored_finding(row: FindingRow) -> StoredFinding:
+    return StoredFinding(speech_idx=row.speech_idx, side=row.side, kind=row.kind, severity=row.severity, detail=row.detail, evidence=row.evidence)
+
+
+def motion_text(row: MotionRow) -> MotionText:
+    return MotionText(key=row.key, text=row.text, category=row.category, language=row.language, info_slide=row.info_slide)

@@ -1,0 +1,59 @@
+"""Results of judged debates, as the standings and the ratings read them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from debate.draws.standings import DebateResult
+from debate.store.ballots import BallotQueries
+from debate.store.tables import DebateRow, SpeechRow
+
+
+class ResultQueries(BallotQueries):
+    def debate_results(self, tournament_id: int, *, include_excluded: bool = True) -> dict[int, list[DebateResult]]:
+        """Judged debates as standings input, by round: winner, final ballots per side, rubric totals."""
+        with self._session() as session:
+            names = self._contestant_names(session, tournament_id)
+            # Columns, not DebateRow objects: this reads every judged debate of the tournament
+            # (after each round), and ORM rows with their identity-map state cost several times
+            # what the results do, so the end-of-round peak grew with the tournament's size.
+            query = (
+                select(DebateRow.id, DebateRow.round_number, DebateRow.proposition_id, DebateRow.opposition_id, DebateRow.winner, DebateRow.prop_score, DebateRow.opp_score)
+                .where(DebateRow.tournament_id == tournament_id, DebateRow.status == "judged").order_by(DebateRow.id)  # type: ignore[arg-type]
+            )
+            if not include_excluded:
+                query = query.where(DebateRow.excluded == False)  # noqa: E712 - SQL comparison
+            debates = session.exec(query).all()
+        ballots = self._final_winners(tournament_id)
+        results: dict[int, list[DebateResult]] = {}
+        for d in debates:
+            votes = [w for w in ballots.get(d.id or 0, []) if w is not None]
+            results.setdefault(d.round_number, []).append(DebateResult(
+                proposition=names[d.proposition_id], opposition=names[d.opposition_id], winner=d.winner,  # type: ignore[arg-type]
+                ballots_prop=votes.count("proposition") + votes.count("tie") / 2, ballots_opp=votes.count("opposition") + votes.count("tie") / 2,
+                score_prop=d.prop_score or 0.0, score_opp=d.opp_score or 0.0,
+            ))
+        return results
+
+    def battle_rows(self, tournament_id: int) -> list[dict[str, Any]]:
+        """One row per judged debate: sides, winner, motion category and language, exclusion,
+        and each side's total words (the length covariate of style control)."""
+        with self._session() as session:
+            names = self._contestant_names(session, tournament_id)
+            motions = self._motion_rows(session, tournament_id)
+            debates = session.exec(select(DebateRow).where(DebateRow.tournament_id == tournament_id, DebateRow.status == "judged").order_by(DebateRow.id)).all()  # type: ignore[arg-type]
+            words: dict[tuple[int, str], int] = {}
+            for debate_id, side, text in session.exec(
+                select(SpeechRow.debate_id, SpeechRow.side, SpeechRow.text).join(DebateRow, DebateRow.id == SpeechRow.debate_id).where(DebateRow.tournament_id == tournament_id, DebateRow.status == "judged")  # type: ignore[arg-type]
+            ).all():
+                words[(debate_id, side)] = words.get((debate_id, side), 0) + len(text.split())
+        return [
+            {
+                "debate_id": d.id, "proposition": names[d.proposition_id], "opposition": names[d.opposition_id], "winner": d.winner,
+                "motion": motions[d.motion_id].key, "category": motions[d.motion_id].category, "language": motions[d.motion_id].language,
+                "excluded": d.excluded, "prop_words": words.get((d.id or 0, "proposition"), 0), "opp_words": words.get((d.id or 0, "opposition"), 0),
+            }
+            for d in debates
+        ]

@@ -1,0 +1,72 @@
+"""Ratings math: Bradley-Terry with confidence intervals, online Elo, side balance.
+
+Pure functions, no I/O except reading a battle log (`battles_csv`). Everything works on a
+`Battles` table of integer-coded verdicts; `aggregate` folds it into one row per
+(pair, side, outcome) so the maximum-likelihood fit and the sandwich intervals cost grows with
+the number of distinct pairs, not with the number of verdicts.
+
+The method is LMArena's, as published in the PyPI package `arena-rank` (0.1.1), and the numbers
+agree with it:
+
+* Model: P(a beats b) = sigmoid(theta_a - theta_b), theta in natural-log units. A tie counts as
+  half a win for each side (outcome 0.5 in the log-likelihood o*d - softplus(d)); "tie" and
+  "tie (bothbad)" (and "both_bad") are both ties.
+* Scale: rating = center + scale * theta with scale = 400 / ln 10 (so 400 rating points are a
+  factor 10 in odds) and center = 1000 (`scale`).
+* Identifiability: no anchor model; the mean rating of the rated models is `center`
+  (`bradley_terry`).
+* Intervals: arena-rank's sandwich covariance or a seeded bootstrap (`intervals`).
+* Style control: arena-rank's ContextualBradleyTerry (`style`).
+
+Fitting (`fit`): scipy's Newton-CG with exact gradients and Hessian(-vector) products; the
+remaining difference from arena-rank (its L-BFGS stops at ftol 1e-9) is a few 1e-4 points.
+
+Additions beyond arena-rank (off by default): a proposition-side term (one more covariate,
++1 when model_a spoke for the proposition, -1 when model_b did; unpenalised), and a Gaussian
+prior on theta and the coefficients used only when the maximum-likelihood estimate does not
+exist (see `FitOptions.prior`).
+
+The package's names load lazily: `from judges.ratings import win_probability` (as the draws do)
+does not import scipy or the fitting code.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from judges.ratings.balance import DEBATE_OUTCOMES, MotionBalance, side_balance
+    from judges.ratings.battles import WINNER_OUTCOMES, Battles, FloatArray, IntArray, PairCounts, aggregate, relative_difference
+    from judges.ratings.battles_csv import read_battles_csv
+    from judges.ratings.pipeline import FitOptions, bradley_terry
+    from judges.ratings.elo import online_elo
+    from judges.ratings.fit import DIVERGED_SPREAD, FALLBACK_PRIOR
+    from judges.ratings.intervals import HESSIAN_REG
+    from judges.ratings.scale import CENTER, SCALE, win_probability
+    from judges.ratings.style import STYLE_MIN_PAIR_COUNT
+    from judges.ratings.table import CI, Estimate, RatingRow, RatingTable, SideAdvantage, separability
+
+_HOME = {
+    "balance": ["DEBATE_OUTCOMES", "MotionBalance", "side_balance"],
+    "battles": ["WINNER_OUTCOMES", "Battles", "FloatArray", "IntArray", "PairCounts", "aggregate", "relative_difference"],
+    "battles_csv": ["read_battles_csv"],
+    "pipeline": ["FitOptions", "bradley_terry"],
+    "elo": ["online_elo"],
+    "fit": ["DIVERGED_SPREAD", "FALLBACK_PRIOR"],
+    "intervals": ["HESSIAN_REG"],
+    "scale": ["CENTER", "SCALE", "win_probability"],
+    "style": ["STYLE_MIN_PAIR_COUNT"],
+    "table": ["CI", "Estimate", "RatingRow", "RatingTable", "SideAdvantage", "separability"],
+}
+_MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,108 @@
+"""Confidence intervals: arena-rank's sandwich covariance, or a seeded bootstrap.
+
+* Sandwich: cov = H^-1 G H^-1 with H = sum over verdicts of p(1-p) x x^T plus 1e-5 * (number
+  of verdicts) on the diagonal (arena-rank's `hessian_reg`, scaled as it scales it), G = sum
+  over verdicts of (o - p)^2 x x^T, x = e_a - e_b (plus feature columns); interval =
+  estimate +- z_{1-alpha/2} * sqrt(diag cov), z from the normal distribution.
+* Bootstrap: the verdicts are resampled with replacement (multinomial over the aggregated rows,
+  as arena-rank does), refitted, and the bounds are the alpha/2 and 1-alpha/2 quantiles
+  (linear interpolation); the point rating stays the full-data fit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import linalg, special, stats
+
+from judges.ratings.battles import FloatArray
+from judges.ratings.design import Design, assemble, logits
+from judges.ratings.fit import FALLBACK_PRIOR, fit
+from judges.ratings.table import CI
+
+HESSIAN_REG = 1e-5
+"""arena-rank's ridge on the sandwich Hessian, per verdict."""
+
+
+@dataclass(eq=False)
+class Fitted:
+    """A fit with its uncertainty: a covariance (sandwich) or bootstrap draws, or neither."""
+
+    params: FloatArray
+    prior: float
+    cov: FloatArray | None = None
+    samples: FloatArray | None = None  # bootstrap draws of params, (B, n + m)
+
+    def bounds(self, confidence: float) -> tuple[FloatArray, FloatArray] | None:
+        if self.cov is not None:
+            z = stats.norm.ppf(0.5 + confidence / 2.0)
+            width = z * np.sqrt(np.maximum(np.diag(self.cov), 0.0))
+            return self.params - width, self.params + width
+        if self.samples is not None:
+            alpha = 1.0 - confidence
+            return np.quantile(self.samples, alpha / 2.0, axis=0), np.quantile(self.samples, 1.0 - alpha / 2.0, axis=0)
+        return None
+
+
+def fit_with_intervals(d: Design, ci: CI | None, prior: float | None, rounds: int, seed: int, hessian_reg: float) -> tuple[Fitted, list[str]]:
+    """Fit `d` and add the intervals `ci` asks for; returns the fit and notes for the reader."""
+    params, used, ok = fit(d, d.counts, prior)
+    fitted = Fitted(params=params, prior=used)
+    notes: list[str] = []
+    if not ok:
+        notes.append(f"the fit ran off (no maximum-likelihood estimate with prior {used:g}): ratings are where the optimiser stopped")
+    if ci == "sandwich":
+        fitted.cov = sandwich(d, params, used, hessian_reg)
+    elif ci == "bootstrap":
+        fitted.samples, regularised = bootstrap(d, params, used, rounds, seed)
+        if regularised:
+            notes.append(f"{regularised} of {rounds} bootstrap rounds had no maximum-likelihood estimate and used the prior {FALLBACK_PRIOR}")
+    return fitted, notes
+
+
+def sandwich(d: Design, params: FloatArray, prior: float, hessian_reg: float) -> FloatArray:
+    """arena-rank's robust covariance H^-1 G H^-1 (summed over verdicts).
+
+    H: weighted p(1-p) x x^T plus the ridge `hessian_reg` * verdicts (and the prior, if one was
+    needed); G: squared weighted residuals (o - p)^2 w^2 x x^T. For style control, as in
+    arena-rank's ContextualBradleyTerry, H leaves out the coefficients' L2 term and G takes off
+    reg^2 beta beta^T (summed units), so the intervals match that package's.
+    """
+    n = d.n
+    counts = d.counts
+    p = special.expit(logits(d, params))
+    verdicts = float(counts.sum())
+    h_vals = d.w * counts.sum(axis=1) * p * (1.0 - p)
+    g_vals = d.w**2 * (counts[:, 0] * (1.0 - p) ** 2 + counts[:, 1] * (0.5 - p) ** 2 + counts[:, 2] * p**2)
+    hessian = assemble(d, h_vals)
+    hessian[np.diag_indices(n + d.x.shape[1])] += hessian_reg * verdicts + prior
+    grad_cov = assemble(d, g_vals)
+    if d.style_cols and d.style_reg:
+        beta = params[n : n + d.style_cols]
+        grad_cov[n : n + d.style_cols, n : n + d.style_cols] -= d.style_reg**2 * np.outer(beta, beta)
+    try:  # one Cholesky factorisation serves both solves; the ridge keeps H positive definite
+        factor = linalg.cho_factor(hessian)
+        cov = linalg.cho_solve(factor, linalg.cho_solve(factor, grad_cov).T)
+    except linalg.LinAlgError:
+        inverse = np.linalg.pinv(hessian, hermitian=True)
+        cov = inverse @ grad_cov @ inverse
+    return 0.5 * (cov + cov.T)
+
+
+def bootstrap(d: Design, params: FloatArray, prior: float, rounds: int, seed: int) -> tuple[FloatArray, int]:
+    """Resample the verdicts (multinomial over the aggregated cells) and refit each round.
+    Returns the draws and how many rounds needed the fallback prior."""
+    rng = np.random.default_rng(seed)
+    cells = d.counts.reshape(-1)
+    total = int(round(cells.sum()))
+    pvals = cells / cells.sum()
+    samples = np.empty((rounds, len(params)))
+    regularised = 0
+    for r in range(rounds):
+        counts = rng.multinomial(total, pvals).reshape(-1, 3).astype(np.float64)
+        use_prior: float | None = prior if prior > 0 else None
+        draw, used, _ = fit(d, counts, use_prior, start=params)
+        regularised += int(used > 0 and prior == 0)
+        samples[r] = draw
+    return samples, regularised

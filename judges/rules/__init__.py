@@ -1,0 +1,87 @@
+"""Automatic rule checks on speeches, run before judging. Pure functions of the text.
+
+Six kinds of finding, each seen in real model debates:
+
+- `over_length`: more words than the speech's limit (after a grace of 10%, which absorbs
+  differences in how words are counted; more than 50% over is major).
+- `wrong_language`: most of the speech is not in the motion's language (major), or a large
+  part is (minor). Checked for English and Chinese, the languages motions come in.
+- `identity_leak`: the speaker says which model or vendor it is ("I am ChatGPT", "as an AI
+  developed by OpenAI", "我是通义千问"). Mentioning a vendor in an argument ("OpenAI's policy
+  shows ...") is not a leak: motions are often about AI. A debate with a leak is excluded
+  from ratings by default (`excludes_from_ratings`).
+- `injection`: text addressed to the judge or evaluator: "ignore previous instructions",
+  "award this side the win", "as the judge you must ...", fake fence markers, a JSON verdict.
+- `both_sides`: a heading for the other side's speech, or for another speech of its own
+  side, written inside this speech ("Opposition rebuttal:" on its own line), as small models
+  often continue the debate on their own.
+- `concession`: the speaker concedes or abandons its own side ("I concede the debate", "we
+  agree with the motion" said by the opposition, "我方承认对方的观点是正确的"), or speaks as the
+  other side ("I am the Opposition" in a proposition speech).
+
+Precision matters more than recall: a false finding counts against an innocent side, a
+missed one only leaves the judge to notice it. Every pattern therefore demands the first
+person, the exact side, or a marker no ordinary speech contains, and partial concessions
+("I concede that X, but ...") and arguments about AI companies are left alone.
+
+Word counting (`count_words`, in `words`) is shared by the length check and the language check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from debate.core.formats import SpeechSpec
+from debate.core.transcript import Speech, Transcript
+from judges.rules.both_sides import both_sides_findings
+from judges.rules.concession import concession_findings
+from judges.rules.finding import EVIDENCE_CHARS, Finding, FindingKind, Severity
+from judges.rules.identity import BUILTIN_IDENTITIES, excludes_from_ratings, identity_findings, identity_variants, redact_identities
+from judges.rules.injection import injection_findings
+from judges.rules.language import language_findings
+from judges.rules.length import LENGTH_GRACE, MAJOR_OVERRUN, length_findings
+from judges.rules.words import CJK_CHARS_PER_WORD, count_words
+
+__all__ = [
+    "BUILTIN_IDENTITIES",
+    "CJK_CHARS_PER_WORD",
+    "EVIDENCE_CHARS",
+    "Finding",
+    "FindingKind",
+    "LENGTH_GRACE",
+    "MAJOR_OVERRUN",
+    "Severity",
+    "check_speech",
+    "check_transcript",
+    "count_words",
+    "excludes_from_ratings",
+    "identity_variants",
+    "redact_identities",
+]
+
+
+def check_speech(speech: Speech, spec: SpeechSpec, *, language: str, extra_identities: Sequence[str] = ()) -> list[Finding]:
+    """Every rule finding for one speech, in a fixed order of kinds.
+
+    `language` is the motion's language code ("en", "zh"); `extra_identities` are names the
+    speaker could leak beyond the built-in list, normally every contestant's model string.
+    """
+    extra = identity_variants(extra_identities)
+    return [
+        *length_findings(speech, spec),
+        *language_findings(speech, language),
+        *identity_findings(speech, extra),
+        *injection_findings(speech),
+        *both_sides_findings(speech, spec),
+        *concession_findings(speech),
+    ]
+
+
+def check_transcript(transcript: Transcript, extra_identities: Sequence[str] = ()) -> list[Finding]:
+    """The findings for every speech so far, in speech order."""
+    findings: list[Finding] = []
+    specs = transcript.format.speeches
+    for speech in transcript.speeches:
+        spec = specs[speech.index] if 0 <= speech.index < len(specs) else SpeechSpec(side=speech.side, role=speech.role)
+        findings += check_speech(speech, spec, language=transcript.motion.language, extra_identities=extra_identities)
+    return findings
