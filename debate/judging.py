@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import anyio
 
 from debate.core import events as ev
+from debate.core.errors import GatewayError
+from debate.core.secrets import redact
 from debate.config import Judge, TournamentConfig
 from debate.gateway import CallRequest, CallResult
 from debate.store import BallotRecord, CallRecord, DebatePlan, DebateUpdate, FindingRecord, Record, StoredBallot
@@ -78,11 +80,20 @@ class PanelRunner:
         ballots: dict[str, Ballot | None] = {}
         stored = {j.name: plan.ballot(j.name, INDEPENDENT) for j in panel}
 
+        failures: dict[str, str] = {}
+
         async def independent(judge: Judge) -> None:
             if stored[judge.name] is not None:
                 ballots[judge.name] = ballot_of(stored[judge.name])
                 return
-            ballots[judge.name] = await self._ask(tournament_id, plan, transcript, judge, fence, findings, None, INDEPENDENT, call, write)
+            try:
+                ballots[judge.name] = await self._ask(tournament_id, plan, transcript, judge, fence, findings, None, INDEPENDENT, call, write)
+            except GatewayError as exc:
+                # One judge down is one missing ballot, not a crashed tournament. Nothing is
+                # stored for it (the failed call is in model_call), so a rerun asks it again.
+                ballots[judge.name] = None
+                failures[judge.name] = redact(str(exc))
+                self.bus.emit(ev.VerdictRecorded(debate_id=plan.debate_id, judge=judge.name, winner=None, reason=f"judge call failed: {failures[judge.name]}"))
 
         async with anyio.create_task_group() as tg:
             for judge in panel:
@@ -99,7 +110,10 @@ class PanelRunner:
                     final[judge.name] = ballot_of(done)
                     return
                 note = deliberation_note(order, for_judge=judge.name)
-                revised = await self._ask(tournament_id, plan, transcript, judge, fence, findings, note, REVISED, call, write)
+                try:
+                    revised = await self._ask(tournament_id, plan, transcript, judge, fence, findings, note, REVISED, call, write)
+                except GatewayError:
+                    revised = None  # the independent ballot stands
                 final[judge.name] = revised or ballots[judge.name]
 
             async with anyio.create_task_group() as tg:
@@ -109,8 +123,14 @@ class PanelRunner:
             if ballot is not None and stored.get(name) is None:
                 self.calibrations.add(name, ballot)
         result = aggregate([(j.name, final[j.name]) for j in panel], {j.name: self.calibrations.of(j.name) for j in panel}, self.rubric)
+        return self._verdict(plan, result, findings, failures)
+
+    def _verdict(self, plan: DebatePlan, result: PanelResult, findings: Sequence[Finding], failures: dict[str, str]) -> Verdict:
         if result.winner is None:
-            update = DebateUpdate(debate_id=plan.debate_id, status="failed", error="every judge abstained (no valid ballot)", finished=True)
+            error = "every judge abstained (no valid ballot)"
+            if failures:
+                error = "no valid ballot; judge calls failed: " + "; ".join(f"{name}: {why}" for name, why in failures.items())
+            update = DebateUpdate(debate_id=plan.debate_id, status="failed", error=error[:2000], finished=True)
             return Verdict(update=update, result=None)
         leak = excludes_from_ratings(findings)
         excluded = leak and self.config.rules.exclude_identity_leaks
