@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 
 class TournamentApp(Protocol):
+    """Implemented by `tui.app.DebateApp`; the bodies here are declarations only."""
+
     state: LiveState
     ratings: dict[str, float]  # contestant -> rating so far (win probabilities)
     tournament: str | None  # the open tournament; None: the newest in the store
@@ -25,10 +27,12 @@ class TournamentApp(Protocol):
     engine_error: str | None
 
     @property
-    def store(self) -> Store: ...
+    def store(self) -> Store:
+        """The open store (read-only for a spectator), handed to `debate.api` calls."""
 
     @property
-    def base_dir(self) -> Path: ...
+    def base_dir(self) -> Path:
+        """The folder the app started in: relative motion and rubric paths resolve from it."""
 
     def goto(self, name: str) -> None:
         """Show the screen registered as `name` (board, standings, draw, score, export, help)."""
@@ -42,8 +46,11 @@ class TournamentApp(Protocol):
     def choose_config(self) -> None:
         """Ask for a config file, then open it in the setup form."""
 
-    def open_tournament(self, name: str | None) -> None: ...
+    def open_tournament(self, name: str | None) -> None:
+        """Load `name` (None: the newest) from the store and show its board."""
 
-    def start_config(self, path: Path, database: str | None = None) -> None: ...
+    def start_config(self, path: Path, database: str | None = None) -> None:
+        """Run the tournament the config at `path` describes, in this app."""
 
-    def resume(self) -> None: ...
+    def resume(self) -> None:
+        """Run the open tournament on from where it stopped, with its stored config."""

@@ -25,7 +25,8 @@ Syntax = Literal["yaml", "toml"]
 class LineMap(Protocol):
     """Where a field path sits in a document (1-based line), or None when it cannot be found."""
 
-    def line_of(self, path: Sequence[int | str]) -> int | None: ...
+    def line_of(self, path: Sequence[int | str]) -> int | None:
+        """Implemented by `YamlLines` and `TomlLines`; a declaration only."""
 
 
 @dataclass(frozen=True)
