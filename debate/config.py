@@ -82,6 +82,16 @@ class Contestant(ModelSpec):
 class Judge(ModelSpec):
     """A judge model: the same settings as a contestant, without a persona."""
 
+    logprobs: bool | None = Field(
+        default=None,
+        description="read the verdict's token probabilities (default: on for local/ and fake/ models, off for hosted ones)",
+    )
+
+    def wants_logprobs(self) -> bool:
+        if self.logprobs is not None:
+            return self.logprobs
+        return self.model.startswith(("local/", "fake/"))
+
 
 class Concurrency(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -128,11 +138,28 @@ class ArenaSettings(BaseModel):
         return self
 
 
+class QualificationSettings(BaseModel):
+    """The adjudication test: control debates whose better side is known by construction."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    before_first_round: bool = Field(default=True, description="test every judge before the tournament's first round")
+    controls: int = Field(default=6, ge=2, le=200, description="control debates per judge (each graded in both orders)")
+    min_accuracy: float = Field(default=0.8, ge=0, le=1, description="flag a judge whose control accuracy is lower")
+    min_position_consistency: float = Field(default=0.7, ge=0, le=1, description="flag a judge whose verdict flips with the order more often")
+
+
 class PanelSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     allow_self_judging: bool = Field(default=False, description="let a judge grade debates its own model family speaks in")
     deliberation: bool = Field(default=False, description="after independent ballots, judges see each other's verdicts once and may revise")
+    orders: Literal["both", "one"] = Field(
+        default="both",
+        description="both: each judge grades every debate twice, either side shown first (twice the judge calls); one: once, the side shown first chosen by a seeded coin",
+    )
+    require_qualified: bool = Field(default=False, description="leave judges that fail their qualification on control debates out of the panel")
+    qualification: QualificationSettings = Field(default_factory=lambda: QualificationSettings())
 
 
 class RulesSettings(BaseModel):
@@ -170,6 +197,7 @@ class TournamentConfig(BaseModel):
     blind: bool = Field(default=True, description="hide model names from spectators until a debate is judged")
     seed: int = 0
     database: str = "debate.db"
+    rejudges: str | None = Field(default=None, description="set by `debate rejudge`: the tournament whose transcripts this one grades again")
     stream: bool = Field(default=True, description="stream speeches token by token")
     concurrency: Concurrency = Field(default_factory=Concurrency)
     gateway: GatewaySettings = Field(default_factory=GatewaySettings)

@@ -19,7 +19,7 @@ import anyio
 from pydantic import BaseModel, ConfigDict, Field
 
 from debate.core import errors
-from debate.config import GatewaySettings
+from debate.config import GatewaySettings, TournamentConfig
 from debate.core.secrets import redact
 
 FREE_PROVIDERS = ("local/", "fake/")
@@ -53,6 +53,9 @@ class CallResult(BaseModel):
     latency_s: float
     attempts: int
     finish_reason: str
+    # The reply's tokens with their log-probabilities, where the provider returned them:
+    # [{"token": str, "logprob": float, "top": {token: logprob}}]; None where it did not.
+    logprobs: list[dict[str, Any]] | None = None
 
 
 @dataclass
@@ -142,6 +145,15 @@ class Gateway:
         return sum(self.ledger.values(), Usage())
 
 
+def gateway_for(config: TournamentConfig) -> Gateway:
+    """The gateway a tournament's calls go through, with its concurrency limits."""
+    limits: dict[str, int] = {}
+    for spec in [*config.contestants, *config.judges]:
+        if spec.concurrency:
+            limits[spec.model] = max(limits.get(spec.model, 0), spec.concurrency)
+    return Gateway(settings=config.gateway, per_model=config.concurrency.per_model, local_per_model=config.concurrency.local_per_model, model_limits=limits)
+
+
 _litellm: Any = None
 
 
@@ -216,6 +228,7 @@ async def _attempt(request: CallRequest, attempt: int, timeout: float, on_delta:
     choice = response.choices[0]
     text = choice.message.content or ""
     prompt_tokens, completion_tokens = _tokens(response)
+    logprobs = token_logprobs(getattr(choice, "logprobs", None)) if request.params.get("logprobs") else None
     if on_delta is not None and text:
         on_delta(text)
     return CallResult(
@@ -227,7 +240,24 @@ async def _attempt(request: CallRequest, attempt: int, timeout: float, on_delta:
         latency_s=0.0,
         attempts=attempt,
         finish_reason=choice.finish_reason or "stop",
+        logprobs=logprobs,
     )
+
+
+def token_logprobs(raw: Any) -> list[dict[str, Any]] | None:
+    """OpenAI-style `choice.logprobs` (objects or dicts, as litellm passes them) as plain tokens."""
+
+    def get(item: Any, key: str) -> Any:
+        return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+
+    content = get(raw, "content") if raw is not None else None
+    if not content:
+        return None
+    tokens = []
+    for item in content:
+        top = {str(get(t, "token")): float(get(t, "logprob")) for t in get(item, "top_logprobs") or []}
+        tokens.append({"token": str(get(item, "token") or ""), "logprob": float(get(item, "logprob") or 0.0), "top": top})
+    return tokens
 
 
 async def _streamed(litellm: Any, request: CallRequest, kwargs: dict[str, Any], on_delta: DeltaHandler | None) -> CallResult:

@@ -20,11 +20,12 @@ from debate.core import events as ev
 from debate.config import Contestant, TournamentConfig
 from debate.core.errors import GatewayError, UserError
 from debate.core.formats import Format, Side
-from debate.gateway import CallRequest, CallResult, Gateway
-from debate.judging import Calibrations, PanelRunner, Verdict, ballot_of
+from debate.gateway import CallRequest, CallResult, Gateway, gateway_for
+from debate.judging import Calibrations, Judgement, PanelRunner, ballot_of, ballot_of_order
 from debate.draws.pairing import Draw, motion_for_round
 from debate.rounds import PRELIMINARY, PlannedRound, Spent, expected_size, next_round, standings
 from debate.prompts import speech_messages
+from debate.qualifying import control_debates, describe, qualify_judges, store_qualifications
 from debate.core.secrets import redact
 from debate.store import CallRecord, DebatePlan, DebateUpdate, Record, SpeechRecord, Store, StoredRound
 from debate.core.transcript import MotionText, Speech, Transcript
@@ -133,6 +134,7 @@ class Orchestrator:
     bus: ev.EventBus = field(default_factory=ev.EventBus)
     motions: Sequence[MotionText] = ()
     rubric: Rubric | None = None
+    judge_only: bool = False  # grade the stored debates; draw no new round (a re-judging)
 
     def __post_init__(self) -> None:
         self._format: Format = self.config.resolved_format()
@@ -147,6 +149,11 @@ class Orchestrator:
         """Play rounds until the tournament is complete. `draws` replaces the config's draws
         (benchmarks use one very large round)."""
         tournament_id, resumed = prepare(self.config, self.store, self.motions)
+        # Calibration is rebuilt from every presentation graded so far (and from ballots
+        # stored before judges were asked in presentations).
+        for order in self.store.order_ballots(tournament_id, judged_only=False):
+            if (parsed := ballot_of_order(order)) is not None:
+                self._calibrations.add(order.judge, parsed)
         for judge, ballot in self.store.model_ballots(tournament_id):
             if (parsed := ballot_of(ballot)) is not None:
                 self._calibrations.add(judge, parsed)
@@ -156,6 +163,7 @@ class Orchestrator:
             debates_total=debates_total if draws is None else sum(len(d.pairings) for d in draws),
             debates_done=self.store.debate_counts(tournament_id).get("judged", 0), resumed=resumed,
         ))
+        await self._qualify(tournament_id)
         writer = StoreWriter(self.store)
         self._rounds_over = anyio.Event()
         attempted: set[int] = set()
@@ -172,7 +180,7 @@ class Orchestrator:
                     if current is None:
                         if any(r.status != "done" for r in stored) and self.config.pairing != "round-robin" and draws is None:
                             break  # the next draw needs results that failed this time
-                        planned = self._plan(tournament_id, stored, given) if draws is None or given else None
+                        planned = self._plan(tournament_id, stored, given) if (draws is None or given) and not self.judge_only else None
                         if planned is None:
                             complete = not any(r.status != "done" for r in stored)
                             break
@@ -197,6 +205,39 @@ class Orchestrator:
             debates=total, judged=judged, failed=failed,
             first_error=self._failures[0] if self._failures else None,
         )
+
+    async def _qualify(self, tournament_id: int) -> None:
+        """Test the judges on control debates before the first round (once per tournament),
+        and leave out those that fail when the config requires qualified judges."""
+        assert self.rubric is not None
+        stored = {q.judge: q.flagged for q in self.store.qualifications(tournament_id)}
+        missing = [j for j in self.config.judges if j.name not in stored]
+        if missing and self.config.panel.qualification.before_first_round:
+            controls = control_debates(self.config, self.store.transcripts(tournament_id, self._format))
+            self.bus.emit(ev.Notice(message=f"testing {len(missing)} judge(s) on {len(controls)} control debates in both orders before the first round"))
+            results = await qualify_judges(self.config, missing, self.gateway, self.rubric, controls=controls, on_progress=self._qualifying)
+            store_qualifications(self.store, tournament_id, missing, results)
+            for measured, _, _ in results:
+                stored[measured.judge] = measured.flagged
+                self.bus.emit(ev.Notice(message=describe(measured)))
+        if not self.config.panel.require_qualified:
+            return
+        flagged = [j.name for j in self.config.judges if stored.get(j.name)]
+        untested = [j.name for j in self.config.judges if j.name not in stored]
+        if len(flagged) + len(untested) == len(self.config.judges):
+            raise UserError(
+                "panel.require_qualified is set but no judge has passed its qualification on control debates "
+                f"(flagged: {', '.join(flagged) or 'none'}; untested: {', '.join(untested) or 'none'}); "
+                "add a judge that passes `debate judges test`, or set require_qualified: false"
+            )
+        if flagged or untested:
+            self._panel.excluded = set(flagged) | set(untested)
+            self.bus.emit(ev.Notice(message=f"left out of the panel (panel.require_qualified): {', '.join(sorted(self._panel.excluded))}"))
+
+    def _qualifying(self, judge: str, done: int, total: int) -> None:
+        # A local judge takes minutes over its controls: say how far it is, four times.
+        if done in {round(total * q / 4) for q in (1, 2, 3)}:
+            self.bus.emit(ev.Notice(message=f"judge {judge}: {done} of {total} control ballots"))
 
     def _plan(self, tournament_id: int, stored: list[StoredRound], given: list[Draw]) -> PlannedRound | None:
         keys = [m.key for m in self.motions]
@@ -265,7 +306,7 @@ class Orchestrator:
                 transcript = await self._speak(tournament_id, debate_id, transcript, index, plan, writer)
             verdict = await self._panel.judge(tournament_id, plan, transcript, call, writer.write)
         except GatewayError as exc:
-            verdict = Verdict(update=DebateUpdate(debate_id=debate_id, status="failed", error=redact(str(exc)), finished=True), result=None)
+            verdict = Judgement(update=DebateUpdate(debate_id=debate_id, status="failed", error=redact(str(exc)), finished=True), result=None)
         await writer.write(verdict.update)
         if verdict.update.status == "failed":
             self._failures.append(f"debate {debate_id}: {verdict.update.error}")
@@ -343,11 +384,3 @@ def _call_record(tournament_id: int, debate_id: int, purpose: str, index: int | 
         prompt_tokens=result.prompt_tokens, completion_tokens=result.completion_tokens, cost_usd=result.cost_usd,
         latency_s=result.latency_s, attempts=result.attempts,
     )
-
-
-def gateway_for(config: TournamentConfig) -> Gateway:
-    limits: dict[str, Any] = {}
-    for spec in [*config.contestants, *config.judges]:
-        if spec.concurrency:
-            limits[spec.model] = max(limits.get(spec.model, 0), spec.concurrency)
-    return Gateway(settings=config.gateway, per_model=config.concurrency.per_model, local_per_model=config.concurrency.local_per_model, model_limits=limits)

@@ -6,15 +6,21 @@ Human and model ballots are stored side by side; this module reports how far the
   missing ratings allowed (Krippendorff 2011, "Computing Krippendorff's Alpha-Reliability");
 - `cohen_kappa` of each judge model against the humans on winners;
 - `outlier_scorers`: a scorer whose agreement with the panel is improbably low for the
-  panel's usual agreement rate (one-sided binomial test) is flagged.
+  panel's usual agreement rate (one-sided binomial test) is flagged;
+- `winner_agreement`: the share of shared debates on which two raters named the same
+  winner, the figure people read without a statistics course (lechmazur/debate publishes it);
+- `presented_side_bias`: how far a judge leans toward the side it was shown as "Debater A",
+  from its ballots in both presentation orders.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from scipy.stats import binomtest
@@ -23,6 +29,7 @@ from judges.ballot import Ballot, signed_margin, verdict_side
 from judges.rubric import Rubric
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
+Unit = TypeVar("Unit", bound=Hashable)
 
 
 def krippendorff_alpha(matrix: Any, level: Level = "interval") -> float:
@@ -201,3 +208,55 @@ def pooled_rate(agreements: Iterable[tuple[int, int]]) -> float:
     for a, t in agreements:
         agree, total = agree + a, total + t
     return agree / total if total else math.nan
+
+
+def winner_agreement(winners: Mapping[str, Mapping[Unit, str]]) -> dict[tuple[str, str], tuple[float, int]]:
+    """For every pair of raters (both (a, b) and (b, a)): the share of the debates both judged
+    on which they named the same winner ("tie" is a winner like the sides), and how many
+    debates they shared. The share is NaN when they shared none."""
+    out: dict[tuple[str, str], tuple[float, int]] = {}
+    for a, b in itertools.combinations(winners, 2):
+        shared = winners[a].keys() & winners[b].keys()
+        same = sum(winners[a][d] == winners[b][d] for d in shared)
+        out[(a, b)] = out[(b, a)] = (same / len(shared) if shared else math.nan, len(shared))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class PresentedSideBias:
+    """One judge's lean toward the side it read as "Debater A" (NaN where undefined)."""
+
+    ballots: int  # presentations with a verdict
+    toward_a: float  # mean signed margin toward Debater A, -2..2 (0: no lean)
+    decisive: int  # presentations that named a winner
+    favours_a: float  # share of the decisive ones that Debater A won (0.5: no lean)
+    pairs: int  # debates the judge graded in both orders
+    inconsistent: float  # share of those pairs whose two orders named different winners
+
+
+# judge, the unit graded in two orders (a debate, or a debate and stage), the side shown as
+# Debater A ("proposition" | "opposition"), the signed margin (+ for the proposition, -2..2).
+OrderVerdict = tuple[str, Hashable, str, int]
+
+
+def presented_side_bias(ballots: Iterable[OrderVerdict]) -> dict[str, PresentedSideBias]:
+    """Per judge, from its presentation ballots: how much it favours Debater A and how often its
+    two orders of one unit disagree on the winner (position inconsistency). A judge that reads
+    the debate, not the labels, sits near 0 / 0.5 / 0."""
+    toward: dict[str, list[int]] = defaultdict(list)
+    winners: dict[str, dict[Hashable, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for judge, unit, label_a, margin in ballots:
+        if label_a not in ("proposition", "opposition"):
+            raise ValueError(f"{judge}: Debater A must be the proposition or the opposition, not {label_a!r}")
+        toward[judge].append(margin if label_a == "proposition" else -margin)
+        winners[judge][unit][label_a] = (margin > 0) - (margin < 0)
+    out = {}
+    for judge, margins in toward.items():
+        decisive = [m for m in margins if m]
+        pairs = [both for both in winners[judge].values() if len(both) == 2]
+        out[judge] = PresentedSideBias(
+            ballots=len(margins), toward_a=sum(margins) / len(margins),
+            decisive=len(decisive), favours_a=sum(m > 0 for m in decisive) / len(decisive) if decisive else math.nan,
+            pairs=len(pairs), inconsistent=sum(both["proposition"] != both["opposition"] for both in pairs) / len(pairs) if pairs else math.nan,
+        )
+    return out

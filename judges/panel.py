@@ -29,6 +29,7 @@ the simpler share of judges whose verdict side differs from the panel's winner.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +38,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from debate.core.sides import SIDES
-from judges.ballot import Ballot, signed_margin, verdict_side
+from judges.ballot import Ballot
+from judges.orders import JudgeDecision, SideMeans, decision_of
 from judges.rubric import Rubric
 
 MIN_SPREAD = 1 / 8  # floor of a judge's standard deviation, as a share of the scale's range
@@ -58,13 +60,6 @@ def eligible(judge_family: str, debater_families: set[str], allow_self: bool) ->
 def select_panel(judges: Mapping[str, str], debater_families: set[str], allow_self: bool) -> list[str]:
     """The judges (name -> family, in panel order) allowed to grade this debate."""
     return [name for name, family in judges.items() if eligible(family, debater_families, allow_self)]
-
-
-class SideMeans(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    proposition: float
-    opposition: float
 
 
 class JudgeCalibration(BaseModel):
@@ -117,7 +112,7 @@ class Calibrations:
         return JudgeCalibration(judge=judge, means=means, stds=stds, counts=counts)
 
 
-def normalise(ballot: Ballot, calibration: JudgeCalibration, rubric: Rubric) -> dict[str, SideMeans]:
+def normalise(ballot: Ballot | JudgeDecision, calibration: JudgeCalibration, rubric: Rubric) -> dict[str, SideMeans]:
     """The ballot's scores as z-scores against its judge's own habits, per criterion and side."""
     out = {}
     for cid in rubric.ids:
@@ -139,7 +134,7 @@ class PanelResult(BaseModel):
 
     winner: Literal["proposition", "opposition", "tie"] | None  # None: every judge abstained
     votes: dict[str, int]  # proposition / opposition / tie
-    margin: int  # sum of signed verdict margins: + for the proposition
+    margin: float  # sum of the judges' signed verdict margins: + for the proposition
     disagreement: float  # variance of signed margins / 4, in [0, 1]
     dissent: float  # share of valid judges whose verdict side is not the winner
     judges: int  # valid ballots
@@ -152,31 +147,31 @@ class PanelResult(BaseModel):
 
 
 def aggregate(
-    ballots: Sequence[tuple[str, Ballot | None]],
+    ballots: Sequence[tuple[str, Ballot | JudgeDecision | None]],
     calibrations: Mapping[str, JudgeCalibration],
     rubric: Rubric,
 ) -> PanelResult:
-    """One result from a panel's ballots; `None` is a judge that abstained.
+    """One result from a panel's decisions (or single ballots); `None` is a judge that abstained.
 
     A judge without a calibration is normalised with the neutral prior (see module doc).
     """
-    valid = [(name, ballot) for name, ballot in ballots if ballot is not None]
+    valid = [(name, decision_of(b) if isinstance(b, Ballot) else b) for name, b in ballots if b is not None]
     abstentions = len(ballots) - len(valid)
     votes = {"proposition": 0, "opposition": 0, "tie": 0}
     for _, ballot in valid:
-        votes[verdict_side(ballot.verdict)] += 1
+        votes[ballot.side] += 1
     if not valid:
         return PanelResult(
             winner=None, votes=votes, margin=0, disagreement=0.0, dissent=0.0, judges=0, abstentions=abstentions,
             both_poor=0.0, criterion_means={}, normalised_means={}, totals=None, normalised_totals=None,
         )
 
-    margins = [signed_margin(ballot.verdict) for _, ballot in valid]
+    margins = [ballot.margin for _, ballot in valid]
     margin = sum(margins)
     winner = _winner(votes, margin)
     mean_margin = margin / len(margins)
     disagreement = sum((m - mean_margin) ** 2 for m in margins) / len(margins) / 4
-    dissent = sum(verdict_side(b.verdict) != winner for _, b in valid) / len(valid)
+    dissent = sum(b.side != winner for _, b in valid) / len(valid)
 
     raw: dict[str, list[tuple[float, float]]] = {cid: [] for cid in rubric.ids}
     norm: dict[str, list[tuple[float, float]]] = {cid: [] for cid in rubric.ids}
@@ -205,7 +200,7 @@ def aggregate(
     )
 
 
-def _winner(votes: Mapping[str, int], margin: int) -> Literal["proposition", "opposition", "tie"]:
+def _winner(votes: Mapping[str, int], margin: float) -> Literal["proposition", "opposition", "tie"]:
     p, o, t = votes["proposition"], votes["opposition"], votes["tie"]
     if p > o and p >= t:
         return "proposition"
@@ -230,7 +225,22 @@ def _totals(means: Mapping[str, SideMeans], rubric: Rubric) -> SideMeans | None:
     return SideMeans(**{side: rubric.weighted_total({cid: getattr(m, side) for cid, m in means.items()}) for side in SIDES})
 
 
-def deliberation_note(ballots: Sequence[tuple[str, Ballot | None]], *, for_judge: str | None = None) -> str:
+# Judges are asked in neutral labels that change between presentations, so other judges'
+# verdicts are told by stance, which every presentation names.
+_NEUTRAL_VERDICT = {
+    "proposition_clearly": "the debater for the motion clearly better",
+    "proposition_slightly": "the debater for the motion slightly better",
+    "tie": "too close to call",
+    "opposition_slightly": "the debater against the motion slightly better",
+    "opposition_clearly": "the debater against the motion clearly better",
+}
+
+
+def _neutral(reason: str) -> str:
+    return re.sub(r"(?i)\bthe (proposition|opposition)\b", lambda m: "the debater " + ("for" if m.group(1).lower() == "proposition" else "against") + " the motion", reason)
+
+
+def deliberation_note(ballots: Sequence[tuple[str, Ballot | JudgeDecision | None]], *, for_judge: str | None = None) -> str:
     """The other judges' verdicts, anonymised (Judge A, B, ...), for a judge's revise step."""
     lines = []
     letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -241,10 +251,10 @@ def deliberation_note(ballots: Sequence[tuple[str, Ballot | None]], *, for_judge
         if ballot is None:
             lines.append(f"- Judge {letter}: abstained.")
             continue
-        reason = " ".join(ballot.reason.split())
+        reason = _neutral(" ".join(ballot.reason.split()))
         reason = reason if len(reason) <= 200 else reason[:199] + "…"
-        poor = " Both sides poor." if ballot.both_poor else ""
-        lines.append(f"- Judge {letter}: {ballot.verdict.value}.{poor} Reason: {reason}")
+        poor = " Both debaters poor." if ballot.both_poor else ""
+        lines.append(f"- Judge {letter}: {_NEUTRAL_VERDICT[ballot.verdict.value]}.{poor} Reason: {reason}")
     if not lines:
         return ""
     return (

@@ -50,11 +50,12 @@ def read_calls(log: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
 
 
-def ballot_json(verdict: str = "opposition_slightly", prop: int = 3, opp: int = 4, reason: str = "Opposition answered the key point.") -> str:
-    """A valid ballot for the default rubric, as a judge model would reply."""
+def presented_json(verdict: int = 4, a: int = 3, b: int = 4, reason: str = "Debater B answered the key point.") -> str:
+    """A valid judge reply for the default rubric, in the neutral labels judges are asked in:
+    `verdict` 1 (Debater A clearly better) .. 5 (Debater B clearly better)."""
     from judges.rubric import load_rubric
 
-    scores = {cid: {"proposition": prop, "opposition": opp} for cid in load_rubric("default").ids}
+    scores = {cid: {"debater_a": a, "debater_b": b} for cid in load_rubric("default").ids}
     return json.dumps({"reason": reason, "scores": scores, "verdict": verdict, "both_poor": False})
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from debate.api.catalog import ModelCatalog, available_models, local_model_names
+    from debate.api.judges import compare, describe_qualification, panel_from, qualifications, rejudge, test_judges
     from debate.api.motions import Motion, MotionSet, commitment, load_set, load_sets, shipped_sets, verify
     from debate.api.boards import RatingBoard, Ratings, battle_log_ratings, criterion_names, current_ratings, ratings, separability, win_probability
     from debate.api.reading import (
@@ -34,20 +35,21 @@ if TYPE_CHECKING:
         rounds,
         tournaments,
     )
-    from debate.api.reports import Scorecard, StandingsReport, render_scorecard, scorecard, standings, write_scorecard
+    from debate.api.reports import Caveat, Scorecard, StandingsReport, caveat_headline, caveats, render_scorecard, scorecard, standings, write_scorecard
     from debate.api.running import RunSummary, TournamentConfig, config_from, load_config, run_tournament, tournament_motions, tournament_rubric, validate_config
     from debate.api.scoring import VERDICTS, BlindDebate, Progress, ScoringSession, ballot_from_answers, stored_config
 
 # Public name -> the api module that holds it.
 _HOME = {
     **dict.fromkeys(("ModelCatalog", "available_models", "local_model_names"), "catalog"),
+    **dict.fromkeys(("compare", "describe_qualification", "panel_from", "qualifications", "rejudge", "test_judges"), "judges"),
     **dict.fromkeys(("Motion", "MotionSet", "commitment", "load_set", "load_sets", "shipped_sets", "verify"), "motions"),
     **dict.fromkeys(("RatingBoard", "Ratings", "battle_log_ratings", "criterion_names", "current_ratings", "ratings", "separability", "win_probability"), "boards"),
     **dict.fromkeys((
         "LiveView", "RoundDraw", "Store", "debate", "debates", "find_tournament", "live_view", "motion_categories", "next_free_name",
         "open_store", "opened", "round_draw", "rounds", "tournaments",
     ), "reading"),
-    **dict.fromkeys(("Scorecard", "StandingsReport", "render_scorecard", "scorecard", "standings", "write_scorecard"), "reports"),
+    **dict.fromkeys(("Caveat", "Scorecard", "StandingsReport", "caveat_headline", "caveats", "render_scorecard", "scorecard", "standings", "write_scorecard"), "reports"),
     **dict.fromkeys((
         "RunSummary", "TournamentConfig", "config_from", "load_config", "run_tournament", "tournament_motions", "tournament_rubric", "validate_config",
     ), "running"),

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from debate.reports.caveats import Caveat
     from debate.reports.export import ExportFormat
     from debate.reports.scorecard import Scorecard
     from debate.reports.standings import StandingsReport
@@ -16,6 +17,21 @@ def standings(store: Store, tournament: str | None = None) -> StandingsReport:
     from debate.reports.standings import standings_report
 
     return standings_report(store, tournament)
+
+
+def caveats(store: Store, tournament: str | None = None) -> list[Caveat]:
+    """What makes the tournament's results untrustworthy, one plain sentence each, most
+    serious first; empty when nothing is wrong."""
+    from debate.reports.caveats import tournament_caveats
+
+    return tournament_caveats(store, store.find_tournament(tournament).id or 0)
+
+
+def caveat_headline(found: list[Caveat]) -> str:
+    """The line the faces print above the caveats ("" when there are none)."""
+    from debate.reports.caveats import headline
+
+    return headline(found)
 
 
 def scorecard(store: Store, tournament: str | None = None, *, base_dir: Path | None = None) -> Scorecard:
@@ -44,6 +60,10 @@ def __getattr__(name: str) -> object:
         from debate.reports.scorecard import Scorecard
 
         return Scorecard
+    if name == "Caveat":
+        from debate.reports.caveats import Caveat
+
+        return Caveat
     if name == "StandingsReport":
         from debate.reports.standings import StandingsReport
 

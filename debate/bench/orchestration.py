@@ -20,7 +20,7 @@ import anyio
 from rich.console import Console
 
 SPEECHES_PER_DEBATE = 4  # the quick format
-JUDGES_PER_DEBATE = 1
+JUDGE_ROUNDS_PER_DEBATE = 1  # one judge, its two presentations asked at once
 
 
 def orchestration(sizes: list[int], *, latency: float, n_models: int, slots: int, console: Console) -> None:
@@ -62,6 +62,7 @@ def _one(size: int, latency: float, n_models: int, slots: int) -> dict[str, Any]
         "contestants": [{"name": n, "model": f"fake/{n}", "params": fake, "concurrency": slots} for n in names],
         "judges": [{"name": "judge", "model": "fake/judge", "params": fake, "concurrency": slots}],
         "stream": False,
+        "panel": {"qualification": {"before_first_round": False}},  # measure the debates alone
         "concurrency": {"debates": 2 * slots * (n_models + 1)},  # enough to keep every slot busy, few enough to keep the tail short
     })
     pairs = [(a, b) for a in names for b in names if a != b]
@@ -77,7 +78,7 @@ def _one(size: int, latency: float, n_models: int, slots: int) -> dict[str, Any]
         calls = orchestrator.gateway.total().calls
         store.close()
     total_slots = slots * (n_models + 1)
-    critical = (SPEECHES_PER_DEBATE + JUDGES_PER_DEBATE) * latency
+    critical = (SPEECHES_PER_DEBATE + JUDGE_ROUNDS_PER_DEBATE) * latency
     lower = max(critical, calls * latency / total_slots)
     return {
         "debates": size,

@@ -66,3 +66,15 @@ def bench_startup(runs: Annotated[int, typer.Option()] = 5) -> None:
     from debate.bench.orchestration import startup
 
     startup(runs=runs, console=out)
+
+
+@bench_app.command("validity")
+def bench_validity(
+    debates: Annotated[int, typer.Option(min=6, help="debates (rounded up to whole cycles of the six pairings)")] = 30,
+    db: Annotated[str | None, typer.Option("--db", help="keep the tournament in this database (default: a temporary one)")] = None,
+) -> None:
+    """A local tournament of the instruct contestants against gemma-base, judged in both orders:
+    judge qualification, presented-side bias before and after, rating intervals (30-60 min)."""
+    from debate.bench.validity import run
+
+    run(debates=debates, database=db, console=out)

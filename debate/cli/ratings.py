@@ -11,6 +11,7 @@ import typer
 
 from debate import api
 from debate.cli.common import DbOption, TournamentOption, app, bound, emit_json, err, out
+from debate.cli.standings import print_caveats
 from debate.core.errors import UserError
 
 
@@ -42,15 +43,20 @@ def ratings(
 ) -> None:
     """Bradley-Terry ratings with 95% intervals, from a tournament or any battle log."""
     split = None if by is RatingsBy.overall else by.value
+    caveats: list[api.Caveat] = []  # a battle log has no tournament, no judges to doubt
     if battles is not None:
         result = api.battle_log_ratings(battles, by=split, ci=ci, style=style, seed=seed)  # type: ignore[arg-type]
     else:
         with api.opened(db) as store:
             result = api.ratings(store, tournament, by=split, source=source, include_flagged=include_flagged, ci=ci, style=style, seed=seed)  # type: ignore[arg-type]
+            if source == "panel":  # the caveats judge the panel's verdicts, not human scorers
+                caveats = api.caveats(store, tournament)
         if result.left_out_scorers:
             err.print(f"left out scorers flagged as outliers against the panel: {', '.join(result.left_out_scorers)} (--include-flagged keeps them)")
     if not result.boards:
         raise UserError("no judged debates to rate yet")
+    # Above the table; on stderr when stdout carries JSON or CSV, which must stay parseable.
+    print_caveats(out if format is RatingsFormat.table else err, caveats)
     rows: list[dict[str, Any]] = [
         {**({split: board.group} if split else {}), **row.model_dump()} for board in result.boards for row in board.table.rows
     ]

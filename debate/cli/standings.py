@@ -1,9 +1,17 @@
-"""`debate standings`: wins, ballots, side record; also printed after every run."""
+"""`debate standings`: wins, ballots, side record; also printed after every run. Caveats that
+make the ranking untrustworthy come first, above the table."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+
 from debate import api
 from debate.cli.common import DbOption, FormatOption, OutputFormat, TournamentOption, app, bound, emit_json, out
+
+if TYPE_CHECKING:
+    from debate.api import Caveat
 
 
 @app.command()
@@ -20,6 +28,7 @@ def print_standings(db: str, tournament: str | None, format: OutputFormat) -> No
     if format is OutputFormat.json:
         emit_json(report.model_dump(mode="json"))
         return
+    print_caveats(out, report.caveats)
     view = Table(title=f"Standings: {report.tournament} ({report.status}, {report.pairing})")
     columns = ("#", "contestant", "debates", "W", "L", "T", "ballots", "score", "opp str", "rating (95% CI)", "tokens", "cost")
     for column in columns:
@@ -38,3 +47,15 @@ def print_standings(db: str, tournament: str | None, format: OutputFormat) -> No
         out.print(f"proposition advantage: {adv.rating:+.0f} rating points (win probability {adv.win_probability:.2f} between equals)")
     usage = report.usage
     out.print(f"ranked by {', '.join(report.tie_breaks)}; {usage['calls']} model calls, {usage['prompt_tokens']} prompt + {usage['completion_tokens']} completion tokens, cost ${usage['cost_usd']:.4f}")
+
+
+def print_caveats(console: Console, caveats: list[Caveat]) -> None:
+    """The caveats in bold yellow under their headline, so they cannot be read past."""
+    from rich.markup import escape
+
+    if not caveats:
+        return
+    console.print(f"[bold yellow]{api.caveat_headline(caveats)}[/]")
+    for caveat in caveats:
+        console.print(f"[bold yellow]  ! {escape(caveat.sentence)}[/]")
+    console.print()

@@ -59,6 +59,7 @@ def debates(db: DbOption = None, tournament: TournamentOption = None, format: Fo
 @app.command()
 def show(debate_id: Annotated[int, typer.Argument(help="debate id (see `debate debates`)")], db: DbOption = None, format: FormatOption = OutputFormat.table) -> None:
     """A debate's transcript and ballots."""
+    from rich.markup import escape
     from rich.panel import Panel
 
     with api.opened(db) as store:
@@ -73,8 +74,17 @@ def show(debate_id: Annotated[int, typer.Argument(help="debate id (see `debate d
         speaker = detail.proposition if speech.side.value == "proposition" else detail.opposition
         out.print(Panel(speech.text or "(empty)", title=f"{speech.index + 1}. {speech.side.label} {speech.role} - {speaker}", title_align="left"))
     for ballot in detail.ballots:
-        verdict = "abstained" if ballot.abstained else f"{ballot.winner} wins"
-        out.print(f"[bold]{ballot.judge}[/] ({ballot.judge_model}): {verdict}. {ballot.reason}")
+        verdict = "abstained" if ballot.abstained else "a tie" if ballot.winner == "tie" else f"{ballot.winner} wins"
+        if ballot.margin is not None:
+            verdict += f" (margin {ballot.margin:+g})"
+        out.print(f"[bold]{escape(ballot.judge)}[/] ({escape(ballot.judge_model)}, {ballot.stage}): {verdict}. {escape(ballot.reason)}", highlight=False)
+        for order in (o for o in detail.order_ballots if o.judge == ballot.judge and o.stage == ballot.stage):
+            said = "abstained" if order.abstained else (order.verdict or "").replace("_", " ")
+            if order.probabilities:
+                said += " (p: " + ", ".join(f"{v.replace('_', ' ')} {p:.2f}" for v, p in order.probabilities.items() if p >= 0.05) + ")"
+            out.print(f"    {order.label_a} shown as Debater A: {said}", markup=False, highlight=False)
+        if ballot.consistent is False:
+            out.print("    the two orders named different winners (position-inconsistent)", markup=False)
     status = f"winner: {detail.winner}" if detail.winner else f"status: {detail.status}"
     out.print(f"\n{status}" + (f" ({detail.error})" if detail.error else ""))
 

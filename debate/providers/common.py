@@ -11,11 +11,15 @@ def call_metadata(kwargs: dict[str, Any]) -> dict[str, Any]:
     return dict(params.get("metadata") or {})
 
 
-def model_response(text: str, prompt_tokens: int, completion_tokens: int, finish_reason: str) -> Any:
+def model_response(text: str, prompt_tokens: int, completion_tokens: int, finish_reason: str, *, logprobs: list[dict[str, Any]] | None = None) -> Any:
+    """`logprobs`: OpenAI's `choices[0].logprobs.content` list, where the provider has it."""
     import litellm
 
+    choice: dict[str, Any] = {"message": {"role": "assistant", "content": text}, "finish_reason": finish_reason, "index": 0}
+    if logprobs is not None:
+        choice["logprobs"] = {"content": logprobs}
     return litellm.ModelResponse(
-        choices=[{"message": {"role": "assistant", "content": text}, "finish_reason": finish_reason, "index": 0}],
+        choices=[choice],
         usage={
             "prompt_tokens": prompt_tokens,
             "completion_tokens": completion_tokens,

@@ -5,11 +5,15 @@ Parameters (in a contestant's or judge's `params`):
 - `words`: length of a generated speech (default: as many as the token budget allows, up to 60).
 - `script`: a YAML file of exact texts. A list gives the texts of the model's successive turns
   in one debate; a mapping is looked up by speech index, then role, then `default`; the key
-  `judge` holds a list of replies to successive judge attempts.
+  `judge` holds a list of replies to successive judge attempts, or a mapping from the side
+  shown as Debater A ("proposition", "opposition") to such a list.
 - `faults`: a list of `{kind, times}`; the first `times` attempts of every call fail with that
   kind (rate_limit, server, connection, timeout, auth, bad_request, context_window, hang,
   midstream). `fail_rate`: chance that any attempt fails with a server error.
 - `call_log`: a file that gets one JSON line per call, so tests can count what was paid for.
+- With `logprobs` asked for, every token comes back certain (log-probability 0).
+- `oracle: true`: on a control debate (qualification), the judge always prefers the side that
+  was not degraded; elsewhere it answers like any fake judge.
 Text depends only on the seed, the model name and the call's metadata, never on timing.
 """
 
@@ -49,7 +53,7 @@ class FakeProvider(CustomLLM):
         tokens = _split(text)
         if per_token := float(params.get("token_latency", 0) or 0):
             await asyncio.sleep(per_token * len(tokens))
-        return model_response(text, _prompt_tokens(messages), len(tokens), "stop")
+        return model_response(text, _prompt_tokens(messages), len(tokens), "stop", logprobs=_logprobs(tokens, params))
 
     async def astreaming(self, model: str, messages: list[dict[str, Any]], *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
         params, meta = kwargs.get("optional_params") or {}, call_metadata(kwargs)
@@ -73,6 +77,8 @@ class FakeProvider(CustomLLM):
 
 
 def _reply(model: str, messages: list[dict[str, Any]], params: dict[str, Any], meta: dict[str, Any]) -> str:
+    if params.get("oracle") and meta.get("purpose") == "judge" and meta.get("control"):
+        return _oracle(str(meta["control"]), str(meta.get("label_a", "proposition")), json_schema_of(params) or {})
     if script := params.get("script"):
         scripted = _scripted(Path(script), meta)
         if scripted is not None:
@@ -89,10 +95,26 @@ def _reply(model: str, messages: list[dict[str, Any]], params: dict[str, Any], m
     return (opener + " ".join(words)).strip().capitalize() + "."
 
 
+def _oracle(control: str, label_a: str, schema: dict[str, Any]) -> str:
+    """A judge that knows which side of a control debate was degraded (its id ends with that
+    side) and always prefers the other: a qualification test's perfect judge."""
+    better_is_a = not control.endswith("/" + label_a)
+    criteria = list(schema.get("properties", {}).get("scores", {}).get("properties", {}))
+    good, bad = (4, 2) if better_is_a else (2, 4)
+    return json.dumps({
+        "reason": "One debater made a relevant, coherent case and answered the other; the other did not.",
+        "scores": {cid: {"debater_a": good, "debater_b": bad} for cid in criteria},
+        "verdict": 1 if better_is_a else 5,
+        "both_poor": False,
+    })
+
+
 def _scripted(path: Path, meta: dict[str, Any]) -> str | None:
     script = _load_script(str(path))
     if meta.get("purpose") == "judge":
         replies = script.get("judge") if isinstance(script, dict) else None
+        if isinstance(replies, dict):  # per presentation: keyed by the side shown as Debater A
+            replies = replies.get(meta.get("label_a"))
         if not replies:
             return None
         replies = replies if isinstance(replies, list) else [replies]
@@ -112,7 +134,7 @@ def _load_script(path: str) -> Any:
 
 
 def _seed(model: str, params: dict[str, Any], meta: dict[str, Any]) -> int:
-    key = json.dumps([model, params.get("seed", 0), meta.get("debate"), meta.get("speech_index"), meta.get("purpose")], default=str)
+    key = json.dumps([model, params.get("seed", 0), meta.get("debate"), meta.get("speech_index"), meta.get("purpose"), meta.get("label_a"), meta.get("stage"), meta.get("control"), meta.get("repetition")], default=str)
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
 
 
@@ -181,6 +203,13 @@ def _log_call(params: dict[str, Any], model: str, meta: dict[str, Any]) -> None:
     if log := params.get("call_log"):
         with open(log, "a", encoding="utf-8") as handle:
             handle.write(json.dumps({"model": model, **meta}, default=str) + "\n")
+
+
+def _logprobs(tokens: list[str], params: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Each token certain (log-probability 0), when asked for: the path real providers take."""
+    if not params.get("logprobs"):
+        return None
+    return [{"token": t, "logprob": 0.0, "top_logprobs": [{"token": t, "logprob": 0.0}]} for t in tokens]
 
 
 def _split(text: str) -> list[str]:

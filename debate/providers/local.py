@@ -93,7 +93,10 @@ class LocalProvider(CustomLLM):
         async for token, info in self._generate(model, messages, params):
             pieces.append(token)
             final = info or final
-        return model_response("".join(pieces), final.get("prompt_tokens", 0), final.get("completion_tokens", len(pieces)), final.get("finish_reason", "stop"))
+        return model_response(
+            "".join(pieces), final.get("prompt_tokens", 0), final.get("completion_tokens", len(pieces)), final.get("finish_reason", "stop"),
+            logprobs=final.get("logprobs"),
+        )
 
     async def astreaming(self, model: str, messages: list[dict[str, Any]], *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
         params = kwargs.get("optional_params") or {}
@@ -138,6 +141,11 @@ def _run(loaded: _Loaded, messages: list[dict[str, Any]], params: dict[str, Any]
     kwargs = {k: params[k] for k in _SAMPLING if params.get(k) is not None}
     kwargs["max_tokens"] = int(params.get("max_tokens") or 256)
     schema = json_schema_of(params)
+    recorder = _LogprobRecorder(llama, int(params.get("top_logprobs") or 5)) if params.get("logprobs") else None
+    if recorder is not None:
+        from llama_cpp import LogitsProcessorList
+
+        kwargs["logits_processor"] = LogitsProcessorList([recorder])
     if loaded.spec.chat:
         if schema is not None:
             kwargs["response_format"] = {"type": "json_object", "schema": schema}
@@ -160,7 +168,57 @@ def _run(loaded: _Loaded, messages: list[dict[str, Any]], params: dict[str, Any]
             produced += 1
             yield text, None
     prompt_tokens = max(0, llama.n_tokens - produced)
-    yield "", {"finish_reason": finish, "prompt_tokens": prompt_tokens, "completion_tokens": produced}
+    info: dict[str, Any] = {"finish_reason": finish, "prompt_tokens": prompt_tokens, "completion_tokens": produced}
+    if recorder is not None:
+        info["logprobs"] = recorder.content()
+    yield "", info
+
+
+class _LogprobRecorder:
+    """Token log-probabilities of a generation, read from the logits llama.cpp samples from.
+
+    llama-cpp-python returns logprobs only for models loaded with `logits_all`, which keeps a
+    vocabulary-wide row for every position of the context (gigabytes for a 150k vocabulary).
+    A logits processor sees the same raw logits one step at a time, before any grammar, for
+    nothing: each call keeps the step's top alternatives, and the next call, whose input ends
+    with the token that step chose, fills in that token's own log-probability.
+    """
+
+    def __init__(self, llama: Any, top: int) -> None:
+        self.llama = llama
+        self.top = max(1, min(top, 20))
+        self.steps: list[dict[int, float]] = []
+        self.chosen: list[int] = []
+        self._previous: Any = None
+        self._start: int | None = None
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import numpy as np
+
+        if self._start is None:
+            self._start = len(input_ids)
+        elif self._previous is not None:
+            token = int(input_ids[-1])
+            self.chosen.append(token)
+            self.steps[-1].setdefault(token, float(self._previous[token]))
+        peak = float(np.max(scores))
+        logprobs = scores - (peak + float(np.log(np.sum(np.exp(scores - peak)))))
+        best = np.argpartition(logprobs, -self.top)[-self.top :]
+        self.steps.append({int(i): float(logprobs[i]) for i in best})
+        self._previous = logprobs
+        return scores
+
+    def content(self) -> list[dict[str, Any]]:
+        """OpenAI's `logprobs.content` for every token whose choice was seen."""
+        text = lambda token: self.llama.detokenize([token]).decode("utf-8", "replace")  # noqa: E731
+        return [
+            {
+                "token": text(token),
+                "logprob": step[token],
+                "top_logprobs": [{"token": text(t), "logprob": lp} for t, lp in sorted(step.items(), key=lambda kv: -kv[1])],
+            }
+            for token, step in zip(self.chosen, self.steps, strict=False)
+        ]
 
 
 def _plain_prompt(messages: list[dict[str, Any]]) -> str:

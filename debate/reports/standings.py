@@ -1,5 +1,6 @@
 """The standings view of a stored tournament: the draws' standings table over the
-preliminary rounds, with ratings, the side advantage and what each contestant cost."""
+preliminary rounds, with ratings, the side advantage, what each contestant cost and the
+caveats that say when the ranking cannot be trusted."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel
 
 from debate.config import TournamentConfig
 from debate.draws.standings import StandingRow
+from debate.reports.caveats import Caveat, tournament_caveats
 from debate.rounds import PRELIMINARY, standings
 from debate.store import Store
 from judges.ratings import SideAdvantage
@@ -27,6 +29,8 @@ class StandingsReport(BaseModel):
     usage: dict[str, Any]  # calls, prompt_tokens, completion_tokens, cost_usd
     # contestant -> speeches, prompt_tokens, completion_tokens, cost_usd, mean_latency_s
     per_contestant_usage: dict[str, dict[str, Any]]
+    # What makes this ranking untrustworthy, most serious first; shown above the table.
+    caveats: list[Caveat] = []
 
 
 def stored_config(store: Store, tournament_id: int) -> TournamentConfig:
@@ -55,4 +59,5 @@ def standings_report(store: Store, name: str | None) -> StandingsReport:
         rows=standings(config, counted, store.debate_results(row.id), estimates),
         side_advantage=ratings.side_advantage if ratings is not None else None,
         usage=store.call_counts(row.id), per_contestant_usage=store.usage_by_contestant(row.id),
+        caveats=tournament_caveats(store, row.id, ratings),
     )

@@ -13,9 +13,9 @@ from sqlalchemy import Subquery, case, func
 from sqlmodel import select
 
 from debate.store.base import StoreBase
-from debate.store.converters import stored_ballot
-from debate.store.models import StoredBallot
-from debate.store.tables import BallotRow, DebateRow
+from debate.store.converters import stored_ballot, stored_order_ballot, stored_qualification
+from debate.store.models import StoredBallot, StoredOrderBallot, StoredQualification
+from debate.store.tables import BallotRow, DebateRow, OrderBallotRow, QualificationRow
 
 REVISED = "revised"
 
@@ -71,6 +71,23 @@ class BallotQueries(StoreBase):
                 select(BallotRow).join(DebateRow, DebateRow.id == BallotRow.debate_id).where(DebateRow.tournament_id == tournament_id, BallotRow.kind == "model").order_by(BallotRow.id)  # type: ignore[arg-type]
             ).all()
         return [(row.judge, stored_ballot(row)) for row in rows]
+
+    def order_ballots(self, tournament_id: int, *, judged_only: bool = True) -> list[StoredOrderBallot]:
+        """Every presentation a model judge graded in the tournament (for presented-side bias)."""
+        query = select(OrderBallotRow).join(DebateRow, DebateRow.id == OrderBallotRow.debate_id).where(DebateRow.tournament_id == tournament_id)  # type: ignore[arg-type]
+        if judged_only:
+            query = query.where(DebateRow.status == "judged")
+        with self._session() as session:
+            rows = session.exec(query.order_by(OrderBallotRow.id)).all()  # type: ignore[arg-type]
+        return [stored_order_ballot(row) for row in rows]
+
+    def qualifications(self, tournament_id: int | None) -> list[StoredQualification]:
+        """Each judge's latest qualification for the tournament (None: those made without one)."""
+        where = QualificationRow.tournament_id == tournament_id if tournament_id is not None else QualificationRow.tournament_id.is_(None)  # type: ignore[union-attr]
+        with self._session() as session:
+            rows = session.exec(select(QualificationRow).where(where).order_by(QualificationRow.id)).all()  # type: ignore[arg-type]
+        latest = {row.judge: row for row in rows}
+        return [stored_qualification(row) for row in latest.values()]
 
     def debates_for_scoring(self, tournament_id: int, scorer: str, *, include_scored: bool = False) -> list[int]:
         """Debates whose speeches are complete (judged by the panel), least human-graded first;

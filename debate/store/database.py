@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect, make_url
+from sqlalchemy import Engine, event, inspect, make_url, text
 from sqlalchemy.engine import ExceptionContext
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -34,7 +34,15 @@ def check_schema(engine: Engine, location: str, *, create: bool, read_only: bool
             with Session(engine) as session:
                 row = session.get(MetaRow, "schema_version")
                 version = int(row.value) if row else None
+        if version in UPGRADABLE and not read_only:
+            _upgrade(engine, version)
+            version = SCHEMA_VERSION
         if version != SCHEMA_VERSION:
+            if version in UPGRADABLE:
+                raise StoreError(
+                    f"{location} was written by an earlier version of debate (schema {version}); "
+                    "open it once read-write to upgrade it in place (for example: debate tournaments --db ...)"
+                )
             raise StoreError(
                 f"{location} was written by another version of debate (schema {version or 1}, "
                 f"this version reads schema {SCHEMA_VERSION}); use a new --db, or an earlier release to read it"
@@ -48,6 +56,23 @@ def check_schema(engine: Engine, location: str, *, create: bool, read_only: bool
         if session.get(MetaRow, "schema_version") is None:
             session.add(MetaRow(key="schema_version", value=str(SCHEMA_VERSION)))
             session.commit()
+
+
+# Schema 2 lacks the judges' order ballots and qualification (new tables) and three nullable
+# ballot columns; its rows stay valid as they are, so it is upgraded in place.
+UPGRADABLE = {2: ("margin FLOAT", "consistent BOOLEAN", "expected_margin FLOAT")}
+
+
+def _upgrade(engine: Engine, version: int) -> None:
+    present = {c["name"] for c in inspect(engine).get_columns("ballot")}
+    with engine.begin() as conn:
+        for column in UPGRADABLE[version]:
+            if column.split()[0] not in present:
+                conn.execute(text(f"ALTER TABLE ballot ADD COLUMN {column}"))
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.merge(MetaRow(key="schema_version", value=str(SCHEMA_VERSION)))
+        session.commit()
 
 
 def writable_engine(url: str) -> Engine:

@@ -10,9 +10,9 @@ from debate.core.errors import StoreError
 from debate.core.formats import Format, Side
 from debate.core.transcript import Speech
 from debate.store.base import StoreBase
-from debate.store.converters import motion_text, stored_ballot, stored_finding
-from debate.store.models import DebateDetail, DebatePlan, DebateSummary, StoredBallot, StoredFinding
-from debate.store.tables import BallotRow, DebateRow, FindingRow, MotionRow, PartialSpeechRow, SpeechRow, TournamentRow
+from debate.store.converters import motion_text, stored_ballot, stored_finding, stored_order_ballot
+from debate.store.models import DebateDetail, DebatePlan, DebateSummary, StoredBallot, StoredFinding, StoredOrderBallot
+from debate.store.tables import BallotRow, DebateRow, FindingRow, MotionRow, OrderBallotRow, PartialSpeechRow, SpeechRow, TournamentRow
 
 
 class DebateQueries(StoreBase):
@@ -30,7 +30,7 @@ class DebateQueries(StoreBase):
         return plans[0]
 
     def debate_plans(self, debate_ids: Sequence[int]) -> list[DebatePlan]:
-        """Plans for many debates in six queries, whatever their number, in the order asked."""
+        """Plans for many debates in seven queries, whatever their number, in the order asked."""
         ids = list(debate_ids)
         with self._session() as session:
             debates = session.exec(select(DebateRow).where(DebateRow.id.in_(ids))).all()  # type: ignore[union-attr]
@@ -39,6 +39,7 @@ class DebateQueries(StoreBase):
             names = self._contestant_names(session, debates[0].tournament_id)
             motions = {m.id: motion_text(m) for m in session.exec(select(MotionRow).where(MotionRow.id.in_({d.motion_id for d in debates}))).all()}  # type: ignore[union-attr]
             speeches, ballots, findings = _speeches(session, ids), _model_ballots(session, ids), _findings(session, ids)
+            orders = _order_ballots(session, ids)
         order = {debate_id: n for n, debate_id in enumerate(ids)}
         return [
             DebatePlan(
@@ -49,6 +50,7 @@ class DebateQueries(StoreBase):
                 motion=motions[d.motion_id],
                 speeches=tuple(speeches.get(d.id or 0, ())),
                 ballots=tuple(ballots.get(d.id or 0, ())),
+                order_ballots=tuple(orders.get(d.id or 0, ())),
                 findings=tuple(findings.get(d.id or 0, ())),
             )
             for d in sorted(debates, key=lambda d: order[d.id or 0])
@@ -78,6 +80,7 @@ class DebateQueries(StoreBase):
             format=Format.model_validate_json(tournament.format_json).name,
             speeches=list(plan.speeches),
             ballots=[stored_ballot(b) for b in ballots],
+            order_ballots=list(plan.order_ballots),
             findings=[stored_finding(f) for f in findings],
             margin=debate.margin, disagreement=debate.disagreement, prop_score=debate.prop_score, opp_score=debate.opp_score,
             excluded=debate.excluded, excluded_reason=debate.excluded_reason,
@@ -102,6 +105,13 @@ def _model_ballots(session: Session, ids: list[int]) -> dict[int, list[StoredBal
     out: dict[int, list[StoredBallot]] = {}
     for row in session.exec(select(BallotRow).where(BallotRow.debate_id.in_(ids), BallotRow.kind == "model").order_by(BallotRow.id)).all():  # type: ignore[attr-defined]
         out.setdefault(row.debate_id, []).append(stored_ballot(row))
+    return out
+
+
+def _order_ballots(session: Session, ids: list[int]) -> dict[int, list[StoredOrderBallot]]:
+    out: dict[int, list[StoredOrderBallot]] = {}
+    for row in session.exec(select(OrderBallotRow).where(OrderBallotRow.debate_id.in_(ids)).order_by(OrderBallotRow.id)).all():  # type: ignore[attr-defined]
+        out.setdefault(row.debate_id, []).append(stored_order_ballot(row))
     return out
 
 

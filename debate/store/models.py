@@ -23,10 +23,14 @@ class DebatePlan(BaseModel):
     motion: MotionText
     speeches: tuple[Speech, ...]
     ballots: tuple[StoredBallot, ...] = ()  # model ballots already stored
+    order_ballots: tuple[StoredOrderBallot, ...] = ()  # their presentations already stored
     findings: tuple[StoredFinding, ...] = ()  # rule-check findings already stored
 
     def ballot(self, judge: str, stage: str) -> StoredBallot | None:
         return next((b for b in self.ballots if b.judge == judge and b.stage == stage), None)
+
+    def order_ballot(self, judge: str, stage: str, label_a: str) -> StoredOrderBallot | None:
+        return next((b for b in self.order_ballots if b.judge == judge and b.stage == stage and b.label_a == label_a), None)
 
 
 class StoredRound(BaseModel):
@@ -55,9 +59,42 @@ class StoredBallot(BaseModel):
     verdict: str | None = None
     winner: str | None
     both_poor: bool = False
-    scores: dict[str, dict[str, int]] = {}
+    scores: dict[str, dict[str, float]] = {}  # a model judge's: means over its presentations
     reason: str
     abstained: bool
+    margin: float | None = None  # mean signed verdict over the presentations, + proposition
+    consistent: bool | None = None  # both presentations named the same winner; None: one
+    expected_margin: float | None = None  # read from verdict probabilities, where there were any
+
+
+class StoredOrderBallot(BaseModel):
+    """One presentation of a debate to a judge, in proposition/opposition terms."""
+
+    debate_id: int
+    judge: str
+    judge_model: str
+    stage: str
+    label_a: str  # the side the judge read as "Debater A"
+    verdict: str | None
+    winner: str | None
+    margin: int | None
+    expected_margin: float | None = None
+    probabilities: dict[str, float] | None = None
+    both_poor: bool = False
+    scores: dict[str, dict[str, int]] = {}
+    reason: str
+    abstained: bool = False
+
+
+class StoredQualification(BaseModel):
+    """A judge's qualification on control debates; `result` is a JudgeQualification's fields."""
+
+    tournament_id: int | None
+    judge: str
+    judge_model: str
+    flagged: bool
+    result: dict[str, Any]
+    created_at: datetime
 
 
 class StoredFinding(BaseModel):
@@ -82,6 +119,7 @@ class DebateDetail(BaseModel):
     format: str
     speeches: list[Speech]
     ballots: list[StoredBallot]
+    order_ballots: list[StoredOrderBallot] = []  # the model judges' presentations
     findings: list[StoredFinding] = []
     margin: float | None = None
     disagreement: float | None = None
@@ -136,7 +174,36 @@ class BallotRecord(BaseModel):
     stage: str = "independent"
     verdict: str | None = None
     both_poor: bool = False
+    scores: dict[str, dict[str, float]] = {}
+    margin: float | None = None
+    consistent: bool | None = None
+    expected_margin: float | None = None
+
+
+class OrderBallotRecord(BaseModel):
+    debate_id: int
+    judge: str
+    judge_model: str
+    stage: str
+    label_a: str
+    reason: str
+    verdict: str | None = None
+    winner: str | None = None
+    margin: int | None = None
+    expected_margin: float | None = None
+    probabilities: dict[str, float] | None = None
+    both_poor: bool = False
     scores: dict[str, dict[str, int]] = {}
+    abstained: bool = False
+
+
+class QualificationRecord(BaseModel):
+    tournament_id: int | None
+    judge: str
+    judge_model: str
+    flagged: bool
+    result: dict[str, Any]
+    verdicts: list[dict[str, Any]]
 
 
 class FindingRecord(BaseModel):
@@ -164,7 +231,7 @@ class DebateUpdate(BaseModel):
     excluded_reason: str | None = None
 
 
-Record = SpeechRecord | CallRecord | BallotRecord | FindingRecord | DebateUpdate
+Record = SpeechRecord | CallRecord | BallotRecord | OrderBallotRecord | QualificationRecord | FindingRecord | DebateUpdate
 
 
 DebatePlan.model_rebuild()

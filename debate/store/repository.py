@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from debate.core.errors import StoreError
 from debate.store.database import ReadOnlyStoreError, check_schema, database_url, read_only_engine, writable_engine
+from debate.store.copies import TranscriptCopies
 from debate.store.debates import DebateQueries
 from debate.store.results import ResultQueries
 from debate.store.rounds import RoundQueries
@@ -23,7 +24,7 @@ from debate.store.writes import RecordWrites
 __all__ = ["ReadOnlyStoreError", "Store", "database_url"]
 
 
-class Store(TournamentQueries, RunClaims, RoundQueries, RecordWrites, DebateQueries, ResultQueries, UsageQueries):
+class Store(TournamentQueries, RunClaims, RoundQueries, RecordWrites, DebateQueries, ResultQueries, UsageQueries, TranscriptCopies):
     def __init__(self, target: str, *, create: bool = True, read_only: bool = False) -> None:
         """Open `target` (a path or SQLAlchemy URL); `create` makes a missing database.
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _now() -> datetime:
@@ -133,9 +133,54 @@ class BallotRow(SQLModel, table=True):
     verdict: str | None = None  # the five-level verdict; None when abstained
     winner: str | None  # proposition | opposition | tie; None when the judge abstained
     both_poor: bool = False
-    scores_json: str = "{}"  # {criterion: {"proposition": n, "opposition": n}}
+    scores_json: str = "{}"  # {criterion: {"proposition": n, "opposition": n}}; means over orders
     reason: str
     abstained: bool = False
+    # A model judge's ballot combines its two presentations (see `OrderBallotRow`):
+    margin: float | None = None  # mean signed verdict over the orders, + for the proposition
+    consistent: bool | None = None  # did both orders name the same winner? None: one order
+    expected_margin: float | None = None  # the same, read from verdict probabilities; None: none
+    created_at: datetime = Field(default_factory=_now)
+
+
+class OrderBallotRow(SQLModel, table=True):
+    """A judge's ballot in one presentation of a debate: the side shown as "Debater A".
+
+    Kept in the proposition's and opposition's terms; the ballot a judge's two presentations
+    combine into is the `ballot` row of the same debate, judge and stage.
+    """
+
+    __tablename__ = "order_ballot"
+    __table_args__ = (UniqueConstraint("debate_id", "judge", "stage", "label_a"),)
+    id: int | None = Field(default=None, primary_key=True)
+    debate_id: int = Field(foreign_key="debate.id", index=True)
+    judge: str
+    judge_model: str
+    stage: str = "independent"
+    label_a: str  # proposition | opposition: the side the judge read as Debater A
+    verdict: str | None = None  # five-level, in proposition/opposition terms; None: abstained
+    winner: str | None = None
+    margin: int | None = None  # signed verdict, + for the proposition
+    expected_margin: float | None = None  # from the verdict's probabilities, + for the proposition
+    probabilities_json: str | None = None  # {verdict: p} over the five levels; None: no logprobs
+    both_poor: bool = False
+    scores_json: str = "{}"
+    reason: str
+    abstained: bool = False
+    created_at: datetime = Field(default_factory=_now)
+
+
+class QualificationRow(SQLModel, table=True):
+    """One judge's results on control debates whose better side is known by construction."""
+
+    __tablename__ = "judge_qualification"
+    id: int | None = Field(default=None, primary_key=True)
+    tournament_id: int | None = Field(default=None, foreign_key="tournament.id", index=True)
+    judge: str
+    judge_model: str
+    result_json: str  # the JudgeQualification, whole
+    verdicts_json: str  # every control verdict it rests on, for audit
+    flagged: bool
     created_at: datetime = Field(default_factory=_now)
 
 

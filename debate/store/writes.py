@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, update
 
 from debate.store.base import StoreBase
-from debate.store.models import BallotRecord, CallRecord, DebateUpdate, FindingRecord, Record, SpeechRecord
-from debate.store.tables import BallotRow, DebateRow, FindingRow, ModelCallRow, PartialSpeechRow, SpeechRow, _now
+from debate.store.models import BallotRecord, CallRecord, DebateUpdate, FindingRecord, OrderBallotRecord, QualificationRecord, Record, SpeechRecord
+from debate.store.tables import BallotRow, DebateRow, FindingRow, ModelCallRow, OrderBallotRow, PartialSpeechRow, QualificationRow, SpeechRow, _now
 
 # Prepared once per process: SQLAlchemy then reuses the compiled statements, and each kind of
 # record goes to the database as one executemany.
@@ -19,6 +19,8 @@ _INSERT_SPEECH = insert(SpeechRow)
 _INSERT_CALL = insert(ModelCallRow)
 _INSERT_BALLOT = insert(BallotRow)
 _INSERT_FINDING = insert(FindingRow)
+_INSERT_ORDER_BALLOT = insert(OrderBallotRow)
+_INSERT_QUALIFICATION = insert(QualificationRow)
 _DELETE_PARTIAL = delete(PartialSpeechRow).where(PartialSpeechRow.debate_id == bindparam("p_debate"), PartialSpeechRow.idx == bindparam("p_idx"))  # type: ignore[arg-type]
 _UPDATE_DEBATE = (
     update(DebateRow)
@@ -43,21 +45,20 @@ _UPDATE_DEBATE = (
 class RecordWrites(StoreBase):
     def write(self, records: Sequence[Record]) -> None:
         """Commit a batch of records in one transaction: all of them, or (on error) none."""
-        speeches, calls, ballots, findings, updates = _rows(records, _now())
+        rows = _rows(records, _now())
         with self.engine.begin() as conn:
-            if speeches:
+            if speeches := rows["speech"]:
                 conn.execute(_INSERT_SPEECH, speeches)
                 conn.execute(_DELETE_PARTIAL, [{"p_debate": s["debate_id"], "p_idx": s["idx"]} for s in speeches])
-            if calls:
-                conn.execute(_INSERT_CALL, calls)
-            if ballots:
-                conn.execute(_INSERT_BALLOT, ballots)
-            if findings:
+            for kind, statement in (("call", _INSERT_CALL), ("order_ballot", _INSERT_ORDER_BALLOT), ("ballot", _INSERT_BALLOT), ("qualification", _INSERT_QUALIFICATION)):
+                if rows[kind]:
+                    conn.execute(statement, rows[kind])
+            if findings := rows["finding"]:
                 # Findings are recomputed from the transcript on resume: replace, never duplicate.
                 conn.execute(delete(FindingRow).where(FindingRow.debate_id.in_({f["debate_id"] for f in findings})))  # type: ignore[attr-defined]
                 conn.execute(_INSERT_FINDING, findings)
-            if updates:
-                conn.execute(_UPDATE_DEBATE, updates)
+            if rows["update"]:
+                conn.execute(_UPDATE_DEBATE, rows["update"])
 
     def write_partials(self, partials: dict[tuple[int, int], str]) -> None:
         """Replace the stored text so far of speeches being spoken."""
@@ -71,27 +72,31 @@ class RecordWrites(StoreBase):
 Rows = list[dict[str, Any]]
 
 
-def _rows(records: Sequence[Record], now: datetime) -> tuple[Rows, Rows, Rows, Rows, Rows]:
-    """The records as statement parameters: speeches, calls, ballots, findings, debate updates."""
-    speeches: Rows = []
-    calls: Rows = []
-    ballots: Rows = []
-    findings: Rows = []
-    updates: Rows = []
+def _rows(records: Sequence[Record], now: datetime) -> dict[str, Rows]:
+    """The records as statement parameters, by kind of row."""
+    rows: dict[str, Rows] = {kind: [] for kind in ("speech", "call", "ballot", "order_ballot", "qualification", "finding", "update")}
     for record in records:
         if isinstance(record, SpeechRecord):
             speech = record.speech
-            speeches.append({"debate_id": record.debate_id, "idx": speech.index, "side": speech.side.value, "role": speech.role, "text": speech.text, "tokens": record.tokens, "finish_reason": record.finish_reason, "created_at": now})
+            rows["speech"].append({"debate_id": record.debate_id, "idx": speech.index, "side": speech.side.value, "role": speech.role, "text": speech.text, "tokens": record.tokens, "finish_reason": record.finish_reason, "created_at": now})
         elif isinstance(record, CallRecord):
-            calls.append(record.model_dump() | {"created_at": now})
+            rows["call"].append(record.model_dump() | {"created_at": now})
         elif isinstance(record, BallotRecord):
-            row = record.model_dump(exclude={"scores"})
-            ballots.append(row | {"scores_json": json.dumps(record.scores, sort_keys=True), "created_at": now})
+            rows["ballot"].append(record.model_dump(exclude={"scores"}) | {"scores_json": json.dumps(record.scores, sort_keys=True), "created_at": now})
+        elif isinstance(record, OrderBallotRecord):
+            probabilities = None if record.probabilities is None else json.dumps(record.probabilities, sort_keys=True)
+            rows["order_ballot"].append(
+                record.model_dump(exclude={"scores", "probabilities"}) | {"scores_json": json.dumps(record.scores, sort_keys=True), "probabilities_json": probabilities, "created_at": now}
+            )
+        elif isinstance(record, QualificationRecord):
+            rows["qualification"].append(
+                record.model_dump(exclude={"result", "verdicts"}) | {"result_json": json.dumps(record.result, sort_keys=True), "verdicts_json": json.dumps(record.verdicts), "created_at": now}
+            )
         elif isinstance(record, FindingRecord):
-            findings.append(record.model_dump())
+            rows["finding"].append(record.model_dump())
         else:
-            updates.append(_update_params(record, now))
-    return speeches, calls, ballots, findings, updates
+            rows["update"].append(_update_params(record, now))
+    return rows
 
 
 def _update_params(record: DebateUpdate, now: datetime) -> dict[str, Any]:

@@ -19,7 +19,8 @@ from debate.core import errors
 from debate.config import GatewaySettings
 from debate.gateway import CallRequest, CallResult, Gateway, map_exception
 from debate.core.secrets import redact
-from judges.ballot import ballot_max_tokens, ballot_schema, parse_ballot
+from debate.core.sides import Side
+from judges.presentation import Presentation, ballot_max_tokens, parse_presented, presentation_schema, verdict_distribution
 from judges.rubric import load_rubric
 
 # Each anyio.run starts a new event loop; litellm's logging worker complains about the old one.
@@ -98,12 +99,46 @@ def test_streamed_and_whole_calls_give_the_same_text() -> None:
     assert whole.completion_tokens == streamed.completion_tokens
 
 
+def _judge_request(**params: Any) -> CallRequest:
+    rubric = load_rubric("default")
+    return CallRequest(model="fake/judge", messages=MESSAGES, max_tokens=ballot_max_tokens(rubric), response_schema=presentation_schema(rubric), role="judge", params=params)
+
+
 def test_response_schema_gives_a_valid_ballot() -> None:
     rubric = load_rubric("default")
-    request = CallRequest(model="fake/judge", messages=MESSAGES, max_tokens=ballot_max_tokens(rubric), response_schema=ballot_schema(rubric), role="judge")
-    result = _run(_gateway(), request)
-    ballot = parse_ballot(result.text, rubric)
+    result = _run(_gateway(), _judge_request())
+    ballot = parse_presented(result.text, rubric, Presentation(label_a=Side.OPPOSITION))
     assert set(ballot.scores) == set(rubric.ids)
+    assert result.logprobs is None  # not asked for
+
+
+def test_logprobs_come_back_when_asked_for_and_show_the_verdict() -> None:
+    result = _run(_gateway(), _judge_request(logprobs=True, top_logprobs=5))
+    assert result.logprobs is not None
+    assert "".join(t["token"] for t in result.logprobs) == result.text
+    assert all(t["logprob"] == 0.0 and t["top"] == {t["token"]: 0.0} for t in result.logprobs)  # the fake is always certain
+    presentation = Presentation(label_a=Side.PROPOSITION)
+    sampled = parse_presented(result.text, load_rubric("default"), presentation).verdict
+    distribution = verdict_distribution(result.text, result.logprobs, presentation)
+    assert distribution is not None and distribution.probabilities == {sampled.value: 1.0}
+
+
+def test_token_logprobs_reads_objects_and_dicts() -> None:
+    class Top:
+        def __init__(self, token: str, logprob: float) -> None:
+            self.token, self.logprob = token, logprob
+
+    class Item(Top):
+        def __init__(self, token: str, logprob: float, top: list[Any]) -> None:
+            super().__init__(token, logprob)
+            self.top_logprobs = top
+
+    as_objects = type("Raw", (), {"content": [Item("4", -0.2, [Top("4", -0.2), Top("5", -1.7)]), Item("}", 0.0, [])]})()
+    as_dicts = {"content": [{"token": "4", "logprob": -0.2, "top_logprobs": [{"token": "4", "logprob": -0.2}, {"token": "5", "logprob": -1.7}]},
+                            {"token": "}", "logprob": 0.0, "top_logprobs": []}]}
+    expected = [{"token": "4", "logprob": -0.2, "top": {"4": -0.2, "5": -1.7}}, {"token": "}", "logprob": 0.0, "top": {}}]
+    assert gateway_module.token_logprobs(as_objects) == gateway_module.token_logprobs(as_dicts) == expected
+    assert gateway_module.token_logprobs(None) is None and gateway_module.token_logprobs({"content": []}) is None
 
 
 def test_metadata_reaches_the_fake_provider(tmp_path: Path) -> None:

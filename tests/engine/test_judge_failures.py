@@ -19,6 +19,7 @@ def test_a_dead_judge_abstains_and_the_panel_judges_without_it(tmp_path: Path) -
     db = tmp_path / "t.db"
     assert query(db, "select distinct status from debate") == [("judged",)]
     assert query(db, "select distinct judge from ballot") == [("up",)], "nothing is stored for the judge that never answered"
+    assert query(db, "select distinct judge from order_ballot") == [("up",)]
     failed_calls = query(db, "select count(*) from model_call where model = 'fake/down' and ok = 0")[0][0]
     assert failed_calls == query(db, "select count(*) from debate")[0][0], "each failed judge call is on record"
     assert query(db, "select status from tournament") == [("finished",)]

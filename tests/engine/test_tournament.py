@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -11,15 +12,12 @@ from pathlib import Path
 
 import anyio
 import pytest
-
-from debate.config import load_config
-from debate.engine import run_tournament
-from debate.core.events import DebateDone, Event, SpeechDone, TextDelta
-import json
-
 import yaml
 
-from tests.helpers import DEBATE, ballot_json, query, read_calls, run_cli, write_config
+from debate.config import load_config
+from debate.core.events import DebateDone, Event, SpeechDone, TextDelta
+from debate.engine import run_tournament
+from tests.helpers import DEBATE, presented_json, query, read_calls, run_cli, write_config
 
 
 def _fake(name: str, log: Path, **params: object) -> dict[str, object]:
@@ -46,11 +44,13 @@ def test_round_robin_tournament_stores_every_speech_ballot_and_call(tmp_path: Pa
     pairs = query(db, "select proposition_id, opposition_id from debate")
     assert len(set(pairs)) == debates
     assert all((o, p) in set(pairs) for p, o in pairs)
-    # Exactly one gateway call per speech and per ballot: nothing is asked twice.
+    # Exactly one gateway call per speech and per presentation to each judge: nothing is asked twice.
     calls = read_calls(log)
     speech_keys = [(c["debate"], c["speech_index"]) for c in calls if c["purpose"] == "speech"]
     assert len(speech_keys) == len(set(speech_keys)) == debates * 4
-    assert sum(1 for c in calls if c["purpose"] == "judge") == debates * 3
+    judge_keys = [(c["debate"], c["judge"], c["label_a"]) for c in calls if c["purpose"] == "judge" and "control" not in c]
+    assert len(judge_keys) == len(set(judge_keys)) == debates * 3 * 2
+    assert query(db, "select count(*) from order_ballot where abstained = 0")[0][0] == debates * 3 * 2
     assert query(db, "select count(*) from model_call where ok = 1")[0][0] == len(calls)
     # Events: one DebateDone per debate, streamed deltas rebuild each stored speech.
     assert sum(isinstance(e, DebateDone) for e in seen) == debates
@@ -169,7 +169,7 @@ def test_judge_reasks_once_then_abstains(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.yaml"
     garbage.write_text("judge: ['I think Proposition won!', 'still not JSON']\n")
     second_try = tmp_path / "second.yaml"
-    second_try.write_text(yaml.safe_dump({"judge": ["nope", ballot_json("opposition_clearly")]}))
+    second_try.write_text(yaml.safe_dump({"judge": ["nope", presented_json(verdict=3, a=3, b=4)]}))
     cfg_path = write_config(
         tmp_path / "t.yaml",
         contestants=[{"name": "a", "model": "fake/a"}, {"name": "b", "model": "fake/b"}],
@@ -178,17 +178,25 @@ def test_judge_reasks_once_then_abstains(tmp_path: Path) -> None:
             {"name": "slow-learner", "model": "fake/learner", "params": {"script": str(second_try)}},
         ],
         sides="once",
+        panel={"qualification": {"before_first_round": False}},
     )
     result = run_cli("run", str(cfg_path), "--quiet")
     assert result.returncode == 0, result.stderr
     db = tmp_path / "t.db"
     ballots = dict(query(db, "select judge, coalesce(verdict, 'abstained') from ballot"))
-    assert ballots == {"broken": "abstained", "slow-learner": "opposition_clearly"}
+    assert ballots == {"broken": "abstained", "slow-learner": "tie"}
+    orders = query(db, "select judge, label_a, abstained, scores_json from order_ballot order by judge, label_a")
+    assert [(j, side, abstained) for j, side, abstained, _ in orders] == [
+        ("broken", "opposition", 1), ("broken", "proposition", 1), ("slow-learner", "opposition", 0), ("slow-learner", "proposition", 0),
+    ]
+    # Debater A scored 3 and B 4 in both presentations: each side had a 3 and a 4.
+    assert json.loads(orders[2][3])["rebuttal"] == {"proposition": 4, "opposition": 3}
+    assert json.loads(orders[3][3])["rebuttal"] == {"proposition": 3, "opposition": 4}
     scores = json.loads(query(db, "select scores_json from ballot where judge = 'slow-learner'")[0][0])
-    assert scores["rebuttal"] == {"proposition": 3, "opposition": 4}
-    assert query(db, "select winner from debate")[0][0] == "opposition"
+    assert scores["rebuttal"] == {"proposition": 3.5, "opposition": 3.5}
+    assert query(db, "select winner from debate")[0][0] == "tie"
     invalid = query(db, "select count(*) from model_call where purpose = 'judge' and ok = 0")[0][0]
-    assert invalid == 3  # two bad replies from one judge, one from the other
+    assert invalid == 2 * (2 + 1)  # per presentation: two bad replies from one judge, one from the other
 
 
 def test_changed_config_is_refused_on_resume(tmp_path: Path) -> None:
@@ -201,8 +209,6 @@ def test_changed_config_is_refused_on_resume(tmp_path: Path) -> None:
 
 
 def test_read_commands_emit_one_json_document(tmp_path: Path) -> None:
-    import json
-
     cfg_path = write_config(tmp_path / "t.yaml", contestants=[{"name": "a", "model": "fake/a"}, {"name": "b", "model": "fake/b"}])
     assert run_cli("run", str(cfg_path), "--quiet").returncode == 0
     db = str(tmp_path / "t.db")

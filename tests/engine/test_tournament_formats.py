@@ -153,8 +153,11 @@ def test_deliberation_stores_independent_and_revised_ballots(tmp_path: Path) -> 
     db = tmp_path / "t.db"
     stages = query(db, "select stage, count(*) from ballot group by stage order by stage")
     assert stages == [("independent", 3), ("revised", 3)]
+    # Each judge revises in both presentations too.
+    orders = query(db, "select stage, label_a, count(*) from order_ballot group by stage, label_a order by stage, label_a")
+    assert orders == [("independent", "opposition", 3), ("independent", "proposition", 3), ("revised", "opposition", 3), ("revised", "proposition", 3)]
     calls = query(db, "select count(*) from model_call where purpose = 'judge'")[0][0]
-    assert calls == 6
+    assert calls == 3 * 2 * 2
 
 
 def test_self_preference_keeps_a_judge_off_its_own_family(tmp_path: Path) -> None:

@@ -15,7 +15,9 @@ from judges.agreement import (
     krippendorff_alpha,
     outlier_scorers,
     pooled_rate,
+    presented_side_bias,
     verdict_alpha,
+    winner_agreement,
     winner_kappas,
 )
 from judges.ballot import Ballot, SideScores, Verdict
@@ -165,3 +167,46 @@ def test_winner_kappas_and_outlier_inputs() -> None:
     assert counts == {"agrees": (3, 3), "contrary": (0, 3)}
     assert pooled_rate(counts.values()) == 0.5
     assert math.isnan(pooled_rate([]))
+
+
+# --- winner agreement and presented-side bias ---------------------------------------------------
+
+
+def test_winner_agreement_is_the_share_of_shared_debates_with_the_same_winner() -> None:
+    winners = {
+        "twin-a": {1: "proposition", 2: "opposition", 3: "tie"},
+        "twin-b": {1: "proposition", 2: "opposition", 3: "tie", 4: "opposition"},
+        "odd": {2: "proposition", 3: "tie", 4: "opposition"},
+        "alone": {9: "proposition"},
+    }
+    pairs = winner_agreement(winners)
+    assert pairs[("twin-a", "twin-b")] == pairs[("twin-b", "twin-a")] == (1.0, 3)  # debate 4 is not shared
+    assert pairs[("twin-a", "odd")] == (0.5, 2)  # agree on 3, not on 2
+    assert pairs[("twin-b", "odd")] == pytest.approx((2 / 3, 3))
+    share, shared = pairs[("alone", "odd")]
+    assert math.isnan(share) and shared == 0
+    assert len(pairs) == 4 * 3 and ("odd", "odd") not in pairs
+
+
+def test_a_judge_that_always_favours_debater_a_shows_full_bias() -> None:
+    ballots = []
+    for debate in range(1, 4):
+        ballots += [("label-a", debate, "proposition", 2), ("label-a", debate, "opposition", -2)]  # A wins clearly, whoever A is
+        ballots += [("reader", debate, "proposition", 1), ("reader", debate, "opposition", 1)]  # the proposition, in both orders
+    ballots += [("reader", 4, "proposition", 0)]  # one tie, graded in one order only
+    bias = presented_side_bias(ballots)
+    a = bias["label-a"]
+    assert (a.ballots, a.toward_a, a.decisive, a.favours_a, a.pairs, a.inconsistent) == (6, 2.0, 6, 1.0, 3, 1.0)
+    r = bias["reader"]
+    assert (r.ballots, r.decisive, r.pairs, r.inconsistent) == (7, 6, 3, 0.0)
+    assert r.toward_a == pytest.approx(0.0) and r.favours_a == pytest.approx(0.5)
+
+
+def test_presented_side_bias_edge_cases() -> None:
+    only_ties = presented_side_bias([("j", 1, "proposition", 0)])["j"]
+    assert only_ties.decisive == 0 and math.isnan(only_ties.favours_a) and only_ties.pairs == 0 and math.isnan(only_ties.inconsistent)
+    tie_then_win = presented_side_bias([("j", 1, "proposition", 0), ("j", 1, "opposition", 1)])["j"]
+    assert tie_then_win.inconsistent == 1.0  # a tie and a win are different winners
+    assert presented_side_bias([]) == {}
+    with pytest.raises(ValueError, match="Debater A"):
+        presented_side_bias([("j", 1, "A", 1)])

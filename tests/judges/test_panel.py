@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from judges.ballot import Ballot, SideScores, Verdict
+from judges.orders import combine
 from judges.panel import (
     Calibrations,
     JudgeCalibration,
@@ -165,6 +166,22 @@ def test_abstentions_and_both_poor() -> None:
     assert nobody.criterion_means == {} and nobody.totals is None
 
 
+def test_decisions_from_both_orders_aggregate_with_fractional_margins() -> None:
+    consistent = combine([_ballot("proposition_clearly", 5, 2), _ballot("proposition_slightly", 4, 2)])  # 1.5: slightly
+    flipped = combine([_ballot("proposition_clearly", 4, 3), _ballot("opposition_clearly", 3, 4)])  # always Debater A: 0, a tie
+    assert consistent is not None and flipped is not None
+    # A single ballot and decisions mix in one panel.
+    result = aggregate([("a", consistent), ("b", flipped), ("c", _ballot("opposition_slightly", 2, 4))], {}, RUBRIC)
+    assert result.votes == {"proposition": 1, "opposition": 1, "tie": 1}
+    assert result.margin == pytest.approx(1.5 + 0 - 1)
+    assert result.winner == "proposition"  # level votes: the summed margin decides
+    margins = [1.5, 0.0, -1.0]
+    mean = sum(margins) / 3
+    assert result.disagreement == pytest.approx(sum((m - mean) ** 2 for m in margins) / 3 / 4)
+    assert result.criterion_means["rebuttal"].proposition == pytest.approx((4.5 + 3.5 + 2) / 3)
+    assert aggregate([("b", flipped)], {}, RUBRIC).winner == "tie"
+
+
 def test_uncalibrated_judge_uses_the_neutral_prior() -> None:
     result = aggregate([("new", _ballot("tie", 5, 1))], {}, RUBRIC)
     assert result.normalised_means["style"].proposition == pytest.approx((5 - 3) / 1)
@@ -174,12 +191,13 @@ def test_uncalibrated_judge_uses_the_neutral_prior() -> None:
 def test_deliberation_note_is_anonymous_and_skips_the_reader() -> None:
     ballots = [
         ("gpt-judge", _ballot("proposition_slightly", reason="Prop answered more.")),
-        ("qwen-judge", _ballot("opposition_clearly", both_poor=True, reason="Opp rebutted everything. " * 20)),
+        ("qwen-judge", _ballot("opposition_clearly", both_poor=True, reason="The Opposition rebutted everything. " * 15)),
         ("claude-judge", None),
     ]
     note = deliberation_note(ballots, for_judge="gpt-judge")
     assert "gpt" not in note and "qwen" not in note and "claude" not in note
-    assert "- Judge B: opposition_clearly. Both sides poor. Reason: Opp rebutted" in note
+    assert "- Judge B: the debater against the motion clearly better. Both debaters poor. Reason: the debater against the motion rebutted" in note
+    assert "opposition" not in note.lower(), "told by stance: the labels change between presentations"
     assert "- Judge C: abstained." in note
     assert "Judge A" not in note and "Prop answered more" not in note
     assert max(len(line) for line in note.splitlines()) < 300

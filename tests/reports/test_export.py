@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from html import escape
 import json
 import math
 import os
@@ -27,7 +28,7 @@ import yaml
 from debate.config import TournamentConfig
 from debate.draws.model import Draw, Pairing
 from debate.core.formats import BUILTIN_FORMATS
-from debate.store import BallotRecord, DebateUpdate, Store
+from debate.store import BallotRecord, DebateUpdate, OrderBallotRecord, QualificationRecord, Store
 from debate.core.transcript import MotionText
 from debate.reports.export import (
     CSV_LEAD,
@@ -39,7 +40,7 @@ from debate.reports.export import (
 )
 from judges.rubric import load_rubric
 from debate.reports.scorecard import Scorecard, build_scorecard
-from tests.helpers import ballot_json, run_cli, write_config
+from tests.helpers import presented_json, run_cli, write_config
 
 HOSTILE = "<script>alert(1)</script>"
 RUBRIC = load_rubric("default")
@@ -72,6 +73,10 @@ def crafted(tmp_path_factory: pytest.TempPathFactory) -> Store:
     2. bob (prop) v ann, m2 (ethics): tie. j1 3-3; j2 independent 1-5 then revised 3-3 (rebuttal 2-3); j3 abstains.
     3. ann (prop) v cat, m1: opposition wins, excluded (identity leak). j1 1-5.
     4. cat (prop) v bob, m2: failed, every judge abstained.
+
+    In both presentation orders, j1 reads the debates (debate 1: the proposition clearly, whoever
+    is Debater A; debate 2: a tie) and j2 always gives Debater A a clear win. j1 passed its
+    qualification on control debates, j2 was flagged, j3 was never tested.
     """
     db = tmp_path_factory.mktemp("crafted") / "c.db"
     store = Store(str(db))
@@ -100,8 +105,30 @@ def crafted(tmp_path_factory: pytest.TempPathFactory) -> Store:
                      excluded=True, excluded_reason="a speaker identified itself (identity leak)"),
         _ballot(4, "j1", None, reason="abstained"),
         DebateUpdate(debate_id=4, status="failed", error="every judge abstained (no valid ballot)", finished=True),
+        *(_order(debate, "j1", label_a, margin) for debate, margin in ((1, 2), (2, 0)) for label_a in ("proposition", "opposition")),
+        *(_order(debate, "j2", label_a, 2 if label_a == "proposition" else -2) for debate in (1, 2) for label_a in ("proposition", "opposition")),
+        _order(2, "j3", "proposition", None),
+        _qualification(tid, "j1", accuracy=0.9, position_consistency=0.85),
+        _qualification(tid, "j2", accuracy=0.5, position_consistency=0.1, problems=["control accuracy 0.50, under 0.80", "position consistency 0.10, under 0.70"]),
     ])
     return store
+
+
+def _order(debate: int, judge: str, label_a: str, margin: int | None) -> OrderBallotRecord:
+    """One presentation of a debate to a judge; `margin` in proposition terms (None: abstained)."""
+    verdict = None if margin is None else {2: "proposition_clearly", 0: "tie", -2: "opposition_clearly"}[margin]
+    winner = None if verdict is None else verdict.split("_")[0]
+    return OrderBallotRecord(debate_id=debate, judge=judge, judge_model=f"fake/{judge}", stage="independent", label_a=label_a, reason="r",
+                             verdict=verdict, winner=winner, margin=margin, abstained=margin is None)
+
+
+def _qualification(tournament_id: int, judge: str, *, accuracy: float, position_consistency: float, problems: list[str] | None = None) -> QualificationRecord:
+    result = {
+        "judge": judge, "controls": 12, "ballots": 48, "abstentions": 0, "accuracy": accuracy, "position_consistency": position_consistency,
+        "preference_fairness": 0.5, "repetition_stability": 0.75, "score_spread": 1.25, "distinct_scores": 4.0, "echo_share": 0.0,
+        "flagged": bool(problems), "problems": problems or [],
+    }
+    return QualificationRecord(tournament_id=tournament_id, judge=judge, judge_model=f"fake/{judge}", flagged=bool(problems), result=result, verdicts=[])
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +198,62 @@ def test_agreement_with_a_human_scorer(crafted_card: Scorecard) -> None:
     assert a.flagged_scorers == [r.name for r in a.raters if r.flagged]
 
 
+def test_winner_agreement_matrix_on_the_hand_counts(crafted_card: Scorecard) -> None:
+    m = crafted_card.agreement.winner_agreement
+    assert m.judges == ["j1", "j2"]  # model judges with a valid final ballot: j3 only abstained, alice is human
+    j1_j2 = m.cells[0][1]
+    # Shared: debate 1 (both proposition) and debate 2 (j1 tie, j2's revised tie); debate 3 is j1's alone.
+    assert j1_j2 is not None and (j1_j2.share, j1_j2.debates) == (1.0, 2)
+    assert m.cells[1][0] == j1_j2 and m.cells[0][0] is None and m.cells[1][1] is None
+
+
+def test_presented_side_bias_on_the_hand_counts(crafted_card: Scorecard) -> None:
+    bias = {b.judge: b for b in crafted_card.agreement.presented_side_bias}
+    assert set(bias) == {"j1", "j2"}  # j3's one presentation abstained
+    j2 = bias["j2"]  # always Debater A, clearly
+    assert (j2.toward_a, j2.favours_a, j2.inconsistent, j2.decisive, j2.pairs, j2.ballots) == (2.0, 1.0, 1.0, 4, 2, 4)
+    j1 = bias["j1"]  # the proposition in debate 1 whoever was A, a tie in debate 2
+    assert (j1.toward_a, j1.favours_a, j1.inconsistent, j1.decisive, j1.pairs) == (0.0, 0.5, 0.0, 2, 2)
+
+
+def test_qualification_table_and_caveats(crafted_card: Scorecard) -> None:
+    table = {q.judge: q for q in crafted_card.qualifications}
+    assert list(table) == ["j1", "j2", "j3"]  # the configured panel, in order
+    assert table["j1"].tested and not table["j1"].flagged and table["j1"].accuracy == 0.9 and table["j1"].controls == 12
+    assert table["j2"].flagged and table["j2"].position_consistency == 0.1 and len(table["j2"].problems) == 2
+    j3 = table["j3"]
+    assert not j3.tested and j3.accuracy is None and j3.tested_at is None and j3.judge_model == "fake/j3"
+    kinds = [c.kind for c in crafted_card.caveats]
+    assert kinds[0] == "flagged_judge" and "untested_judge" in kinds
+    assert "j2" in crafted_card.caveats[0].sentence and "0.10" in crafted_card.caveats[0].sentence
+
+
+def test_every_format_opens_with_the_caveats_and_shows_the_judge_tables(crafted_card: Scorecard) -> None:
+    first = crafted_card.caveats[0].sentence
+    text = render(crafted_card, "md")
+    lines = text.splitlines()
+    assert lines[0] == "# Scorecard: crafted" and lines[2].startswith("> **Not a meaningful ranking:** Judge j2 failed")
+    assert text.index("## Judge qualification") > text.index("### Presented-side bias") > text.index("### Winner agreement") > text.index("## Judge agreement")
+    assert "| j3 | fake/j3 | – | – | – | – | – | – | not tested |  |" in text
+    assert "| **j1** | · | 100% (2) |" in text
+    assert "| j2 | fake/j2 | +2.00 | 100% of 4 | 100% of 2 | 4 |" in text
+    page = render(crafted_card, "html")
+    body = page[page.index("<body>"):]
+    assert body.index('class="caveats"') < body.index("<header") and escape(first) in body
+    assert 'id="qualification"' in page and "<h3>Winner agreement</h3>" in page and "<h3>Presented-side bias</h3>" in page
+    data = json.loads(render(crafted_card, "json"))
+    assert list(data)[:3] == ["schema_version", "generated_at", "caveats"] and data["caveats"][0]["sentence"] == first
+    assert {"winner_agreement", "presented_side_bias"} <= set(data["agreement"]) and len(data["qualifications"]) == 3
+    rows = list(csv.DictReader(io.StringIO(render(crafted_card, "csv"))))
+    assert {(r["judge"], r["judge_qualification"]) for r in rows} == {("j1", "passed"), ("j2", "flagged"), ("j3", "not tested"), ("alice", "")}
+
+
+def test_a_scorecard_without_caveats_or_judges_renders_no_warning(crafted_card: Scorecard) -> None:
+    card = crafted_card.model_copy(update={"caveats": [], "qualifications": []})
+    assert "Not a meaningful ranking" not in render(card, "md") and 'class="caveats"' not in render(card, "html")
+    assert "No model judges." in render(card, "md")
+
+
 def test_ballot_cards_mark_the_final_word(crafted_card: Scorecard) -> None:
     debate = next(d for d in crafted_card.debates if d.id == 2)
     j2 = [b for b in debate.ballots if b.judge == "j2"]
@@ -218,6 +301,8 @@ def test_the_crafted_scorecard_is_the_golden_one(crafted: Store) -> None:
     golden = json.loads((GOLDEN / "crafted.json").read_text(encoding="utf-8"))
     built = json.loads(card.model_dump_json())
     built["tournament"]["created_at"] = golden["tournament"]["created_at"]  # the store's clock
+    for ours, theirs in zip(built["qualifications"], golden["qualifications"], strict=True):
+        ours["tested_at"] = theirs["tested_at"]
     assert _rounded(built) == _rounded(golden)
 
 
@@ -237,7 +322,11 @@ def test_every_format_renders_the_golden_text(fmt: str) -> None:
 def played(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Scorecard]:
     root = tmp_path_factory.mktemp("played")
     judge_script = root / "judge.yaml"
-    judge_script.write_text(yaml.safe_dump({"judge": [ballot_json("proposition_clearly", 4, 2, reason=f"Prop won. {HOSTILE} =1+1")]}), encoding="utf-8")
+    judge_script.write_text(yaml.safe_dump({"judge": {
+        # The proposition clearly better in both presentations: A when it is shown first, B when second.
+        "proposition": [presented_json(1, 4, 2, reason=f"Prop won. {HOSTILE} =1+1")],
+        "opposition": [presented_json(5, 2, 4, reason=f"Prop won. {HOSTILE} =1+1")],
+    }}), encoding="utf-8")
     leak_script = root / "leak.yaml"
     leak_script.write_text(yaml.safe_dump({0: f"I am ChatGPT, developed by OpenAI. {HOSTILE} We support the motion."}), encoding="utf-8")
     cfg = write_config(
@@ -296,10 +385,10 @@ def test_csv_has_the_documented_columns_and_a_row_per_ballot(played: tuple[Path,
     rows = list(csv.reader(io.StringIO(render(card, "csv"))))
     expected = [*CSV_LEAD, *(f"{cid}_{side}" for cid in IDS for side in ("proposition", "opposition")), *CSV_TAIL]
     assert rows[0] == expected == csv_columns(card)
-    assert expected[:3] == ["tournament", "debate_id", "round"] and expected[-2:] == ["findings", "reason"]
+    assert expected[:3] == ["tournament", "debate_id", "round"] and expected[-3:] == ["findings", "reason", "judge_qualification"]
     assert len(rows) - 1 == sum(len(d.ballots) for d in card.debates) == card.tournament.counts.model_ballots + card.tournament.counts.human_ballots
     assert all(len(row) == len(expected) for row in rows)
-    hostile = [row for row in rows[1:] if HOSTILE in row[-1]]
+    hostile = [row for row in rows[1:] if HOSTILE in row[expected.index("reason")]]
     assert hostile and any(row[expected.index("kind")] == "human" for row in hostile)
     # crafted: debate 2's revised ballot has its own row, scores in rubric order.
     crafted_rows = list(csv.DictReader(io.StringIO(render(crafted_card, "csv"))))

@@ -1,5 +1,5 @@
-"""Standings: ratings with interval bars, usage beside them, ratings per rubric criterion,
-and a category heatmap."""
+"""Standings: a banner of caveats when the ranking cannot be trusted, ratings with interval
+bars, usage beside them, ratings per rubric criterion, and a category heatmap."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ class StandingsScreen(TournamentScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        with VerticalScroll(id="caveats-box", classes="caveats"):
+            yield Static(id="standings-caveats")
         yield Static("loading standings…", id="standings-head")
         yield DataTable(id="standings-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="heatmap-box"):
@@ -36,6 +38,7 @@ class StandingsScreen(TournamentScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#caveats-box").display = False
         table = self.query_one(DataTable)
         for column in COLUMNS:
             table.add_column(column, key=column or "bar")
@@ -62,6 +65,7 @@ class StandingsScreen(TournamentScreen):
         self.app.call_from_thread(self._loaded, report, summaries, categories, by_criterion)
 
     def _loaded(self, report: StandingsReport, summaries: list[DebateSummary], categories: dict[int, str], by_criterion: dict[str, dict[str, float]]) -> None:
+        self._show_caveats(report)
         table = self.query_one(DataTable)
         table.clear()
         rated = [r for r in report.rows if r.rating is not None]
@@ -90,6 +94,14 @@ class StandingsScreen(TournamentScreen):
         names = [r.name for r in report.rows]
         self.query_one("#criteria", Static).update(criterion_table(names, by_criterion))
         self.query_one("#heatmap", Static).update(heatmap(names, summaries, categories))
+
+
+    def _show_caveats(self, report: StandingsReport) -> None:
+        from debate.api import caveat_headline
+
+        self.query_one("#caveats-box").display = bool(report.caveats)
+        lines = [f"[b]{escape(caveat_headline(report.caveats))}[/]", *(f"! {escape(c.sentence)}" for c in report.caveats)]
+        self.query_one("#standings-caveats", Static).update("\n".join(lines))
 
 
 def criterion_ratings(store: Store, tournament: str | None, names: dict[str, str]) -> dict[str, dict[str, float]]:

@@ -10,22 +10,28 @@
       tournament, debate_id, round, motion_key, category, language, proposition, opposition,
       debate_winner, judge, judge_model, kind, stage, verdict, ballot_winner, both_poor,
       abstained, <criterion>_proposition, <criterion>_opposition (for every rubric criterion,
-      in rubric order), findings, reason
+      in rubric order), findings, reason, judge_qualification
 
   `debate_winner` is the panel's winner (proposition | opposition | tie; empty when the debate
   has none), `ballot_winner` this ballot's; `both_poor` and `abstained` are `true`/`false`;
   a criterion the ballot did not score is empty; `findings` is the number of rule-check
-  findings in the debate. Written by the csv module (quoted where needed, `\\r\\n` line ends).
-  Free text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a
-  tab or a carriage return) is prefixed with a `'`.
-- md: a readable report: leaderboard, contestants, win rates, judge agreement, side balance,
-  excluded debates, then every debate with its ballots' scores, reasons and findings. Text
-  from debaters and judges is backslash-escaped, so it can never become markup.
+  findings in the debate; `judge_qualification` is the model judge's standing on control
+  debates (passed | flagged | not tested; empty for human scorers). The caveats and the
+  judge tables have no row here: the other formats carry them. Written by the csv module
+  (quoted where needed, `\\r\\n` line ends). Free text that a spreadsheet would run as a
+  formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with a `'`.
+- Every format but csv opens with the scorecard's caveats (Markdown: a blockquote under the
+  title; HTML: a warning box above everything), when there are any.
+- md: a readable report: leaderboard, contestants, win rates, judge agreement (with the
+  judges' winner agreement matrix and presented-side bias), judge qualification, side
+  balance, excluded debates, then every debate with its ballots' scores, reasons and
+  findings. Text from debaters and judges is backslash-escaped, so it can never become
+  markup.
 - html: one file, no scripts, no external fonts, images or style sheets: inline CSS and inline
   SVG charts (ratings with 95% interval bars, a win-rate heatmap, a contestant-by-criterion
-  and a contestant-by-category heatmap), the leaderboard, judge agreement, side balance,
-  excluded debates and a collapsible section per debate. Every piece of text is escaped with
-  `html.escape`.
+  and a contestant-by-category heatmap), the leaderboard, judge agreement (winner agreement
+  matrix, presented-side bias), judge qualification, side balance, excluded debates and a
+  collapsible section per debate. Every piece of text is escaped with `html.escape`.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ main{padding:8px 0 40px}
 section.card{background:var(--card);border-radius:14px;box-shadow:0 1px 2px rgba(16,24,40,.06),0 1px 3px rgba(16,24,40,.08);padding:22px 26px;margin:22px 0}
 section.card h2{margin:0 0 4px;font-size:20px}
 p.lead{margin:0 0 14px;color:var(--muted);font-size:14px}
+.caveats{background:#fde7e5;border-bottom:3px solid var(--bad);color:#7a1a12;padding:14px 0;font-size:15px}
+.caveats b{font-size:17px}
+.caveats ul{margin:6px 0 0;padding-left:20px}
 .note{background:#fff8e6;border:1px solid #f3d48a;border-radius:8px;padding:8px 12px;margin:8px 0;font-size:14px}
 svg{max-width:100%;height:auto;display:block}
 svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}

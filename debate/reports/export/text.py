@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from debate.reports.scorecard import DebateCard
+from debate.reports.scorecard import DebateCard, JudgeQualificationInfo
 
 DASH = "–"
 
@@ -26,6 +26,10 @@ def fixed(value: float | None, digits: int = 2) -> str:
     return DASH if value is None else f"{value:.{digits}f}"
 
 
+def signed(value: float | None, digits: int = 2) -> str:
+    return DASH if value is None else f"{value:+.{digits}f}"
+
+
 def rating(value: float | None) -> str:
     return DASH if value is None else f"{value:.0f}"
 
@@ -45,6 +49,12 @@ def alpha_word(value: float | None) -> str:
     if value is None:
         return "undefined"
     return "reliable" if value >= 0.8 else "tentative" if value >= 0.667 else "low"
+
+
+def qualification_word(judge: JudgeQualificationInfo) -> str:
+    if not judge.tested:
+        return "not tested"
+    return "flagged" if judge.flagged else "passed"
 
 
 def side_word(winner: str | None) -> str:

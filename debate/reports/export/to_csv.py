@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
-from debate.reports.export.text import number
+from debate.reports.export.text import number, qualification_word
 from debate.reports.scorecard import BallotCard, Scorecard
 
 CSV_LEAD = (
     "tournament", "debate_id", "round", "motion_key", "category", "language", "proposition", "opposition",
     "debate_winner", "judge", "judge_model", "kind", "stage", "verdict", "ballot_winner", "both_poor", "abstained",
 )
-CSV_TAIL = ("findings", "reason")
+# judge_qualification came later: last, so every older column keeps its position.
+CSV_TAIL = ("findings", "reason", "judge_qualification")
 
 # A cell starting with one of these is run as a formula by spreadsheets.
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -48,11 +49,13 @@ def render_csv(scorecard: Scorecard) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(csv_columns(scorecard))
     name = _safe(scorecard.tournament.name)
+    qualified = {j.judge: qualification_word(j) for j in scorecard.qualifications}
     for d in scorecard.debates:
         for b in d.ballots:
             writer.writerow([
                 name, d.id, d.round, _safe(d.motion.key), _safe(d.motion.category), _safe(d.motion.language),
                 _safe(d.proposition), _safe(d.opposition), d.winner or "", _safe(b.judge), _safe(b.judge_model), _safe(b.kind), _safe(b.stage),
                 b.verdict or "", b.winner or "", _flag(b.both_poor), _flag(b.abstained), *_score_cells(b, criteria), len(d.findings), _safe(b.reason),
+                "" if b.kind == "human" else qualified.get(b.judge, ""),
             ])
     return buffer.getvalue()

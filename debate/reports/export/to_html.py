@@ -12,6 +12,7 @@ from debate.reports.export.html_charts import (
     side_bar,
     winrate_svg,
 )
+from debate.reports.caveats import headline
 from debate.reports.export.html_style import CSS
 from debate.reports.export.text import (
     alpha_word,
@@ -21,11 +22,13 @@ from debate.reports.export.text import (
     interval,
     number_or_dash,
     pct,
+    qualification_word,
     rating,
     record,
+    signed,
     winner_name,
 )
-from debate.reports.scorecard import SCHEMA_VERSION, DebateCard, Scorecard
+from debate.reports.scorecard import SCHEMA_VERSION, Agreement, DebateCard, Scorecard
 
 OUTLIER = "<span class='pill bad'>outlier</span>"
 ABSTAINED = "<span class='pill grey'>abstained</span>"
@@ -45,6 +48,7 @@ def render_html(card: Scorecard) -> str:
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Scorecard · {e(t.name)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+        _caveats_html(card),
         '<header class="top"><div class="wrap">',
         f"<h1>{e(t.name)}</h1>",
         f'<p class="sub">{e(t.pairing)} · format {e(t.format)} · rubric {e(t.rubric.name)} · {e(t.status)} · {t.rounds} rounds · generated {e(card.generated_at.strftime("%Y-%m-%d %H:%M UTC"))}</p>',
@@ -52,7 +56,7 @@ def render_html(card: Scorecard) -> str:
         '<nav class="toc">' + "".join(f'<a href="#{a}">{e(label)}</a>' for a, label in (
             ("ratings", "Ratings"), ("win-rates", "Win rates"), ("criteria", "Criteria"), ("categories", "Categories"),
             ("leaderboard", "Leaderboard"), ("contestants", "Contestants"), ("agreement", "Judge agreement"),
-            ("side-balance", "Side balance"), ("excluded", "Excluded debates"), ("debates", "Debates"),
+            ("qualification", "Judge qualification"), ("side-balance", "Side balance"), ("excluded", "Excluded debates"), ("debates", "Debates"),
         )) + "</nav>",
         "</div></header>", '<main class="wrap">',
     ]
@@ -66,6 +70,7 @@ def render_html(card: Scorecard) -> str:
         _section("leaderboard", "Leaderboard", "Standings order; record over every judged debate.", _leaderboard_html(card)),
         _section("contestants", "Contestants", "Criterion means with 95% intervals on each criterion's scale.", _contestants_html(card, names)),
         _section("agreement", "Judge agreement", "Krippendorff's alpha over every rater (judges and human scorers): 0.8 or more is reliable, 0.667 tentative.", _agreement_html(card, names)),
+        _section("qualification", "Judge qualification", "Control debates whose better side is known by construction, each in both orders and repeated (debate judges test); a judge below its thresholds is flagged.", _qualifications_html(card)),
         _section("side-balance", "Side balance", "Proposition's record on each motion, tested against 50/50 (chi-square).", _side_balance_html(card)),
         _section("excluded", "Excluded debates", "Debates left out of the ratings, with the reason.", _excluded_html(card)),
         _section("debates", "Debates", f"{len(card.debates)} debates; open one to see its ballots, reasons and rule findings.", "".join(_debate_html(d, names) for d in card.debates) or '<p class="muted">No debates.</p>'),
@@ -74,6 +79,14 @@ def render_html(card: Scorecard) -> str:
         "</body>", "</html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _caveats_html(card: Scorecard) -> str:
+    """The warnings, above everything else on the page (empty when there are none)."""
+    if not card.caveats:
+        return ""
+    items = "".join(f"<li>{e(c.sentence)}</li>" for c in card.caveats)
+    return f'<div class="caveats" role="alert"><div class="wrap"><b>{e(headline(card.caveats))}</b><ul>{items}</ul></div></div>'
 
 
 def _section(anchor: str, title: str, lead: str, body: str) -> str:
@@ -158,7 +171,56 @@ def _agreement_html(card: Scorecard, names: dict[str, str]) -> str:
         flag = f"<div class='note'>Flagged as outliers against the panel (baseline agreement {pct(a.baseline_agreement)}, one-sided binomial p &lt; {a.flag_alpha}): {e(', '.join(a.flagged_scorers))}</div>"
     else:
         flag = f"<p class='muted'>No rater is an outlier against the panel (baseline agreement {pct(a.baseline_agreement)}).</p>"
-    return f"<div class='grid'><div>{alpha}</div><div>{kappa}</div></div>{raters}{flag}"
+    return f"<div class='grid'><div>{alpha}</div><div>{kappa}</div></div>{raters}{flag}{_winner_agreement_html(a)}{_side_bias_html(a)}"
+
+
+def _winner_agreement_html(a: Agreement) -> str:
+    m = a.winner_agreement
+    title = "<h3>Winner agreement</h3>"
+    if len(m.judges) < 2:
+        return f"{title}<p class='muted'>Fewer than two model judges gave valid ballots: nothing to compare.</p>"
+    head = "<tr><th></th>" + "".join(f"<th class='c plain'>{e(name)}</th>" for name in m.judges) + "</tr>"
+    rows = "".join(
+        f"<tr><td><b>{e(name)}</b></td>" + "".join(
+            "<td class='c muted'>·</td>" if c is None else f"<td class='c'>{pct(c.share)} <span class='muted'>({c.debates})</span></td>" for c in m.cells[i]
+        ) + "</tr>"
+        for i, name in enumerate(m.judges)
+    )
+    lead = "<p class='muted'>Row judge against column judge: share of the debates both judged on which they named the same winner (debates shared).</p>"
+    return f"{title}{lead}<div class='chart'><table>{head}{rows}</table></div>"
+
+
+def _side_bias_html(a: Agreement) -> str:
+    title = "<h3>Presented-side bias</h3>"
+    if not a.presented_side_bias:
+        return f"{title}<p class='muted'>No ballots in both presentation orders: presented-side bias is not measured.</p>"
+    rows = "".join(
+        f"<tr><td><b>{e(b.judge)}</b></td><td class='muted'>{e(b.judge_model)}</td><td class='n'>{signed(b.toward_a)}</td>"
+        f"<td class='n'>{pct(b.favours_a)} <span class='muted'>of {b.decisive}</span></td><td class='n'>{pct(b.inconsistent)} <span class='muted'>of {b.pairs}</span></td>"
+        f"<td class='n'>{b.ballots}</td></tr>"
+        for b in a.presented_side_bias
+    )
+    lead = ("<p class='muted'>Each judge read every debate twice, either side shown as Debater A. A judge that reads the arguments, not the labels, "
+            "leans 0 toward A, gives A half of its decisive verdicts and names the same winner in both orders.</p>")
+    head = ("<tr><th>Judge</th><th>Model</th><th class='n'>Margin toward A</th><th class='n'>Decisive for A</th>"
+            "<th class='n'>Position-inconsistent</th><th class='n'>Presentations</th></tr>")
+    return f"{title}{lead}<table>{head}{rows}</table>"
+
+
+def _qualifications_html(card: Scorecard) -> str:
+    if not card.qualifications:
+        return "<p class='muted'>No model judges.</p>"
+    pill = {"passed": "good", "flagged": "bad", "not tested": "grey"}
+    rows = "".join(
+        f"<tr><td><b>{e(j.judge)}</b></td><td class='muted'>{e(j.judge_model)}</td><td class='n'>{pct(j.accuracy)}</td><td class='n'>{pct(j.position_consistency)}</td>"
+        f"<td class='n'>{pct(j.preference_fairness)}</td><td class='n'>{pct(j.repetition_stability)}</td><td class='n'>{fixed(j.score_spread)}</td>"
+        f"<td class='n'>{pct(j.echo_share)}</td><td><span class='pill {pill[qualification_word(j)]}'>{e(qualification_word(j))}</span></td>"
+        f"<td>{'<br>'.join(e(p) for p in j.problems)}</td></tr>"
+        for j in card.qualifications
+    )
+    head = ("<tr><th>Judge</th><th>Model</th><th class='n'>Accuracy</th><th class='n'>Position consistency</th><th class='n'>Preference fairness</th>"
+            "<th class='n'>Repetition stability</th><th class='n'>Score spread</th><th class='n'>Echo share</th><th>Status</th><th>Problems</th></tr>")
+    return f"<div class='chart'><table>{head}{rows}</table></div>"
 
 
 def _side_balance_html(card: Scorecard) -> str:

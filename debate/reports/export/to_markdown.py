@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from debate.reports.caveats import headline
 from debate.reports.export.text import (
     alpha_word,
     clip,
@@ -15,12 +16,14 @@ from debate.reports.export.text import (
     interval,
     number_or_dash,
     pct,
+    qualification_word,
     rating,
     record,
     side_word,
+    signed,
     winner_name,
 )
-from debate.reports.scorecard import ContestantCard, CriterionMean, DebateCard, Scorecard
+from debate.reports.scorecard import Agreement, ContestantCard, CriterionMean, DebateCard, Scorecard
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
@@ -52,7 +55,7 @@ def render_markdown(card: Scorecard) -> str:
     names = card.criterion_names()
     lines = [
         *_head(card), *_leaderboard(card), *_contestants(card, names), *_win_rates(card),
-        *_agreement(card, names), *_side_balance(card), *_excluded(card), "## Debates", "",
+        *_agreement(card, names), *_qualifications(card), *_side_balance(card), *_excluded(card), "## Debates", "",
     ]
     for d in card.debates:
         lines += _debate(d, names)
@@ -61,7 +64,7 @@ def render_markdown(card: Scorecard) -> str:
 
 def _head(card: Scorecard) -> list[str]:
     t, c = card.tournament, card.tournament.counts
-    lines = [f"# Scorecard: {md(t.name)}", ""]
+    lines = [f"# Scorecard: {md(t.name)}", "", *_caveats(card)]
     lines.append(
         f"{md(t.status)} · {md(t.pairing)} · format {md(t.format)} · rubric {md(t.rubric.name)} · "
         f"{c.contestants} contestants · {c.judged} of {c.debates} debates judged ({c.failed} failed, {c.excluded} excluded from ratings) · "
@@ -74,6 +77,17 @@ def _head(card: Scorecard) -> list[str]:
     if card.notes or card.rating_notes:
         lines.append("")
     return lines
+
+
+def _caveats(card: Scorecard) -> list[str]:
+    """The warnings, first thing under the title: one blockquote, the headline on its first line."""
+    if not card.caveats:
+        return []
+    first, *rest = card.caveats
+    lines = [f"> **{md(headline(card.caveats))}** {md(first.sentence)}"]
+    for caveat in rest:
+        lines += [">", f"> {md(caveat.sentence)}"]
+    return [*lines, ""]
 
 
 def _leaderboard(card: Scorecard) -> list[str]:
@@ -168,7 +182,53 @@ def _agreement(card: Scorecard, names: dict[str, str]) -> list[str]:
     else:
         lines.append(f"No rater is an outlier against the panel (baseline agreement {pct(a.baseline_agreement)}).")
     lines.append("")
-    return lines
+    return [*lines, *_winner_agreement(a), *_side_bias(a)]
+
+
+def _winner_agreement(a: Agreement) -> list[str]:
+    m = a.winner_agreement
+    lines = ["### Winner agreement", ""]
+    if len(m.judges) < 2:
+        return [*lines, "Fewer than two model judges gave valid ballots: nothing to compare.", ""]
+    lines += ["Row judge against column judge: share of the debates both judged on which they named the same winner (debates shared).", ""]
+    rows = []
+    for i, name in enumerate(m.judges):
+        cells = ["·" if c is None else f"{pct(c.share)} ({c.debates})" for c in m.cells[i]]
+        rows.append([f"**{md(name)}**", *cells])
+    lines += _table(["", *(md(n) for n in m.judges)], rows, ["l"] + ["c"] * len(m.judges))
+    return [*lines, ""]
+
+
+def _side_bias(a: Agreement) -> list[str]:
+    lines = ["### Presented-side bias", ""]
+    if not a.presented_side_bias:
+        return [*lines, "No ballots in both presentation orders: presented-side bias is not measured.", ""]
+    lines += ["Each judge read every debate twice, either side shown as Debater A. A judge that reads the arguments, not the labels, "
+              "leans 0 toward A, gives A half of its decisive verdicts and names the same winner in both orders.", ""]
+    rows = [
+        [md(b.judge), md(b.judge_model), signed(b.toward_a), f"{pct(b.favours_a)} of {b.decisive}", f"{pct(b.inconsistent)} of {b.pairs}", str(b.ballots)]
+        for b in a.presented_side_bias
+    ]
+    lines += _table(["Judge", "Model", "Margin toward A", "Decisive for A", "Position-inconsistent", "Presentations"], rows, ["l", "l", "r", "r", "r", "r"])
+    return [*lines, ""]
+
+
+def _qualifications(card: Scorecard) -> list[str]:
+    lines = ["## Judge qualification", ""]
+    if not card.qualifications:
+        return [*lines, "No model judges.", ""]
+    lines += ["Control debates whose better side is known by construction, each in both orders and repeated "
+              "(`debate judges test`); a judge below its thresholds is flagged.", ""]
+    rows = []
+    for j in card.qualifications:
+        word = qualification_word(j)
+        rows.append([
+            md(j.judge), md(j.judge_model), pct(j.accuracy), pct(j.position_consistency), pct(j.preference_fairness), pct(j.repetition_stability),
+            fixed(j.score_spread), pct(j.echo_share), f"**{word}**" if j.flagged else word, md("; ".join(j.problems)),
+        ])
+    header = ["Judge", "Model", "Accuracy", "Position consistency", "Preference fairness", "Repetition stability", "Score spread", "Echo share", "Status", "Problems"]
+    lines += _table(header, rows, ["l", "l", "r", "r", "r", "r", "r", "r", "l", "l"])
+    return [*lines, ""]
 
 
 def _side_balance(card: Scorecard) -> list[str]:

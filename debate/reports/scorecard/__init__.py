@@ -19,6 +19,16 @@ ratings (`debate.verdicts.tournament_ratings`), and assembles a `Scorecard` (`mo
 - `agreement`: Krippendorff's alpha per criterion over all raters (interval level) and of the
   verdicts (ordinal), Cohen's kappa of each judge against the human consensus on winners (null
   without human ballots), and the raters flagged as outliers against the panel;
+- `caveats` (first in the JSON, first in every export): the plain sentences of
+  `debate.reports.caveats` on why the results may not mean what they seem;
+- `agreement.winner_agreement`: the model judges' winner agreement matrix (share of the
+  debates both judged with the same winner, and how many they shared), and
+  `agreement.presented_side_bias`: per model judge, from its presentation ballots in both
+  orders, the mean signed margin toward the side shown as Debater A, the share of decisive
+  presentations Debater A won, and the share of debates whose two orders named different
+  winners;
+- `qualifications`: each panel judge's latest qualification on control debates, or `tested`
+  false when it has none;
 - `side_balance` per motion, `side_advantage`, `separability`, `excluded_debates`, `usage`.
 
 Definitions (what counts where):
@@ -36,12 +46,17 @@ Definitions (what counts where):
 - Agreement counts every valid final ballot, whatever the debate's status; a rater is a judge
   (by name) or a human scorer. A rater is flagged when its agreement with the panel's winner
   is improbably low (one-sided binomial test, p < `FLAG_ALPHA`) against the pooled rate of
-  the model judges (of all raters when there are no model judges).
+  the model judges (of all raters when there are no model judges). Winner agreement compares
+  the model judges' valid final ballots. Presented-side bias counts every presentation with a
+  verdict of a judged debate (excluded ones too: it measures the judge, not the contestants);
+  a presentation pairs with the other order of the same debate and stage.
+- The panel, for the qualification table: the configured judges, then any other model judge
+  that ballotted; judges tested for the tournament but not on its panel follow.
 
 NaN never appears: an undefined statistic is null.
 
 Modules: `model` (the data model), `build` (assembly from the store), `tallies` (records,
-categories, means, win rates, heatmaps), `agreement` (judge agreement), `rubric`.
+categories, means, win rates, heatmaps), `agreement` (judge agreement), `qualification`, `rubric`.
 """
 
 from __future__ import annotations
@@ -51,6 +66,7 @@ from debate.reports.scorecard.model import (
     FLAG_ALPHA,
     SCHEMA_VERSION,
     Agreement,
+    AgreementCell,
     BallotCard,
     CategoryHeatmap,
     CategoryRecord,
@@ -63,8 +79,10 @@ from debate.reports.scorecard.model import (
     ExcludedDebate,
     FindingCard,
     JudgeInfo,
+    JudgeQualificationInfo,
     LeaderboardRow,
     MotionInfo,
+    PresentedSideBiasInfo,
     PurposeUsage,
     RaterInfo,
     Record,
@@ -74,12 +92,14 @@ from debate.reports.scorecard.model import (
     TournamentCounts,
     TournamentInfo,
     Usage,
+    WinnerAgreementMatrix,
     WinRateCell,
     WinRateMatrix,
 )
 
 __all__ = [
     "Agreement",
+    "AgreementCell",
     "BallotCard",
     "CategoryHeatmap",
     "CategoryRecord",
@@ -93,8 +113,10 @@ __all__ = [
     "FLAG_ALPHA",
     "FindingCard",
     "JudgeInfo",
+    "JudgeQualificationInfo",
     "LeaderboardRow",
     "MotionInfo",
+    "PresentedSideBiasInfo",
     "PurposeUsage",
     "RaterInfo",
     "Record",
@@ -105,6 +127,7 @@ __all__ = [
     "TournamentCounts",
     "TournamentInfo",
     "Usage",
+    "WinnerAgreementMatrix",
     "WinRateCell",
     "WinRateMatrix",
     "build_scorecard",

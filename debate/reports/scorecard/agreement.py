@@ -1,5 +1,6 @@
 """The scorecard's judge agreement: alpha per criterion and of verdicts, kappas against the
-humans, and raters flagged as outliers against the panel (the math is `judges.agreement`)."""
+humans, raters flagged as outliers against the panel, the model judges' winner agreement
+matrix and their presented-side bias (the math is `judges.agreement`)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,23 @@ from judges.agreement import (
     criterion_alpha,
     outlier_scorers,
     pooled_rate,
+    presented_side_bias,
     verdict_alpha,
+    winner_agreement,
     winner_kappas,
 )
-from judges.ballot import Ballot, SideScores, Verdict
+from judges.ballot import Ballot, SideScores, Verdict, verdict_side
 
-from debate.reports.scorecard.model import FLAG_ALPHA, Agreement, RaterInfo
+from debate.reports.scorecard.model import (
+    FLAG_ALPHA,
+    Agreement,
+    AgreementCell,
+    PresentedSideBiasInfo,
+    RaterInfo,
+    WinnerAgreementMatrix,
+)
 from debate.reports.scorecard.tallies import num
+from debate.store import StoredOrderBallot
 from debate.store import scorecard as q
 
 
@@ -38,7 +49,12 @@ def _as_ballot(b: q.BallotFacts) -> Ballot | None:
     return Ballot.model_construct(scores=scores, verdict=verdict, both_poor=b.both_poor, reason=b.reason or "-")
 
 
-def agreement(final: Sequence[q.BallotFacts], every: Sequence[q.BallotFacts], debates: Mapping[int, q.DebateFacts], criteria: Sequence[str]) -> Agreement:
+def agreement(
+    final: Sequence[q.BallotFacts], every: Sequence[q.BallotFacts], debates: Mapping[int, q.DebateFacts], criteria: Sequence[str],
+    orders: Sequence[StoredOrderBallot] = (),
+) -> Agreement:
+    """`final`: the valid final ballots; `every`: all ballots (for abstentions); `orders`: the
+    model judges' presentation ballots (for presented-side bias)."""
     raters: dict[str, dict[int, Ballot]] = {}
     kinds: dict[str, tuple[str, str]] = {}
     for b in final:
@@ -76,4 +92,30 @@ def agreement(final: Sequence[q.BallotFacts], every: Sequence[q.BallotFacts], de
             )
             for name in sorted(kinds, key=lambda n: (kinds[n][1] == "human", n))
         ],
+        winner_agreement=winner_matrix(judges),
+        presented_side_bias=side_bias(orders),
     )
+
+
+def winner_matrix(judges: Mapping[str, Mapping[int, Ballot]]) -> WinnerAgreementMatrix:
+    """The model judges (by name) against each other: the share of shared debates with the same winner."""
+    names = sorted(judges)
+    pairs = winner_agreement({name: {d: verdict_side(b.verdict) for d, b in judges[name].items()} for name in names})
+    return WinnerAgreementMatrix(
+        judges=names,
+        cells=[[None if a == b else AgreementCell(share=num(pairs[(a, b)][0]), debates=pairs[(a, b)][1]) for b in names] for a in names],
+    )
+
+
+def side_bias(orders: Sequence[StoredOrderBallot]) -> list[PresentedSideBiasInfo]:
+    """Per model judge (by name), its lean toward Debater A; a presentation pairs with the other
+    order of the same debate and stage. Abstentions and verdict-less presentations are left out."""
+    models = {o.judge: o.judge_model for o in reversed(orders)}  # each judge's model on its first presentation
+    graded = [(o.judge, (o.debate_id, o.stage), o.label_a, o.margin) for o in orders if not o.abstained and o.margin is not None]
+    return [
+        PresentedSideBiasInfo(
+            judge=judge, judge_model=models[judge], ballots=b.ballots, toward_a=num(b.toward_a), decisive=b.decisive,
+            favours_a=num(b.favours_a), pairs=b.pairs, inconsistent=num(b.inconsistent),
+        )
+        for judge, b in sorted(presented_side_bias(graded).items())
+    ]

@@ -13,6 +13,7 @@ from judges.ratings import RatingTable, separability, side_balance
 from judges.rubric import Rubric
 
 from debate.verdicts import tournament_ratings
+from debate.reports.caveats import tournament_caveats
 from debate.reports.scorecard.agreement import agreement
 from debate.reports.scorecard.model import (
     BallotCard,
@@ -34,6 +35,7 @@ from debate.reports.scorecard.model import (
     TournamentInfo,
     Usage,
 )
+from debate.reports.scorecard.qualification import qualification_table
 from debate.reports.scorecard.rubric import rubric_info
 from debate.reports.scorecard.tallies import (
     category_heatmap,
@@ -81,9 +83,11 @@ def build_scorecard(store: Store, tournament_name: str | None = None, *, rubric:
     categories = category_records(rated_rows)
     has_humans = any(b.kind == "human" for b in ballot_rows)
     cards = _contestant_cards(leaderboard, people, report, categories, side_scores(rated_rows, final, criteria), criteria, has_humans)
+    tournament = _tournament_info(facts, people, debate_rows, ballot_rows, finding_rows, report.pairing, info)
     return Scorecard(
         generated_at=now or datetime.now(UTC),
-        tournament=_tournament_info(facts, people, debate_rows, ballot_rows, finding_rows, report.pairing, info),
+        caveats=tournament_caveats(store, facts.id, table),
+        tournament=tournament,
         leaderboard=leaderboard,
         contestants=cards,
         motions=_motions(debate_rows),
@@ -91,7 +95,8 @@ def build_scorecard(store: Store, tournament_name: str | None = None, *, rubric:
         win_rates=win_rates(order, rated_rows),
         criterion_heatmap=criterion_heatmap(order, cards, info),
         category_heatmap=category_heatmap(order, categories),
-        agreement=agreement(final, ballot_rows, {d.id: d for d in debate_rows}, criteria),
+        agreement=agreement(final, ballot_rows, {d.id: d for d in debate_rows}, criteria, store.order_ballots(facts.id)),
+        qualifications=qualification_table(_panel(tournament, ballot_rows), store.qualifications(facts.id)),
         side_balance=side_balance([(d.motion_key, d.winner) for d in rated_rows]),  # type: ignore[misc]
         side_advantage=table.side_advantage if table is not None else None,
         separability=_separability(table),
@@ -175,8 +180,14 @@ def _ballot_card(b: q.BallotFacts, final: bool) -> BallotCard:
     return BallotCard(
         judge=b.judge, judge_model=b.judge_model, kind=b.kind, stage=b.stage, final=final, verdict=b.verdict, winner=b.winner,
         both_poor=b.both_poor, abstained=b.abstained, reason=b.reason,
-        scores={cid: SideScore(proposition=s.get("proposition"), opposition=s.get("opposition")) for cid, s in b.scores.items()},
+        scores={cid: SideScore(proposition=_score(s.get("proposition")), opposition=_score(s.get("opposition"))) for cid, s in b.scores.items()},
     )
+
+
+def _score(value: float | None) -> int | float | None:
+    """A whole score as an integer: ballots store floats since a model judge's scores became the
+    mean of its two presentations, and the JSON keeps writing a whole score as it always did."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _motions(debates: Sequence[q.DebateFacts]) -> list[MotionInfo]:
@@ -207,6 +218,15 @@ def _tournament_info(
         rubric=rubric, judges=[JudgeInfo(name=str(j.get("name")), model=str(j.get("model"))) for j in config.get("judges", []) if isinstance(j, dict)],
         counts=counts,
     )
+
+
+def _panel(tournament: TournamentInfo, ballots: Sequence[q.BallotFacts]) -> dict[str, str]:
+    """The model judges (name -> model): the configured panel, then any other that ballotted."""
+    panel = {j.name: j.model for j in tournament.judges}
+    for b in ballots:
+        if b.kind != "human":
+            panel.setdefault(b.judge, b.judge_model)
+    return panel
 
 
 def _usage(total: Mapping[str, Any], calls: Sequence[q.CallUsage]) -> Usage:

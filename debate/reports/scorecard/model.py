@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from judges.ratings import MotionBalance, SideAdvantage
 
+from debate.reports.caveats import Caveat
+
 SCHEMA_VERSION = 1
 # p below which a rater's agreement with the panel is improbably low (see `Agreement`).
 FLAG_ALPHA = 0.01
@@ -235,6 +237,32 @@ class RaterInfo(_Model):
     flagged: bool
 
 
+class AgreementCell(_Model):
+    share: float | None = Field(description="share of the shared debates on which the two judges named the same winner; null when they shared none")
+    debates: int = Field(description="debates both judges gave a valid final ballot on")
+
+
+class WinnerAgreementMatrix(_Model):
+    """`cells[i][j]`: how often model judges i and j named the same winner (null on the diagonal)."""
+
+    judges: list[str] = []
+    cells: list[list[AgreementCell | None]] = []
+
+
+class PresentedSideBiasInfo(_Model):
+    """A model judge's lean toward the side shown to it as "Debater A", over its presentation
+    ballots in both orders (null where undefined)."""
+
+    judge: str
+    judge_model: str
+    ballots: int = Field(description="presentations with a verdict")
+    toward_a: float | None = Field(description="mean signed margin toward Debater A, -2..2; 0 is no lean")
+    decisive: int = Field(description="presentations that named a winner")
+    favours_a: float | None = Field(description="share of the decisive presentations that Debater A won; 0.5 is no lean")
+    pairs: int = Field(description="debates (per stage) graded in both orders")
+    inconsistent: float | None = Field(description="share of those whose two orders named different winners (position-inconsistent)")
+
+
 class Agreement(_Model):
     level: str = "interval"
     criterion_alpha: dict[str, float | None]
@@ -245,6 +273,30 @@ class Agreement(_Model):
     flag_alpha: float = FLAG_ALPHA
     flagged_scorers: list[str]
     raters: list[RaterInfo]
+    winner_agreement: WinnerAgreementMatrix = WinnerAgreementMatrix()
+    presented_side_bias: list[PresentedSideBiasInfo] = []
+
+
+class JudgeQualificationInfo(_Model):
+    """A panel judge's latest qualification on control debates (`tested` false and null
+    figures: it has none). The figures are `judges.qualification.JudgeQualification`'s."""
+
+    judge: str
+    judge_model: str
+    tested: bool
+    tested_at: datetime | None = None
+    controls: int | None = None
+    ballots: int | None = None
+    abstentions: int | None = None
+    accuracy: float | None = None
+    position_consistency: float | None = None
+    preference_fairness: float | None = Field(default=None, description="share of decisive verdicts given to the first label; 0.5 is fair")
+    repetition_stability: float | None = None
+    score_spread: float | None = None
+    distinct_scores: float | None = None
+    echo_share: float | None = Field(default=None, description="share of reasons that echo the prompt")
+    flagged: bool = False
+    problems: list[str] = []
 
 
 class ExcludedDebate(_Model):
@@ -277,6 +329,7 @@ class Usage(_Model):
 class Scorecard(_Model):
     schema_version: int = SCHEMA_VERSION
     generated_at: datetime
+    caveats: list[Caveat] = Field(default=[], description="plain sentences on why the results may not mean what they seem, most serious first; empty when nothing was found wrong")
     tournament: TournamentInfo
     leaderboard: list[LeaderboardRow]
     contestants: list[ContestantCard]
@@ -286,6 +339,7 @@ class Scorecard(_Model):
     criterion_heatmap: CriterionHeatmap
     category_heatmap: CategoryHeatmap
     agreement: Agreement
+    qualifications: list[JudgeQualificationInfo] = []
     side_balance: list[MotionBalance]
     side_advantage: SideAdvantage | None
     separability: float | None
