@@ -21,7 +21,7 @@ def test_a_dead_judge_abstains_and_the_panel_judges_without_it(tmp_path: Path) -
     assert query(db, "select distinct judge from ballot") == [("up",)], "nothing is stored for the judge that never answered"
     assert query(db, "select distinct judge from order_ballot") == [("up",)]
     failed_calls = query(db, "select count(*) from model_call where model = 'fake/down' and ok = 0")[0][0]
-    assert failed_calls == query(db, "select count(*) from debate")[0][0], "each failed judge call is on record"
+    assert failed_calls == 2 * query(db, "select count(*) from debate")[0][0], "each failed judge call (both presentations) is on record"
     assert query(db, "select status from tournament") == [("finished",)]
 
 
@@ -38,4 +38,4 @@ def test_a_panel_with_no_judge_left_fails_its_debates_with_the_reason(tmp_path: 
     # Nothing of the outage is stored as a ballot, so a rerun asks the judge again.
     again = run_cli("run", str(cfg), "--quiet")
     assert again.returncode == 1 and "Traceback" not in again.stderr
-    assert query(db, "select count(*) from model_call where model = 'fake/down'")[0][0] == 2 * len(rows)
+    assert query(db, "select count(*) from model_call where model = 'fake/down'")[0][0] == 2 * 2 * len(rows), "two runs, two presentations each"

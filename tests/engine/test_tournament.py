@@ -244,14 +244,21 @@ def test_one_debate_on_the_real_local_models(tmp_path: Path) -> None:
         sides="once",
         rounds=1,
         word_factor=0.4,
+        panel={"qualification": {"controls": 2}},
     )
-    result = run_cli("run", str(cfg_path), "--quiet", timeout=900)
+    result = run_cli("run", str(cfg_path), "--quiet", timeout=1200)
     assert result.returncode == 0, result.stderr
     db = tmp_path / "t.db"
     texts = [t for (t,) in query(db, "select text from speech order by idx")]
     assert len(texts) == 4 and all(len(t.split()) >= 3 for t in texts)
-    assert query(db, "select winner from debate")[0][0] in ("proposition", "opposition")
+    # A tie is an honest outcome for a judge whose two orders disagree.
+    assert query(db, "select winner from debate")[0][0] in ("proposition", "opposition", "tie")
     assert query(db, "select count(*) from ballot where abstained = 0")[0][0] == 1
+    # The real model's verdict probabilities are read in both presentations.
+    probabilities = [json.loads(p) for (p,) in query(db, "select probabilities_json from order_ballot where abstained = 0")]
+    assert len(probabilities) == 2 and all(p and abs(sum(p.values()) - 1) < 1e-6 for p in probabilities)
+    (qualification,) = query(db, "select result_json from judge_qualification")
+    assert json.loads(qualification[0])["controls"] == 2
     tokens = query(db, "select sum(completion_tokens) from model_call where purpose = 'speech'")[0][0]
     assert tokens > 20
 

@@ -46,13 +46,26 @@ def _app(db: Path):  # type: ignore[no-untyped-def]
 
 
 async def _settle(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause(0.8)
+    # Wait for the screen each key leads to, not a fixed time: on a busy machine the board
+    # can take longer than any pause to mount, and a key pressed before it is lost.
+    await _screen(pilot, "BoardScreen")
+    targets = {"d": "DrawScreen", "s": "StandingsScreen", "enter": "SpectatorScreen"}
     for key in keys:
         await pilot.press(key)
-        await pilot.pause(0.8)
+        await _screen(pilot, targets[key])
+    await pilot.pause(0.8)
     for widget in pilot.app.screen.query("*"):
         if hasattr(widget, "cursor_blink"):
             widget.cursor_blink = False
+
+
+async def _screen(pilot, name: str, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(int(timeout / 0.1)):
+        if type(pilot.app.screen).__name__ == name:
+            await pilot.pause(0.3)
+            return
+        await pilot.pause(0.1)
+    raise AssertionError(f"{name} did not open within {timeout:g} s (on {type(pilot.app.screen).__name__})")
 
 
 def test_board_snapshot(snap_compare, fixed_db: Path) -> None:  # type: ignore[no-untyped-def]
