@@ -25,9 +25,11 @@ def judges_test(
     controls: Annotated[int | None, typer.Option("--controls", min=2, max=200, help="control debates per judge (default: the config's panel.qualification.controls)")] = None,
     format: FormatOption = OutputFormat.table,
 ) -> None:
-    """Grade control debates (one side degraded: word salad, off-topic, a copy of the opponent,
-    the other side's case, one sentence, a broken rule) with each judge, in both orders; store
-    and print its accuracy, position consistency and the rest."""
+    """Grade control debates with each judge and store its accuracy, consistency and the rest.
+
+    Each control degrades one side of a good debate (word salad, off-topic, a copy of the
+    opponent, the other side's case, one sentence, a broken rule) and is graded in both orders.
+    Exits 1 when a judge is flagged."""
     import anyio
 
     if config is not None:

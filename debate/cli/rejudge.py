@@ -19,9 +19,10 @@ def rejudge(
     name: Annotated[str | None, typer.Option("--name", help="the new panel's tournament name (default: ORIGINAL-rejudged)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="one line per judged debate")] = False,
 ) -> None:
-    """Grade a finished tournament's stored transcripts with another panel, without re-running
-    any debate. The result is a new tournament linked to the original (nothing of it changes);
-    compare the two with `debate compare`."""
+    """Grade a finished tournament's stored transcripts with another panel (no debate re-run).
+
+    The result is a new tournament linked to the original (nothing of it changes); compare the
+    two with `debate compare`."""
     import anyio
 
     from debate.cli.progress import Progress
