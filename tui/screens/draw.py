@@ -115,6 +115,8 @@ class DrawScreen(TournamentScreen):
             table.add_row(str(d.id or "—"), HIDDEN if hidden else escape(p.proposition), HIDDEN if hidden else escape(p.opposition),
                           ", ".join(p.flags) or "—", "—" if p.bracket is None else f"{p.bracket:g}",
                           "—" if p.seeds is None else f"{p.seeds[0]} v {p.seeds[1]}", key=str(n))
+        # New rows can widen auto-sized columns; lay the header out again with them.
+        table.refresh(layout=True)
         lines = []
         if draw.byes:
             lines.append(f"[b]byes[/]: {escape(', '.join(draw.byes))}")
