@@ -53,8 +53,10 @@ async def test_standings_and_draw_show_the_store(finished_db: Path) -> None:
 
     app = DebateApp(str(finished_db), tournament="fixed")
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause(0.5)
+        # Keys go to the screen that is up: wait for each one, not for a fixed time.
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "BoardScreen")
         await pilot.press("s")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "StandingsScreen")
         table = app.screen.query_one(DataTable)
         await wait_for(pilot, lambda: table.row_count == 4)
         bar = str(table.get_cell_at((0, 6)))
@@ -65,6 +67,7 @@ async def test_standings_and_draw_show_the_store(finished_db: Path) -> None:
             assert float(str(table.get_cell_at((row, 3)))) == record[0] + record[2] / 2
         assert "win rate by motion category" in str(app.screen.query_one("#heatmap", Static).render())
         await pilot.press("d")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "DrawScreen")
         draw_table = app.screen.query_one(DataTable)
         await wait_for(pilot, lambda: draw_table.row_count == 2)
         assert "round-robin" in str(draw_table.get_cell_at((0, 3)))
