@@ -49,8 +49,10 @@ class DrawScreen(TournamentScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for column in ("#", "proposition", "opposition", "flags", "bracket", "seeds"):
-            table.add_column(column, key=column)
+        # Fixed widths: columns that widen as rows arrive left the header laid out at the old
+        # widths (seen on a clean install), misaligned with the rows under it.
+        for column, width in (("#", 5), ("proposition", 20), ("opposition", 20), ("flags", 32), ("bracket", 8), ("seeds", 9)):
+            table.add_column(column, key=column, width=width)
         self.load()
 
     @work(thread=True, exclusive=True)
@@ -115,8 +117,6 @@ class DrawScreen(TournamentScreen):
             table.add_row(str(d.id or "—"), HIDDEN if hidden else escape(p.proposition), HIDDEN if hidden else escape(p.opposition),
                           ", ".join(p.flags) or "—", "—" if p.bracket is None else f"{p.bracket:g}",
                           "—" if p.seeds is None else f"{p.seeds[0]} v {p.seeds[1]}", key=str(n))
-        # New rows can widen auto-sized columns; lay the header out again with them.
-        table.refresh(layout=True)
         lines = []
         if draw.byes:
             lines.append(f"[b]byes[/]: {escape(', '.join(draw.byes))}")
