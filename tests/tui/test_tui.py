@@ -337,8 +337,9 @@ async def test_score_a_debate_blind_through_the_ui(finished_db: Path) -> None:
     rubric = load_rubric("default")
     app = DebateApp(str(finished_db), tournament="fixed")
     async with app.run_test(size=(160, 60)) as pilot:
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "BoardScreen")
         await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, ScoringScreen))
         screen = app.screen
         assert isinstance(screen, ScoringScreen)
         await pilot.press(*"ann", "enter")
