@@ -263,21 +263,27 @@ def token_logprobs(raw: Any) -> list[dict[str, Any]] | None:
 async def _streamed(litellm: Any, request: CallRequest, kwargs: dict[str, Any], on_delta: DeltaHandler | None) -> CallResult:
     pieces: list[str] = []
     prompt_tokens = completion_tokens = 0
-    finish = "stop"
     stream = await litellm.acompletion(**kwargs)
     async for part in stream:
-        if part.choices:
-            choice = part.choices[0]
-            if text := choice.delta.content:
-                pieces.append(text)
-                if on_delta is not None:
-                    on_delta(text)
-            finish = choice.finish_reason or finish
+        if part.choices and (text := part.choices[0].delta.content):
+            pieces.append(text)
+            if on_delta is not None:
+                on_delta(text)
         if usage := getattr(part, "usage", None):
             prompt_tokens, completion_tokens = usage.prompt_tokens or 0, usage.completion_tokens or 0
+    text = "".join(pieces)
+    # litellm closes every stream with a chunk saying "stop", even one the server cut off
+    # mid-body; only its record of what the provider itself sent tells a finished answer apart.
+    finish = getattr(stream, "received_finish_reason", None)
+    if not finish:
+        raise errors.TransientError(
+            f"{request.model}: the stream ended before the model finished ({len(text)} characters received)", model=request.model
+        )
+    if not text.strip():
+        raise errors.TransientError(f"{request.model}: the stream finished ({finish}) without any text", model=request.model)
     return CallResult(
         model=request.model,
-        text="".join(pieces),
+        text=text,
         prompt_tokens=prompt_tokens,
         completion_tokens=completion_tokens or len(pieces),
         cost_usd=_cost(litellm, request.model, prompt_tokens, completion_tokens),

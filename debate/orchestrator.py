@@ -353,7 +353,7 @@ class Orchestrator:
         def on_retry(error: GatewayError, attempt: int, delay: float) -> None:
             if partial is not None:
                 partial.clear()  # the retry speaks the speech again from its start
-            bus.emit(ev.CallRetried(debate_id=debate_id, model=request.model, attempt=attempt, delay_s=delay, error=redact(str(error))))
+            bus.emit(ev.CallRetried(debate_id=debate_id, model=request.model, attempt=attempt, delay_s=delay, error=redact(str(error)), index=index if watched else None))
 
         watched = stream_to is not None and (bus.active or partial is not None)
         try:

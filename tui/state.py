@@ -206,6 +206,8 @@ def _apply_to_debate(debate: DebateState, event: ev.Event) -> None:
             speech.tokens, speech.latency_s, speech.cost_usd, speech.done = event.tokens, event.latency_s, event.cost_usd, True
     elif isinstance(event, ev.CallRetried):
         debate.retries += 1
+        if event.index is not None and (speech := debate.speeches.get(event.index)) is not None and not speech.done:
+            speech.text, speech.tokens = "", 0  # the retry streams the speech again from its start
         debate.last_retry = f"{event.model} attempt {event.attempt}: {event.error}"
     elif isinstance(event, ev.VerdictRecorded):
         debate.status = JUDGING if debate.status != JUDGED else JUDGED

@@ -72,6 +72,7 @@ class CallRetried(Event):
     attempt: int
     delay_s: float
     error: str
+    index: int | None = None  # the speech being spoken again from its start, if any
 
 
 class VerdictRecorded(Event):

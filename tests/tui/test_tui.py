@@ -544,3 +544,16 @@ async def test_live_table_crops_when_narrow() -> None:
         table.scroll_to(x=table.virtual_size.width - width, animate=False)
         await pilot.pause(0.1)
         assert _line(table, 0).strip() == "tatus" and _line(table, 1).strip() == "unning"  # the last 12 cells
+
+
+def test_a_retried_speech_streams_again_from_its_start_in_the_live_view() -> None:
+    from tui.state import LiveState
+
+    state = LiveState()
+    state.apply(ev.DebateStarted(debate_id=3, round=1, proposition="alpha", opposition="beta", motion="m", resumed_at=0))
+    state.apply(ev.SpeechStarted(debate_id=3, index=1, side="proposition", role="opening", speaker="alpha"))
+    state.apply(ev.TextDelta(debate_id=3, index=1, text="half a speech the server cut"))
+    state.apply(ev.CallRetried(debate_id=3, model="fake/alpha", attempt=1, delay_s=0.1, error="cut", index=1))
+    state.apply(ev.TextDelta(debate_id=3, index=1, text="The whole speech."))
+    speech = state.debates[3].speeches[1]
+    assert (speech.text, speech.tokens, state.debates[3].retries) == ("The whole speech.", 1, 1)
