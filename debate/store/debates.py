@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from sqlmodel import Session, select
 
@@ -15,13 +16,16 @@ from debate.store.models import DebateDetail, DebatePlan, DebateSummary, StoredB
 from debate.store.tables import BallotRow, DebateRow, FindingRow, MotionRow, OrderBallotRow, PartialSpeechRow, SpeechRow, TournamentRow
 
 
+B = TypeVar("B", StoredBallot, StoredOrderBallot)
+
+
 class DebateQueries(StoreBase):
     def debates(self, tournament_id: int) -> list[DebateSummary]:
         with self._session() as session:
             names = self._contestant_names(session, tournament_id)
             motions = self._motion_rows(session, tournament_id)
             rows = session.exec(select(DebateRow).where(DebateRow.tournament_id == tournament_id).order_by(DebateRow.id)).all()  # type: ignore[arg-type]
-        return [DebateSummary(id=d.id or 0, round=d.round_number, proposition=names[d.proposition_id], opposition=names[d.opposition_id], motion=motions[d.motion_id].key, status=d.status, winner=d.winner) for d in rows]
+        return [DebateSummary(id=d.id or 0, round=d.round_number, proposition=names[d.proposition_id], opposition=names[d.opposition_id], motion=motions[d.motion_id].key, status=d.status, winner=d.winner, voided=d.excluded) for d in rows]
 
     def debate_plan(self, debate_id: int) -> DebatePlan:
         plans = self.debate_plans([debate_id])
@@ -49,8 +53,8 @@ class DebateQueries(StoreBase):
                 opposition=names[d.opposition_id],
                 motion=motions[d.motion_id],
                 speeches=tuple(speeches.get(d.id or 0, ())),
-                ballots=tuple(ballots.get(d.id or 0, ())),
-                order_ballots=tuple(orders.get(d.id or 0, ())),
+                ballots=_carried(ballots.get(d.id or 0, ()), d.status),
+                order_ballots=_carried(orders.get(d.id or 0, ()), d.status),
                 findings=tuple(findings.get(d.id or 0, ())),
             )
             for d in sorted(debates, key=lambda d: order[d.id or 0])
@@ -120,3 +124,11 @@ def _findings(session: Session, ids: list[int]) -> dict[int, list[StoredFinding]
     for row in session.exec(select(FindingRow).where(FindingRow.debate_id.in_(ids)).order_by(FindingRow.id)).all():  # type: ignore[attr-defined]
         out.setdefault(row.debate_id, []).append(stored_finding(row))
     return out
+
+
+def _carried(ballots: Sequence[B], status: str) -> tuple[B, ...]:
+    """The stored ballots a (re)start reuses. Retrying a failed debate means judging it again:
+    its abstentions are asked anew (the new answers replace them), its valid ballots stand."""
+    if status != "failed":
+        return tuple(ballots)
+    return tuple(b for b in ballots if not b.abstained)

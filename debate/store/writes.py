@@ -22,6 +22,13 @@ _INSERT_FINDING = insert(FindingRow)
 _INSERT_ORDER_BALLOT = insert(OrderBallotRow)
 _INSERT_QUALIFICATION = insert(QualificationRow)
 _DELETE_PARTIAL = delete(PartialSpeechRow).where(PartialSpeechRow.debate_id == bindparam("p_debate"), PartialSpeechRow.idx == bindparam("p_idx"))  # type: ignore[arg-type]
+_DELETE_ABSTAINED_BALLOT = delete(BallotRow).where(
+    BallotRow.debate_id == bindparam("k_debate"), BallotRow.judge == bindparam("k_judge"), BallotRow.stage == bindparam("k_stage"), BallotRow.abstained.is_(True)  # type: ignore[arg-type,attr-defined]
+)
+_DELETE_ABSTAINED_ORDER = delete(OrderBallotRow).where(
+    OrderBallotRow.debate_id == bindparam("k_debate"), OrderBallotRow.judge == bindparam("k_judge"), OrderBallotRow.stage == bindparam("k_stage"),  # type: ignore[arg-type]
+    OrderBallotRow.label_a == bindparam("k_label"), OrderBallotRow.abstained.is_(True),  # type: ignore[arg-type,attr-defined]
+)
 _UPDATE_DEBATE = (
     update(DebateRow)
     .where(DebateRow.id == bindparam("b_id"))  # type: ignore[arg-type]
@@ -50,6 +57,12 @@ class RecordWrites(StoreBase):
             if speeches := rows["speech"]:
                 conn.execute(_INSERT_SPEECH, speeches)
                 conn.execute(_DELETE_PARTIAL, [{"p_debate": s["debate_id"], "p_idx": s["idx"]} for s in speeches])
+            # A failed debate's retry asks its abstained judges again: their answer replaces the
+            # abstention (the invalid replies stay in model_call).
+            if rows["ballot"]:
+                conn.execute(_DELETE_ABSTAINED_BALLOT, [_ballot_key(r) for r in rows["ballot"]])
+            if rows["order_ballot"]:
+                conn.execute(_DELETE_ABSTAINED_ORDER, [_ballot_key(r) | {"k_label": r["label_a"]} for r in rows["order_ballot"]])
             for kind, statement in (("call", _INSERT_CALL), ("order_ballot", _INSERT_ORDER_BALLOT), ("ballot", _INSERT_BALLOT), ("qualification", _INSERT_QUALIFICATION)):
                 if rows[kind]:
                     conn.execute(statement, rows[kind])
@@ -70,6 +83,10 @@ class RecordWrites(StoreBase):
 
 
 Rows = list[dict[str, Any]]
+
+
+def _ballot_key(row: dict[str, Any]) -> dict[str, Any]:
+    return {"k_debate": row["debate_id"], "k_judge": row["judge"], "k_stage": row["stage"]}
 
 
 def _rows(records: Sequence[Record], now: datetime) -> dict[str, Rows]:

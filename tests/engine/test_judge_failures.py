@@ -39,3 +39,24 @@ def test_a_panel_with_no_judge_left_fails_its_debates_with_the_reason(tmp_path: 
     again = run_cli("run", str(cfg), "--quiet")
     assert again.returncode == 1 and "Traceback" not in again.stderr
     assert query(db, "select count(*) from model_call where model = 'fake/down'")[0][0] == 2 * 2 * len(rows), "two runs, two presentations each"
+
+
+def test_a_rerun_judges_again_the_debates_whose_every_judge_abstained(tmp_path: Path) -> None:
+    script = tmp_path / "judge.yaml"
+    script.write_text("judge: ['not a ballot']\n", encoding="utf-8")
+    cfg = write_config(tmp_path / "t.yaml", judges=[{"name": "judge", "model": "fake/judge", "params": {"script": str(script)}}], rounds=1)
+    first = run_cli("run", str(cfg), "--quiet")
+    assert first.returncode == 1, first.stderr
+    db = tmp_path / "t.db"
+    failed = query(db, "select count(*) from debate where status = 'failed'")[0][0]
+    assert failed and query(db, "select count(*) from ballot where abstained = 1")[0][0] == failed
+    invalid_replies = query(db, "select count(*) from model_call where ok = 0")[0][0]
+
+    script.write_text("default: unused\n", encoding="utf-8")  # the judge now answers
+    again = run_cli("run", str(cfg), "--quiet")
+    assert again.returncode == 0, again.stderr
+    assert query(db, "select distinct status from debate") == [("judged",)]
+    assert query(db, "select count(*) from ballot where abstained = 1")[0][0] == 0, "each abstention was replaced by the new answer"
+    assert query(db, "select count(*) from order_ballot where abstained = 1")[0][0] == 0
+    assert query(db, "select count(*) from ballot")[0][0] == failed
+    assert query(db, "select count(*) from model_call where ok = 0")[0][0] == invalid_replies, "the first run's invalid replies stay on record"
