@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from debate.config import TournamentConfig, tournament_motions, tournament_rubric
 from debate.core.errors import TournamentBusy, sole_error
 from debate.core.events import EventBus, Listener
+from debate.gateway import check_models
 from debate.orchestrator import Orchestrator, RunSummary, gateway_for
 from debate.store.claims import HEARTBEAT_S, Runner
 from debate.store import Store
@@ -18,6 +19,7 @@ from debate.store import Store
 
 async def run_tournament(config: TournamentConfig, database: str, base_dir: Path, listener: Listener | None = None) -> RunSummary:
     """Run or resume `config` against `database`; returns when every debate is judged or failed."""
+    check_models(config)
     motions = tournament_motions(config, base_dir)
     rubric = tournament_rubric(config, base_dir)
     store = Store(database)

@@ -157,6 +157,24 @@ def gateway_for(config: TournamentConfig) -> Gateway:
 _litellm: Any = None
 
 
+def check_models(config: TournamentConfig) -> None:
+    """Refuse, before anything is stored, a model string no provider would route: an unknown
+    prefix should not surface as a failed call in the middle of round one."""
+    litellm = litellm_module()
+    problems = []
+    for group, specs in (("contestants", config.contestants), ("judges", config.judges)):
+        for index, spec in enumerate(specs):
+            if spec.model.startswith(FREE_PROVIDERS):
+                continue
+            try:
+                litellm.get_llm_provider(spec.model)
+            except Exception:  # noqa: BLE001 - litellm says "no provider" with a BadRequestError
+                message = f"no provider routes '{spec.model}': prefix it with a litellm provider (openai/, anthropic/, ollama/, ...; `debate models` lists those with keys), local/ or fake/"
+                problems.append(errors.Problem(f"tournament '{config.name}'", None, (group, index, "model"), message))
+    if problems:
+        raise errors.ConfigError(problems)
+
+
 def litellm_module() -> Any:
     """litellm, imported once with our providers registered and its network look-ups off."""
     global _litellm

@@ -163,6 +163,7 @@ class Orchestrator:
             debates_total=debates_total if draws is None else sum(len(d.pairings) for d in draws),
             debates_done=self.store.debate_counts(tournament_id).get("judged", 0), resumed=resumed,
         ))
+        self.store.set_tournament_status(tournament_id, "running")
         await self._qualify(tournament_id)
         writer = StoreWriter(self.store)
         self._rounds_over = anyio.Event()
@@ -190,9 +191,11 @@ class Orchestrator:
                     await self._run_round(tournament_id, current, writer)
                 writer.close()
                 self._rounds_over.set()
-        except BaseException:
+        except BaseException as exc:
             with anyio.CancelScope(shield=True):
                 writer.flush_now()
+                if isinstance(exc, (KeyboardInterrupt, anyio.get_cancelled_exc_class())):
+                    self.store.mark_stopped(tournament_id)
             raise
         if self._panel.self_judged:
             self.bus.emit(ev.Notice(message="no judge outside the debaters' model families was available for some debates, so the whole panel judged them (set panel.allow_self_judging: true to silence this, or add a judge of another family)"))

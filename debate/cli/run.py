@@ -43,17 +43,21 @@ def demo(
 
 
 def _run(cfg: api.TournamentConfig, target: str, *, base_dir: Path, quiet: bool) -> None:
+    import signal
+
     import anyio
 
     from debate.cli.progress import Progress
     from debate.cli.standings import print_standings
 
     progress = Progress(out, live=not quiet and out.is_terminal)
+    # A polite kill (SIGTERM: a service manager, `timeout`) stops the run like Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda signum, frame: signal.raise_signal(signal.SIGINT))
     try:
         summary = anyio.run(api.run_tournament, cfg, target, base_dir, progress.listener)
     except KeyboardInterrupt:
         progress.stop()
-        err.print("interrupted: everything finished so far is stored; run the same command again to resume")
+        err.print("stopped: everything finished so far is stored; run the same command again to resume")
         raise SystemExit(130) from None
     finally:
         progress.stop()

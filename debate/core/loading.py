@@ -21,6 +21,9 @@ from debate.core.errors import ConfigError, Problem
 
 Syntax = Literal["yaml", "toml"]
 
+# Far above any real config, motion set or rubric; a bound so that a wrong path cannot read forever.
+MAX_FILE_BYTES = 16 * 2**20
+
 
 class LineMap(Protocol):
     """Where a field path sits in a document (1-based line), or None when it cannot be found."""
@@ -59,11 +62,16 @@ def load_file(path: Path, *, missing: str = "no such file") -> Loaded:
     """
     source = str(path)
     try:
-        raw = path.read_bytes()
+        if not path.is_file() and path.exists():
+            raise ConfigError([Problem(source, None, None, "not a regular file (a device, pipe or folder cannot be a config, motion set or rubric)")])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError([Problem(source, None, None, missing)]) from None
     except OSError as exc:
         raise ConfigError([Problem(source, None, None, f"cannot read: {exc}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ConfigError([Problem(source, None, None, f"larger than {MAX_FILE_BYTES // 2**20} MiB: not a file people edit")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -29,7 +29,7 @@ class TournamentRow(SQLModel, table=True):
     config_json: str
     format_json: str
     seed: int
-    status: str = "running"  # running | finished
+    status: str = "running"  # running | finished | incomplete (some debates failed) | stopped (by the user)
     created_at: datetime = Field(default_factory=_now)
     finished_at: datetime | None = None
 
@@ -94,7 +94,7 @@ class DebateRow(SQLModel, table=True):
     proposition_id: int = Field(foreign_key="contestant.id")
     opposition_id: int = Field(foreign_key="contestant.id")
     motion_id: int = Field(foreign_key="motion.id")
-    status: str = Field(default="pending", index=True)  # pending | running | judged | failed
+    status: str = Field(default="pending", index=True)  # pending | running | judged | failed | stopped
     winner: str | None = None  # proposition | opposition | tie
     margin: float | None = None  # the panel's summed verdict margins, + for proposition
     disagreement: float | None = None  # 0 = unanimous panel

@@ -73,3 +73,11 @@ class TournamentQueries(StoreBase):
             finished = _now() if status == "finished" else None
             session.exec(update(TournamentRow).where(TournamentRow.id == tournament_id).values(status=status, finished_at=finished))  # type: ignore[call-overload]
             session.commit()
+
+    def mark_stopped(self, tournament_id: int) -> None:
+        """A run stopped by the user (Ctrl-C, SIGTERM): the tournament and its debates in flight
+        say so instead of "running" for good. Running it again resumes them."""
+        with self._session() as session:
+            session.exec(update(TournamentRow).where(TournamentRow.id == tournament_id).values(status="stopped"))  # type: ignore[call-overload]
+            session.exec(update(DebateRow).where(DebateRow.tournament_id == tournament_id, DebateRow.status == "running").values(status="stopped"))  # type: ignore[call-overload]
+            session.commit()
