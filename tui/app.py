@@ -26,7 +26,9 @@ from textual.worker import Worker, WorkerState
 from debate.core import events as ev
 from debate.core.errors import ConfigError, GatewayError, UserError
 from tui.messages import StateChanged
+from tui.screens.base import in_form
 from tui.screens.board import BoardScreen
+from tui.screens.confirm_quit import ConfirmQuitScreen
 from tui.screens.draw import DrawScreen
 from tui.screens.export import ExportScreen
 from tui.screens.help import HelpScreen
@@ -145,6 +147,31 @@ class DebateApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit" and in_form(self):
+            return False  # `q` typed into a ballot or a setup form is not a request to leave
+        return True
+
+    async def action_quit(self) -> None:
+        if not self.engine_running:
+            self.exit()
+            return
+
+        def answered(stop: bool | None) -> None:
+            if stop:
+                self.notify("stopping the tournament…", timeout=10)
+                self.stop_engine()
+                self._exit_when_stopped()
+
+        self.push_screen(ConfirmQuitScreen(), answered)
+
+    def _exit_when_stopped(self) -> None:
+        # The engine marks what was running as stopped on its own thread; leave once it has.
+        if self.engine_running:
+            self.set_timer(0.1, self._exit_when_stopped)
+        else:
+            self.exit()
 
     # --- lifecycle ----------------------------------------------------------------------
 

@@ -87,6 +87,10 @@ class StoreError(UserError):
     """The database cannot be opened or does not hold what was asked for."""
 
 
+class StoreMissing(StoreError):
+    """No database at the path yet: a fresh folder, where the faces say how to start one."""
+
+
 class TournamentBusy(UserError):
     """Another process is running this tournament; a second runner would pay for every speech twice."""
 

@@ -557,3 +557,47 @@ def test_a_retried_speech_streams_again_from_its_start_in_the_live_view() -> Non
     state.apply(ev.TextDelta(debate_id=3, index=1, text="The whole speech."))
     speech = state.debates[3].speeches[1]
     assert (speech.text, speech.tokens, state.debates[3].retries) == ("The whole speech.", 1, 1)
+
+
+async def test_navigation_letters_typed_in_the_scoring_form_stay_in_the_form(finished_db: Path) -> None:
+    from textual.widgets import RadioSet
+
+    from tui.app import DebateApp
+    from tui.screens.scoring import ScoringScreen
+
+    app = DebateApp(str(finished_db), tournament="fixed")
+    async with app.run_test(size=(160, 60)) as pilot:
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "BoardScreen")
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, ScoringScreen))
+        screen = app.screen
+        await pilot.press(*"ann", "enter")
+        await wait_for(pilot, lambda: screen.blind is not None)  # type: ignore[attr-defined]
+        screen.query_one("#verdict", RadioSet).focus()
+        for key in ("b", "s", "d", "e", "q"):
+            await pilot.press(key)
+            await pilot.pause(0.05)
+            assert app.screen is screen and app.is_running, f"{key!r} left the half-filled ballot"
+
+
+async def test_quitting_while_a_tournament_runs_asks_first_and_stops_it_cleanly(tmp_path: Path) -> None:
+    from tui.app import DebateApp
+    from tui.screens.confirm_quit import ConfirmQuitScreen
+
+    slow = [{"name": n, "model": f"fake/{n}", "params": {"latency": 0.2, "token_latency": 0.02}} for n in ("alpha", "beta", "gamma")]
+    config = write_config(tmp_path / "cfg.yaml", name="live", contestants=slow)
+    db = tmp_path / "t.db"
+    app = DebateApp(str(db), config_path=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: any(s.text for d in app.state.debates.values() for s in d.speeches.values()), timeout=60)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmQuitScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmQuitScreen))
+        assert app.is_running and app.engine_running, "n keeps the tournament running"
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmQuitScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not app.is_running, timeout=30)
+    assert query(db, "select status from tournament") == [("stopped",)]
+    assert query(db, "select count(*) from debate where status = 'running'") == [(0,)]

@@ -297,9 +297,12 @@ async def test_open_latest_shows_the_newest_tournament_over_home(finished_store:
 
     empty = DebateApp(str(tmp_path / "nothing.db"), open_latest=True)
     async with empty.run_test(size=(140, 50)) as pilot:
-        await pilot.pause(0.5)
-        assert type(empty.screen).__name__ == "HomeScreen"  # nothing to open: home says why
-        assert "no database" in str(empty.screen.query_one("#home-title").render())
+        title = empty.screen.query_one("#home-title")
+        await wait_for(pilot, lambda: "No tournaments yet" in str(title.render()))
+        assert type(empty.screen).__name__ == "HomeScreen"  # nothing to open: home says what to do
+        shown = str(title.render())
+        assert "Press n to set up a new tournament" in shown and "nothing.db will be created" in shown
+        assert "no database" not in shown, "a fresh folder is a first step, not an error"
 
 
 async def test_odd_input_is_reported_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ from typing import cast
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, SelectionList, Switch, TextArea
 
 from tui.context import TournamentApp
 
@@ -18,6 +19,17 @@ NAV = [
     Binding("h", "goto('score')", "Score"),
     Binding("e", "goto('export')", "Export"),
 ]
+
+
+# Widgets that take typed keys or choices: a letter pressed there belongs to the form, not to
+# navigation that would leave it (and drop what was filled in).
+FORM_CONTROLS = (Input, TextArea, Select, SelectionList, RadioSet, RadioButton, Checkbox, Switch)
+
+
+def in_form(app: App[object]) -> bool:
+    """True when the focused widget is (inside) a form control."""
+    focused = app.focused
+    return focused is not None and any(isinstance(node, FORM_CONTROLS) for node in focused.ancestors_with_self)
 
 
 def is_served(app: App[object]) -> bool:
@@ -42,6 +54,11 @@ class TournamentScreen(AppScreen):
     """A screen over the app's current tournament, with the shared navigation keys."""
 
     BINDINGS = NAV
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "goto" and in_form(self.app):
+            return False
+        return True
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from debate.core.errors import UserError
+from debate.core.errors import StoreMissing, UserError
 from tui.markup import escape
 from tui.screens.base import AppScreen
 
@@ -45,10 +45,22 @@ class HomeScreen(AppScreen):
 
         try:
             rows = tournaments(self.tapp.store)
-        except UserError as exc:  # StoreError: no database there yet, or not one of ours
+        except StoreMissing:  # a fresh folder: not an error, the first step
+            self.app.call_from_thread(self.query_one("#home-title", Static).update, self._first_steps())
+            return
+        except UserError as exc:  # StoreError: a file that is not one of our databases
             self.app.call_from_thread(self.query_one("#home-title", Static).update, f"[red]{escape(str(exc))}[/]")
             return
         self.app.call_from_thread(self._show, rows)
+
+    def _first_steps(self) -> str:
+        where = escape(self.tapp.database)
+        if self.tapp.read_only:
+            return f"[b]No tournaments yet[/] — nothing is stored at {where}; this view shows them once a run starts there"
+        return (
+            f"[b]No tournaments yet[/] — {where} will be created by the first run.\n"
+            "Press [b]n[/] to set up a new tournament, [b]o[/] to open a config file, or run [b]debate demo[/] in a shell."
+        )
 
     def _show(self, rows: Sequence[TournamentInfo]) -> None:
         table = self.query_one(DataTable)
