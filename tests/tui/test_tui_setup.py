@@ -345,3 +345,22 @@ def render_with(screen, extra: str) -> str:  # type: ignore[no-untyped-def]
 
     data = starter_config("t.db")
     return render_yaml(data) + extra
+
+
+async def test_f2_switches_between_form_and_yaml_and_the_yaml_is_block_style(tmp_path: Path) -> None:
+    from textual.widgets import Input, TabbedContent, TextArea
+
+    from tui.app import DebateApp
+
+    app = DebateApp(str(tmp_path / "open.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_setup(pilot, app)
+        tabs = screen.query_one(TabbedContent)
+        screen.query_one("#f-name", Input).focus()
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: tabs.active == "tab-yaml" and screen.query_one(TextArea).has_focus)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: tabs.active == "tab-form")
+        assert yaml.safe_load(screen.text)["database"] == str(tmp_path / "open.db"), "a new config uses the database that is open"
+        flow = [line for line in screen.text.splitlines() if line.rstrip().endswith(("]", "}")) and ("[" in line or "{" in line)]
+        assert flow == [], f"lists and mappings in flow style: {flow}"

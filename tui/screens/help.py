@@ -13,7 +13,7 @@ from tui.markup import escape
 ABOUT = """[b]Screens[/]
   Home       tournaments in the store; n sets up a new one, o opens a config file
   Setup      a tournament as a form (or as YAML), checked as you type like `debate run`;
-             ctrl+s saves it, ctrl+r saves it and runs it here
+             F2 switches form and YAML, ctrl+s saves it, ctrl+r saves it and runs it here
   Board      every debate of the round: status, speech, tok/s, cost, retries, errors;
              ctrl+r resumes a stopped tournament here, with the config stored with it
   Spectator  one debate side by side, streamed, with findings, ballots and win odds

@@ -55,7 +55,8 @@ def starter_config(database: str) -> dict[str, Any]:
 
 
 def render_yaml(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+    # Block style throughout: one setting per line, as people write configs by hand.
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
 
 
 def problems_of(text: str, source: str, base_dir: Path | None = None) -> list[Problem]:
@@ -114,6 +115,8 @@ class SetupScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+r", "run", "Save and run"),
+        # A function key, taken before the focused field: no text field or editor uses it.
+        Binding("f2", "switch_view", "Form/YAML", priority=True),
         Binding("escape", "back", "Back"),
     ]
 
@@ -319,6 +322,12 @@ class SetupScreen(Screen[None]):
                 await self.fill_form()  # edited while the form shows (the tabs can settle late)
                 return  # fill_form checked it
         self.check()
+
+    def action_switch_view(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = "tab-yaml" if tabs.active == "tab-form" else "tab-form"
+        target = self.query_one("#setup-text", TextArea) if tabs.active == "tab-yaml" else self.query_one("#setup-form")
+        self.call_after_refresh(target.focus)
 
     @on(TabbedContent.TabActivated)
     async def tab_changed(self, event: TabbedContent.TabActivated) -> None:
