@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from debate.core.errors import ConfigError, Problem
 from debate.core.formats import BUILTIN_FORMATS, Format
 from debate.core.loading import LineMap, Loaded, load_file, problem_at
+from debate.core.secrets import register_env_secret
 from debate.core.transcript import MotionText
 
 if TYPE_CHECKING:
@@ -34,6 +35,10 @@ _SECRET_WORDS = re.compile(
 Name = Annotated[str, Field(pattern=_NAME, description="letters, digits, '.', '_' or '-'; at most 48")]
 
 
+# Seeds are stored as SQL integers: 64 bits, signed.
+MAX_SEED = 2**63 - 1
+
+
 class ModelSpec(BaseModel):
     """What the gateway needs to call one model, shared by contestants and judges."""
 
@@ -45,7 +50,7 @@ class ModelSpec(BaseModel):
     temperature: float | None = Field(default=None, ge=0, le=2)
     top_p: float | None = Field(default=None, gt=0, le=1)
     max_tokens: int | None = Field(default=None, ge=1, le=100_000)
-    seed: int | None = None
+    seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
     api_base: str | None = None
     api_key_env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]*$")
     params: dict[str, Any] = Field(default_factory=dict, description="extra provider parameters")
@@ -60,6 +65,14 @@ class ModelSpec(BaseModel):
                 "the variable with api_key_env"
             )
         return params
+
+    @model_validator(mode="after")
+    def _mask_key(self) -> "ModelSpec":
+        # As soon as the settings exist, before any call: an error that echoes the key is then
+        # masked wherever it is stored or printed, whatever the variable's name or the key's shape.
+        if self.api_key_env:
+            register_env_secret(self.api_key_env)
+        return self
 
     @property
     def lineage(self) -> str:
@@ -187,7 +200,7 @@ class TournamentConfig(BaseModel):
     break_: BreakSettings | None = Field(default=None, alias="break")
     arena: ArenaSettings | None = None
     motion_assignment: Literal["per-round", "per-debate"] = "per-round"
-    tie_breaks: tuple[str, ...] = ("wins", "ballots", "score_total", "opponent_strength", "margin")
+    tie_breaks: tuple[str, ...] = ("points", "ballots", "score_total", "opponent_strength", "margin")
     bye_counts_as: Literal["win", "none", "average"] | None = Field(
         default=None, description="default: a win in swiss, nothing in a round robin (where everyone sits out equally)"
     )
@@ -195,7 +208,7 @@ class TournamentConfig(BaseModel):
     panel: PanelSettings = Field(default_factory=PanelSettings)
     rules: RulesSettings = Field(default_factory=RulesSettings)
     blind: bool = Field(default=True, description="hide model names from spectators until a debate is judged")
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=MAX_SEED, description="drives every seeded choice (draws, coins, sampling)")
     database: str = "debate.db"
     rejudges: str | None = Field(default=None, description="set by `debate rejudge`: the tournament whose transcripts this one grades again")
     stream: bool = Field(default=True, description="stream speeches token by token")
@@ -293,6 +306,8 @@ def config_from(loaded: Loaded, *, default_name: str = "tournament") -> Tourname
     """Validate a parsed config document (a file, or text being edited in the Setup screen)."""
     if not isinstance(loaded.data, dict):
         raise ConfigError([Problem(loaded.source, 1, None, "the file must hold a mapping of settings (name:, contestants:, ...)")])
+    if repeated := loaded.duplicate_keys():
+        raise ConfigError(repeated)
     data = dict(loaded.data)
     data.setdefault("name", default_name)
     return validate_config(data, source=loaded.source, lines=loaded.lines)

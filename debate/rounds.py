@@ -16,7 +16,7 @@ from debate.draws.arena import ArenaBudget, RatingEstimate, arena_batch
 from debate.draws.knockout import KnockoutState, SideHistory, advance_knockout, knockout_round, start_knockout
 from debate.draws.model import Draw
 from debate.draws.swiss import swiss_draw
-from debate.draws.pairing import motion_for_round, motions_per_debate, round_robin
+from debate.draws.pairing import MotionHistory, motion_for_round, motions_per_debate, round_robin
 from debate.draws.standings import DebateResult, StandingRow, compute_standings, records_for_swiss
 from debate.store.models import StoredRound
 
@@ -44,7 +44,7 @@ def next_round(
     stored: Sequence[StoredRound],
     results_by_round: Mapping[int, list[DebateResult]],
     motion_keys: Sequence[str],
-    history: dict[frozenset[str], set[str]],
+    history: MotionHistory,
     *,
     estimates: Sequence[RatingEstimate] = (),
     spent: Spent = Spent(),
@@ -144,7 +144,7 @@ def elimination_winner(result: DebateResult, state: KnockoutState) -> str:
     return min((result.proposition, result.opposition), key=state.seed_of)
 
 
-def _arena(config: TournamentConfig, stored: Sequence[StoredRound], number: int, motion_keys: Sequence[str], history: dict[frozenset[str], set[str]], estimates: Sequence[RatingEstimate], spent: Spent) -> PlannedRound | None:
+def _arena(config: TournamentConfig, stored: Sequence[StoredRound], number: int, motion_keys: Sequence[str], history: MotionHistory, estimates: Sequence[RatingEstimate], spent: Spent) -> PlannedRound | None:
     assert config.arena is not None
     settings = config.arena
     budget = ArenaBudget(max_debates=settings.max_debates, max_tokens=settings.max_tokens, max_cost=settings.max_cost, target_width=settings.target_width, headroom=settings.headroom)
@@ -162,7 +162,7 @@ def _arena(config: TournamentConfig, stored: Sequence[StoredRound], number: int,
     return _with_motions(config, draw, ARENA, motion_keys, history)
 
 
-def _with_motions(config: TournamentConfig, draw: Draw, kind: str, motion_keys: Sequence[str], history: dict[frozenset[str], set[str]]) -> PlannedRound:
+def _with_motions(config: TournamentConfig, draw: Draw, kind: str, motion_keys: Sequence[str], history: MotionHistory) -> PlannedRound:
     if config.motion_assignment == "per-debate":
         keys = tuple(motions_per_debate(draw, history, motion_keys, config.seed))
     else:

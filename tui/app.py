@@ -51,7 +51,7 @@ class DebateApp(App[None]):
     BINDINGS = [
         Binding("?", "help", "Help"),
         Binding("f1", "help", "Help", show=False),  # reachable while a text field has the keys
-        Binding("q", "quit", "Quit"),
+        Binding("q", "quit_key", "Quit"),
     ]
     # The screens `goto` and the navigation keys name. Each visit builds a new one rather than
     # reusing Textual's installed instance: a visit reads the store afresh, and no screen
@@ -149,9 +149,12 @@ class DebateApp(App[None]):
         self.push_screen(HelpScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "quit" and in_form(self):
-            return False  # `q` typed into a ballot or a setup form is not a request to leave
+        if action == "quit_key" and in_form(self):
+            return False  # `q` typed into a ballot or a setup form is not a request to leave (ctrl+q still is)
         return True
+
+    async def action_quit_key(self) -> None:
+        await self.action_quit()
 
     async def action_quit(self) -> None:
         if not self.engine_running:

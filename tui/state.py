@@ -17,6 +17,7 @@ from debate.core import events as ev
 
 if TYPE_CHECKING:
     from debate.api import LiveView
+    from debate.api.reading import DebatePlan
 
 WAITING, RUNNING, JUDGING, JUDGED, FAILED = "waiting", "running", "judging", "judged", "failed"
 SHARED_MODEL = "(a hidden model)"
@@ -100,6 +101,7 @@ class LiveState:
     rounds: int | None = None
     round: int | None = None
     round_motion: str | None = None
+    round_motions: dict[int, str | None] = field(default_factory=dict)  # each round's motion (None: one per debate)
     debates_total: int | None = None
     debates_done: int = 0
     debates_failed: int = 0
@@ -161,6 +163,7 @@ class LiveState:
             self.debates_done, self.status = event.debates_done, "running"
         elif isinstance(event, ev.RoundStarted):
             self.round, self.round_motion = event.round, event.motion
+            self.round_motions[event.round] = event.motion
         elif isinstance(event, ev.Notice):
             self.notices.append(event.message)
         elif isinstance(event, ev.TournamentDone):
@@ -224,23 +227,39 @@ def load_snapshot(view: LiveView, previous: LiveState | None = None) -> LiveStat
     state = LiveState(tournament=info.name, tournament_id=info.id, status=info.status, blind=bool(info.config.get("blind", True)), config=info.config)
     state.finished = info.status == "finished"
     state.round = view.current_round
-    state.round_motion = next((r.motion for r in view.rounds if r.number == state.round), None)
+    state.round_motions = {r.number: r.motion for r in view.rounds}
+    state.round_motion = state.round_motions.get(state.round) if state.round is not None else None
     state.debates_done = sum(1 for d in view.debates if d.status == JUDGED)
     state.debates_failed = sum(1 for d in view.debates if d.status == FAILED)
     state.debates_total = len(view.debates) or None
     for d in view.debates:
         status = d.status if d.status in (JUDGED, FAILED, RUNNING) else (WAITING if d.status in ("pending", "waiting") else d.status)
         state.debates[d.id] = DebateState(d.id, d.round, d.proposition, d.opposition, d.motion, status, d.winner)
-    for plan in view.plans:
-        debate = state.debates[plan.debate_id]
+    fill_from_plans(state, view.plans)
+    if previous is not None:
+        # Only the current round is read again each poll: what the screens loaded of other
+        # rounds (a debate judged as the next round began, an earlier round looked at) stays.
+        planned = {p.debate_id for p in view.plans}
+        for debate_id, debate in state.debates.items():
+            old = previous.debates.get(debate_id)
+            if debate_id not in planned and old is not None and old.speeches:
+                debate.speeches, debate.ballots, debate.findings = old.speeches, old.ballots, old.findings
+    _add_partial_speeches(state, view, previous)
+    return state
+
+
+def fill_from_plans(state: LiveState, plans: Iterable[DebatePlan]) -> None:
+    """Stored speeches, ballots and findings of these debates, folded into the state."""
+    for plan in plans:
+        debate = state.debates.get(plan.debate_id)
+        if debate is None:
+            continue
         for s in plan.speeches:
             debate.speeches[s.index] = SpeechState(s.index, s.side.value, s.role, text=s.text, tokens=len(s.text.split()), done=True)
         debate.ballots = [BallotState(b.judge, b.winner, b.reason, b.verdict, b.kind) for b in plan.ballots]
         debate.findings = [f"speech {f.speech_idx + 1} ({f.side}): {f.kind}: {f.detail}" for f in plan.findings]
         if debate.ballots and debate.status == RUNNING and len(debate.speeches) and not any(not s.done for s in debate.speeches.values()):
             debate.status = JUDGING
-    _add_partial_speeches(state, view, previous)
-    return state
 
 
 def _add_partial_speeches(state: LiveState, view: LiveView, previous: LiveState | None) -> None:

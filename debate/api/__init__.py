@@ -35,7 +35,19 @@ if TYPE_CHECKING:
         rounds,
         tournaments,
     )
-    from debate.api.reports import Caveat, Scorecard, StandingsReport, caveat_headline, caveats, render_scorecard, scorecard, standings, write_scorecard
+    from debate.api.reports import (
+        Caveat,
+        Scorecard,
+        StandingsReport,
+        caveat_headline,
+        caveats,
+        ratings_prior,
+        render_scorecard,
+        scorecard,
+        standings,
+        write_battles,
+        write_scorecard,
+    )
     from debate.api.running import RunSummary, TournamentConfig, config_from, load_config, run_tournament, tournament_motions, tournament_rubric, validate_config
     from debate.api.scoring import VERDICTS, BlindDebate, Progress, ScoringSession, ballot_from_answers, stored_config
 
@@ -47,9 +59,12 @@ _HOME = {
     **dict.fromkeys(("RatingBoard", "Ratings", "battle_log_ratings", "criterion_names", "current_ratings", "ratings", "separability", "win_probability"), "boards"),
     **dict.fromkeys((
         "LiveView", "RoundDraw", "Store", "debate", "debates", "find_tournament", "live_view", "motion_categories", "next_free_name",
-        "open_store", "opened", "round_draw", "rounds", "tournaments",
+        "open_store", "opened", "round_draw", "round_plans", "rounds", "tournaments",
     ), "reading"),
-    **dict.fromkeys(("Caveat", "Scorecard", "StandingsReport", "caveat_headline", "caveats", "render_scorecard", "scorecard", "standings", "write_scorecard"), "reports"),
+    **dict.fromkeys((
+        "Caveat", "Scorecard", "StandingsReport", "caveat_headline", "caveats", "ratings_prior", "render_scorecard", "scorecard", "standings",
+        "write_battles", "write_scorecard",
+    ), "reports"),
     **dict.fromkeys((
         "RunSummary", "TournamentConfig", "config_from", "load_config", "run_tournament", "tournament_motions", "tournament_rubric", "validate_config",
     ), "running"),

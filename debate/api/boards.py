@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from debate.store import Store
     from judges.ratings import Battles, RatingTable
 
-By = Literal["criterion", "category", "language"]
+By = Literal["criterion", "judge", "category", "language"]
 Source = Literal["panel", "humans"]
 CI = Literal["sandwich", "bootstrap"]
 OVERALL = "all"  # the group of the one board when ratings are not split
@@ -24,11 +24,12 @@ OVERALL = "all"  # the group of the one board when ratings are not split
 
 @dataclass(frozen=True)
 class RatingBoard:
-    """One fitted board: `group` is the criterion id, category or language it covers
-    (`OVERALL` when not split)."""
+    """One fitted board: `group` is the criterion id, judge, category or language it covers
+    (`OVERALL` when not split); `battles` what it was fitted on."""
 
     group: str
     table: RatingTable
+    battles: Battles | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def ratings(
             from debate.reports.scorecard import build_scorecard
 
             left_out = build_scorecard(store, row.name).agreement.flagged_scorers
-        battles = tournament_battles(store, tid, source=source, exclude_scorers=left_out)
+        battles = tournament_battles(store, tid, source=source, exclude_scorers=left_out, per_ballot=by == "judge")
         groups = {} if battles is None else _split(battles, by)
     return Ratings(boards=_fit(groups, ci=ci, style=style, seed=seed, prior=prior), by=by, left_out_scorers=left_out)
 
@@ -128,7 +129,7 @@ def _fit(groups: dict[str, Battles], *, ci: CI | None, style: bool, seed: int, p
     # Style control needs a style feature, the side term needs known sides: each only where the
     # battles carry it (a battle log may have neither).
     return [
-        RatingBoard(group, bradley_terry(b, ci=ci, seed=seed, prior=prior, style=style and b.style is not None, side=b.a_is_proposition is not None))
+        RatingBoard(group, bradley_terry(b, ci=ci, seed=seed, prior=prior, style=style and b.style is not None, side=b.a_is_proposition is not None), b)
         for group, b in groups.items()
     ]
 

@@ -122,6 +122,14 @@ def live_view(store: Store, tournament: str | None = None) -> LiveView:
     )
 
 
+def round_plans(store: Store, tournament: str | None, number: int) -> list[DebatePlan]:
+    """Every debate of round `number` with its stored speeches, ballots and findings (a board
+    showing an earlier round, where the live view carries only the current one)."""
+    info = find_tournament(store, tournament)
+    ids = [d.id for d in store.debates(info.id) if d.round == number]
+    return store.debate_plans(ids) if ids else []
+
+
 def _speech_slots(info: TournamentInfo) -> list[tuple[str, str]]:
     from debate.config import TournamentConfig
 

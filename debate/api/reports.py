@@ -1,11 +1,15 @@
-"""Standings and scorecards of a stored tournament, and the scorecard's exports."""
+"""Standings and scorecards of a stored tournament, the scorecard's exports, and the ratings'
+battle log (export, and the prior option of `debate ratings`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from debate.core.errors import UserError
+
 if TYPE_CHECKING:
+    from debate.api.boards import Ratings
     from debate.reports.caveats import Caveat
     from debate.reports.export import ExportFormat
     from debate.reports.scorecard import Scorecard
@@ -52,6 +56,37 @@ def write_scorecard(card: Scorecard, fmt: ExportFormat, path: str | Path) -> Pat
     from debate.reports.export import write
 
     return write(card, fmt, path)
+
+
+def write_battles(result: Ratings, path: str | Path) -> int:
+    """Write the battles behind `result`'s boards as a CSV battle log (model_a, model_b, winner,
+    proposition, debate_id, then labels such as judge), the form `battle_log_ratings` reads and
+    LMArena-style tools take; returns the rows written. UserError when it cannot be written."""
+    from judges.ratings import write_battles_csv
+
+    boards = [board.battles for board in result.boards if board.battles is not None]
+    try:
+        return write_battles_csv(path, boards)
+    except OSError as error:
+        raise UserError(f"{path}: cannot write the battles ({error.strerror or error})") from None
+
+
+def ratings_prior(option: str) -> float | None:
+    """`debate ratings --prior`: "auto" -> None (no prior unless the fit has no estimate even
+    with the contestants that never won or never lost set apart), "none" -> 0.0 (never a prior),
+    SIGMA -> the precision of a N(0, SIGMA^2) prior on every rating, SIGMA in rating points."""
+    from judges.ratings import SCALE
+
+    text = option.strip().lower()
+    if text in ("auto", "none"):
+        return None if text == "auto" else 0.0
+    try:
+        sigma = float(text)
+    except ValueError:
+        sigma = float("nan")
+    if not sigma > 0 or sigma == float("inf"):
+        raise UserError(f"--prior must be auto, none or a standard deviation in rating points (e.g. 200), not {option!r}")
+    return (SCALE / sigma) ** 2
 
 
 def __getattr__(name: str) -> object:

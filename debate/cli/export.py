@@ -28,7 +28,7 @@ def export(
     tournament: TournamentOption = None,
 ) -> None:
     """Scorecards: every debate and ballot, every contestant, the leaderboard, judge agreement."""
-    with api.opened(db) as store:
+    with api.opened(db, read_only=True) as store:
         card = api.scorecard(store, tournament)
     try:
         written = api.write_scorecard(card, format.value, out_path)

@@ -1,5 +1,6 @@
-"""`debate standings`: wins, ballots, side record; also printed after every run. Caveats that
-make the ranking untrustworthy come first, above the table."""
+"""`debate standings`: W-L-T in whole debates, points, ballots, ratings; also printed after
+every run. Caveats that make the ranking untrustworthy come first, above the table; what the
+table leaves out (voided debates) is said under it."""
 
 from __future__ import annotations
 
@@ -16,37 +17,39 @@ if TYPE_CHECKING:
 
 @app.command()
 def standings(db: DbOption = None, tournament: TournamentOption = None, format: FormatOption = OutputFormat.table) -> None:
-    """Standings of a tournament: wins, ballots, side record."""
+    """Standings of a tournament: W-L-T (whole debates), points (a tie is 1/2), ballots, ratings."""
     print_standings(db or "debate.db", tournament, format)
 
 
 def print_standings(db: str, tournament: str | None, format: OutputFormat) -> None:
     from rich.table import Table
 
-    with api.opened(db) as store:
+    with api.opened(db, read_only=True) as store:
         report = api.standings(store, tournament)
     if format is OutputFormat.json:
         emit_json(report.model_dump(mode="json"))
         return
     print_caveats(out, report.caveats)
     view = Table(title=f"Standings: {report.tournament} ({report.status}, {report.pairing})")
-    columns = ("#", "contestant", "debates", "W", "L", "T", "ballots", "score", "opp str", "rating (95% CI)", "tokens", "cost")
+    columns = ("#", "contestant", "debates", "W", "L", "T", "points", "ballots", "score", "opp str", "rating (95% CI)", "tokens", "cost")
     for column in columns:
         view.add_column(column, justify="left" if column == "contestant" else "right")
     for r in report.rows:
         usage = report.per_contestant_usage.get(r.name, {})
         rating = "" if r.rating is None else f"{r.rating:.0f} ({bound(r.rating_lower)}-{bound(r.rating_upper)})"
         view.add_row(
-            str(r.rank), r.name, str(r.debates), f"{r.wins:g}", str(r.losses), str(r.ties),
-            f"{r.ballots:g}", f"{r.score_total:.1f}", f"{r.opponent_strength:g}", rating,
+            str(r.rank), r.name, str(r.debates), str(r.wins), str(r.losses), str(r.ties),
+            f"{r.points:g}", f"{r.ballots:g}", f"{r.score_total:.1f}", f"{r.opponent_strength:g}", rating,
             str(usage.get("completion_tokens", 0)), f"${usage.get('cost_usd', 0.0):.4f}",
         )
     out.print(view)
+    for note in report.notes:
+        out.print(note, markup=False, highlight=False)
     if report.side_advantage:
         adv = report.side_advantage
         out.print(f"proposition advantage: {adv.rating:+.0f} rating points (win probability {adv.win_probability:.2f} between equals)")
     usage = report.usage
-    out.print(f"ranked by {', '.join(report.tie_breaks)}; {usage['calls']} model calls, {usage['prompt_tokens']} prompt + {usage['completion_tokens']} completion tokens, cost ${usage['cost_usd']:.4f}")
+    out.print(f"ranked by {', '.join(report.tie_breaks)} (a win is 1 point, a tie 1/2); {usage['calls']} model calls, {usage['prompt_tokens']} prompt + {usage['completion_tokens']} completion tokens, cost ${usage['cost_usd']:.4f}")
 
 
 def print_caveats(console: Console, caveats: list[Caveat]) -> None:

@@ -11,9 +11,9 @@ from debate.cli.common import DbOption, FormatOption, OutputFormat, TournamentOp
 
 
 @app.command()
-def draw(round_number: Annotated[int, typer.Argument(metavar="ROUND", help="round number")], db: DbOption = None, tournament: TournamentOption = None, format: FormatOption = OutputFormat.table) -> None:
+def draw(round_number: Annotated[int, typer.Argument(metavar="ROUND", min=1, max=2**63 - 1, help="round number")], db: DbOption = None, tournament: TournamentOption = None, format: FormatOption = OutputFormat.table) -> None:
     """A round's draw and why it is what it is: brackets, pull-ups, swaps, sides, byes."""
-    with api.opened(db) as store:
+    with api.opened(db, read_only=True) as store:
         stored = api.round_draw(store, tournament, round_number)
     if format is OutputFormat.json:
         emit_json({"tournament": stored.tournament, "round": stored.round, "stage": stored.stage, "status": stored.status, "motion": stored.motion, **stored.draw.model_dump(mode="json")})
@@ -39,10 +39,10 @@ def draw(round_number: Annotated[int, typer.Argument(metavar="ROUND", help="roun
 
 @app.command()
 def debates(db: DbOption = None, tournament: TournamentOption = None, format: FormatOption = OutputFormat.table) -> None:
-    """List a tournament's debates with their ids, status and winner."""
+    """List a tournament's debates with their ids, status and winner (voided ones marked)."""
     from rich.table import Table
 
-    with api.opened(db) as store:
+    with api.opened(db, read_only=True) as store:
         row = api.find_tournament(store, tournament)
         rows = api.debates(store, row.name)
     if format is OutputFormat.json:
@@ -52,17 +52,17 @@ def debates(db: DbOption = None, tournament: TournamentOption = None, format: Fo
     for column in ("id", "round", "proposition", "opposition", "motion", "status", "winner"):
         view.add_column(column)
     for r in rows:
-        view.add_row(str(r.id), str(r.round), r.proposition, r.opposition, r.motion, r.status, r.winner or "")
+        view.add_row(str(r.id), str(r.round), r.proposition, r.opposition, r.motion, f"{r.status}, voided" if r.voided else r.status, r.winner or "")
     out.print(view)
 
 
 @app.command()
-def show(debate_id: Annotated[int, typer.Argument(help="debate id (see `debate debates`)")], db: DbOption = None, format: FormatOption = OutputFormat.table) -> None:
+def show(debate_id: Annotated[int, typer.Argument(min=1, max=2**63 - 1, help="debate id (see `debate debates`)")], db: DbOption = None, format: FormatOption = OutputFormat.table) -> None:
     """A debate's transcript and ballots."""
     from rich.markup import escape
     from rich.panel import Panel
 
-    with api.opened(db) as store:
+    with api.opened(db, read_only=True) as store:
         detail = api.debate(store, debate_id)
     if format is OutputFormat.json:
         emit_json(detail.model_dump(mode="json"))
@@ -86,7 +86,9 @@ def show(debate_id: Annotated[int, typer.Argument(help="debate id (see `debate d
         if ballot.consistent is False:
             out.print("    the two orders named different winners (position-inconsistent)", markup=False)
     status = f"winner: {detail.winner}" if detail.winner else f"status: {detail.status}"
-    out.print(f"\n{status}" + (f" ({detail.error})" if detail.error else ""))
+    out.print(f"\n{status}" + (f" ({escape(detail.error)})" if detail.error else ""))
+    if detail.excluded:
+        out.print(f"voided: {detail.excluded_reason or 'excluded from ratings'}; left out of the ratings and the standings", markup=False, highlight=False)
 
 
 @app.command()
@@ -94,7 +96,7 @@ def tournaments(db: DbOption = None, format: FormatOption = OutputFormat.table) 
     """Tournaments stored in a database."""
     from rich.table import Table
 
-    with api.opened(db) as store:
+    with api.opened(db, read_only=True) as store:
         rows = api.tournaments(store)
     if format is OutputFormat.json:
         emit_json([r.model_dump(mode="json", exclude={"config"}) for r in rows])

@@ -5,10 +5,12 @@ results (round robin, `schedule`) and motion assignment, and re-exports the gene
 `debate.draws`: Swiss (`swiss_draw`), knockout (`start_knockout`, `knockout_round`,
 `advance_knockout`) and arena (`arena_batch`, `ArenaBudget`).
 
-Motions: `assign_motions` picks one motion per round for a draw list known in advance;
-`motion_for_round` and `motions_per_debate` work one round at a time (Swiss and arena draws
-are not known in advance) from a history of which pairing debated which motion, which
-`record_motions` extends.
+Motions: `motion_for_round` (one motion for the whole round) and `motions_per_debate` (one
+per debate) work one round at a time, from a history of which pairing debated which motion on
+which sides, which `record_motions` extends. Both follow one rule: a side-swapped rematch
+(flag "sides-swapped") debates the motion of its first leg, so that a motion favouring one
+side favours each contestant once; every other pairing gets a motion it has not debated while
+one is left.
 """
 
 from __future__ import annotations
@@ -62,7 +64,6 @@ __all__ = [
     "allocate_sides",
     "arena_batch",
     "arena_weights",
-    "assign_motions",
     "bracket_order",
     "break_seeds",
     "interval_overlap",
@@ -79,8 +80,11 @@ __all__ = [
     "win_probability",
 ]
 
-MotionHistory = Mapping[frozenset[str], set[str]]
-"""Which motions each pairing (the frozenset of its two names) has already debated."""
+MotionHistory = Mapping[tuple[str, str], set[str]]
+"""Which motions each pairing, keyed (proposition, opposition), has already debated."""
+
+SIDES_SWAPPED = "sides-swapped"
+"""The flag of a round-robin pairing that replays an earlier one with the sides the other way."""
 
 
 def round_robin(names: list[str], *, both_sides: bool = True) -> list[Draw]:
@@ -116,7 +120,7 @@ def round_robin(names: list[str], *, both_sides: bool = True) -> list[Draw]:
         Draw(
             round=len(first_cycle) + d.round,
             pairings=tuple(
-                Pairing(proposition=p.opposition, opposition=p.proposition, flags=("round-robin", "sides-swapped"))
+                Pairing(proposition=p.opposition, opposition=p.proposition, flags=("round-robin", SIDES_SWAPPED))
                 for p in d.pairings
             ),
             byes=d.byes,
@@ -149,31 +153,6 @@ def schedule(names: list[str], *, method: str, both_sides: bool, rounds: int | N
     return out
 
 
-def assign_motions(draws: list[Draw], motion_keys: list[str], seed: int) -> list[str]:
-    """One motion per round, cycling through a seeded shuffle of the motions, skipping any
-    motion that a pairing of the round has already debated while another motion is free."""
-    if not motion_keys:
-        raise ValueError("no motions to assign")
-    order = sorted(motion_keys)
-    random.Random(seed).shuffle(order)
-    seen: dict[frozenset[str], set[str]] = {}
-    chosen: list[str] = []
-    cursor = 0
-    for draw in draws:
-        pairs = [frozenset((p.proposition, p.opposition)) for p in draw.pairings]
-        pick = order[cursor % len(order)]
-        for step in range(len(order)):
-            candidate = order[(cursor + step) % len(order)]
-            if not any(candidate in seen.get(pair, set()) for pair in pairs):
-                pick, cursor = candidate, cursor + step
-                break
-        cursor += 1
-        chosen.append(pick)
-        for pair in pairs:
-            seen.setdefault(pair, set()).add(pick)
-    return chosen
-
-
 def _motion_order(motion_keys: Sequence[str], seed: int) -> list[str]:
     if not motion_keys:
         raise ValueError("no motions to assign")
@@ -182,49 +161,62 @@ def _motion_order(motion_keys: Sequence[str], seed: int) -> list[str]:
     return order
 
 
-def _pair(pairing: Pairing) -> frozenset[str]:
-    return frozenset((pairing.proposition, pairing.opposition))
+def _debated(history: MotionHistory, pairing: Pairing) -> set[str]:
+    """The motions the two contestants have debated against each other, on either side."""
+    return history.get((pairing.proposition, pairing.opposition), set()) | history.get((pairing.opposition, pairing.proposition), set())
+
+
+def _first_leg(history: MotionHistory, pairing: Pairing) -> set[str]:
+    """For a side-swapped rematch, the motions its first leg debated that it has not yet
+    debated with these sides: the motion it should debate (empty for any other pairing)."""
+    if SIDES_SWAPPED not in pairing.flags:
+        return set()
+    return history.get((pairing.opposition, pairing.proposition), set()) - history.get((pairing.proposition, pairing.opposition), set())
 
 
 def motion_for_round(
     draw: Draw, history: MotionHistory, motion_keys: Sequence[str], seed: int, round_number: int | None = None
 ) -> str:
-    """One motion for every debate of `draw`: preferably one that no pairing of the round has
-    debated; among those, the motion debated least so far (by distinct pairings, to spread the
-    set); then the first in a seeded shuffle of the motions rotated by the round
-    (`round_number`, default `draw.round`). When every motion has been debated by some
-    pairing of the round, the one that repeats for the fewest pairings is chosen."""
+    """One motion for every debate of `draw`: the motion of the first legs of the round's
+    side-swapped rematches (the one most of them want); else preferably one that no pairing of
+    the round has debated; among those, the motion debated least so far (by distinct
+    pairings, to spread the set); then the first in a seeded shuffle of the motions rotated by
+    the round (`round_number`, default `draw.round`). When every motion has been debated by
+    some pairing of the round, the one that repeats for the fewest pairings is chosen."""
     order = _motion_order(motion_keys, seed)
     start = ((draw.round if round_number is None else round_number) - 1) % len(order)
     rotated = order[start:] + order[:start]
-    pairs = [_pair(p) for p in draw.pairings]
+    legs = [(_first_leg(history, p), _debated(history, p)) for p in draw.pairings]
     uses = Counter(m for used in history.values() for m in used)
 
-    def key(item: tuple[int, str]) -> tuple[int, int, int]:
+    def key(item: tuple[int, str]) -> tuple[int, int, int, int]:
         index, motion = item
-        return (sum(motion in history.get(pair, ()) for pair in pairs), uses[motion], index)
+        missed = sum(bool(wanted) and motion not in wanted for wanted, _ in legs)
+        repeats = sum(not wanted and motion in done for wanted, done in legs)
+        return (missed, repeats, uses[motion], index)
 
     return min(enumerate(rotated), key=key)[1]
 
 
 def motions_per_debate(draw: Draw, history: MotionHistory, motion_keys: Sequence[str], seed: int) -> list[str]:
-    """A motion for each pairing of `draw`, in order: one the pairing has not debated while
-    any is left; among those the least used so far (counting this round's earlier choices);
-    then the first in a seeded shuffle rotated by the round."""
+    """A motion for each pairing of `draw`, in order: a side-swapped rematch gets its first
+    leg's motion; any other pairing one it has not debated while any is left; among those the
+    least used so far (counting this round's earlier choices); then the first in a seeded
+    shuffle rotated by the round."""
     order = _motion_order(motion_keys, seed)
     start = (draw.round - 1) % len(order)
     rotated = order[start:] + order[:start]
     uses = Counter(m for used in history.values() for m in used)
     chosen: list[str] = []
     for pairing in draw.pairings:
-        done = history.get(_pair(pairing), set())
-        pick = min(enumerate(rotated), key=lambda item: (item[1] in done, uses[item[1]], item[0]))[1]
+        wanted, done = _first_leg(history, pairing), _debated(history, pairing)
+        pick = min(enumerate(rotated), key=lambda item: (bool(wanted) and item[1] not in wanted, item[1] in done, uses[item[1]], item[0]))[1]
         uses[pick] += 1
         chosen.append(pick)
     return chosen
 
 
-def record_motions(history: MotionHistory, draw: Draw, motions: str | Sequence[str]) -> dict[frozenset[str], set[str]]:
+def record_motions(history: MotionHistory, draw: Draw, motions: str | Sequence[str]) -> dict[tuple[str, str], set[str]]:
     """A new history with the round's motions added: one motion for the whole round, or one
     per pairing in draw order. The given history is not changed."""
     per_debate = [motions] * len(draw.pairings) if isinstance(motions, str) else list(motions)
@@ -232,5 +224,5 @@ def record_motions(history: MotionHistory, draw: Draw, motions: str | Sequence[s
         raise ValueError(f"{len(per_debate)} motions for {len(draw.pairings)} debates")
     out = {pair: set(used) for pair, used in history.items()}
     for pairing, motion in zip(draw.pairings, per_debate, strict=True):
-        out.setdefault(_pair(pairing), set()).add(motion)
+        out.setdefault((pairing.proposition, pairing.opposition), set()).add(motion)
     return out

@@ -1,16 +1,19 @@
 """Standings: the table that ranks contestants after each round, and feeds the next draw.
 
-Pure: results in, rows out. Per contestant it counts debates, wins (a tied debate is half a
-win), losses, ties, judges' ballots won, rubric score total and average, margin (own score
-minus the opponent's, summed), opponent strength (the sum of each opponent's wins, once per
-debate, so meeting someone twice counts them twice), byes, and the rating with its interval
-when ratings are given.
+Pure: results in, rows out. Per contestant it counts debates, wins, losses and ties (whole
+debates: W + L + T = debates), points (a win 1, a tie 1/2, plus the bye credit), voided
+debates, judges' ballots won, rubric score total and average, margin (own score minus the
+opponent's, summed), opponent strength (the sum of each opponent's points, once per debate, so
+meeting someone twice counts them twice), byes, and the rating with its interval when ratings
+are given.
 
-A result whose `winner` is None (no verdict yet, or voided) is left out entirely.
+A result whose `winner` is None (no verdict yet) is left out entirely. A voided result (e.g.
+a speaker identified itself) counts in `voided` only: not in debates, W-L-T, points, ballots,
+scores, margin or opponent strength.
 
-Byes (`bye_policy`):
-- "win": each bye adds one win; nothing else (no ballots, scores or margin).
-- "average": each bye adds the contestant's own average per judged debate of wins, ballots,
+Byes (`bye_policy`), which never change W-L-T:
+- "win": each bye adds one point; nothing else (no ballots, scores or margin).
+- "average": each bye adds the contestant's own average per judged debate of points, ballots,
   score and margin (nothing if it has not debated yet); averages are unchanged.
 - "none": byes add nothing.
 Averages (`score_average`) are always per judged debate, byes excluded.
@@ -33,17 +36,20 @@ from debate.draws.model import Draw, DrawError, Side
 from debate.draws.swiss import Record
 
 TIE_BREAKS: dict[str, str] = {
-    "wins": "debates won (a tie is half a win), with the bye credit",
+    "points": "points: a win 1, a tie 1/2, plus the bye credit",
     "ballots": "judges' ballots won",
     "score_total": "sum of rubric scores",
     "score_average": "mean rubric score per judged debate",
     "margin": "sum of margins (own score minus the opponent's)",
-    "opponent_strength": "sum of the opponents' wins, once per debate",
+    "opponent_strength": "sum of the opponents' points, once per debate",
     "rating": "rating (unrated contestants last)",
 }
 """Every tie-break key `compute_standings` accepts, with what it measures."""
 
-DEFAULT_TIE_BREAKS: tuple[str, ...] = ("wins", "ballots", "score_total", "opponent_strength", "margin")
+RENAMED_TIE_BREAKS: dict[str, str] = {"wins": "points"}
+"""Former names, still read (tournaments stored before the rename name them in their config)."""
+
+DEFAULT_TIE_BREAKS: tuple[str, ...] = ("points", "ballots", "score_total", "opponent_strength", "margin")
 
 ByePolicy = Literal["win", "none", "average"]
 BYE_POLICIES: tuple[str, ...] = ("win", "none", "average")
@@ -51,7 +57,8 @@ BYE_POLICIES: tuple[str, ...] = ("win", "none", "average")
 
 class DebateResult(BaseModel):
     """The outcome of one judged debate. `margin` is the proposition's score minus the
-    opposition's; left out, it is `score_prop - score_opp`."""
+    opposition's; left out, it is `score_prop - score_opp`. A `voided` debate is counted as
+    voided and nothing else."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -63,6 +70,7 @@ class DebateResult(BaseModel):
     score_prop: float = 0.0
     score_opp: float = 0.0
     margin: float | None = None
+    voided: bool = False
 
     @property
     def prop_margin(self) -> float:
@@ -70,16 +78,19 @@ class DebateResult(BaseModel):
 
 
 class StandingRow(BaseModel):
-    """One line of the standings."""
+    """One line of the standings: `debates` counts the decided debates that are not voided,
+    and W + L + T = debates; `points` is what the ranking counts."""
 
     model_config = ConfigDict(frozen=True)
 
     rank: int
     name: str
     debates: int
-    wins: float
+    wins: int
     losses: int
     ties: int
+    points: float
+    voided: int = 0
     ballots: float
     score_total: float
     score_average: float
@@ -92,8 +103,9 @@ class StandingRow(BaseModel):
 
 
 def validate_tie_breaks(tie_breaks: Iterable[str]) -> tuple[str, ...]:
-    """The tie-breaks as a tuple, or `DrawError` (a `ValueError`) naming the allowed keys."""
-    keys = tuple(tie_breaks)
+    """The tie-breaks as a tuple (former names read as their new ones), or `DrawError` (a
+    `ValueError`) naming the allowed keys."""
+    keys = tuple(RENAMED_TIE_BREAKS.get(k, k) for k in tie_breaks)
     allowed = ", ".join(TIE_BREAKS)
     if not keys:
         raise DrawError(f"at least one tie-break is needed; allowed: {allowed}")
@@ -137,11 +149,13 @@ def compute_standings(
                 wins=tally.wins[name],
                 losses=tally.losses[name],
                 ties=tally.ties[name],
+                points=tally.points[name],
+                voided=tally.voided[name],
                 ballots=tally.ballots[name],
                 score_total=tally.scores[name],
                 score_average=averages[name],
                 margin=tally.margins[name],
-                opponent_strength=sum(tally.wins[o] for o in tally.opponents[name]),
+                opponent_strength=sum(tally.points[o] for o in tally.opponents[name]),
                 byes=bye_count.get(name, 0),
                 rating=estimate.rating if estimate else None,
                 rating_lower=estimate.lower if estimate else None,
@@ -169,9 +183,11 @@ class _Tally:
     """Per-contestant sums over the decided debates."""
 
     debates: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    wins: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    wins: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     losses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     ties: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    points: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    voided: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     ballots: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     scores: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     margins: dict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -186,7 +202,10 @@ class _Tally:
                 raise DrawError(f"a result names unknown contestants: {', '.join(sorted(strangers))}")
             if prop == opp:
                 raise DrawError(f"a result has {prop} on both sides")
-            if result.winner is not None:
+            if result.voided:
+                tally.voided[prop] += 1
+                tally.voided[opp] += 1
+            elif result.winner is not None:
                 tally.add(result)
         return tally
 
@@ -196,9 +215,10 @@ class _Tally:
             self.debates[me] += 1
             self.opponents[me].append(them)
             if result.winner == "tie":
-                self.wins[me] += 0.5
+                self.points[me] += 0.5
                 self.ties[me] += 1
             elif result.winner == side:
+                self.points[me] += 1
                 self.wins[me] += 1
             else:
                 self.losses[me] += 1
@@ -210,15 +230,16 @@ class _Tally:
         self.margins[opp] -= result.prop_margin
 
     def credit_byes(self, bye_count: Mapping[str, int], bye_policy: str) -> None:
-        """A bye is a win ("win"), nothing ("none"), or the contestant's own average ("average")."""
+        """A bye is a point ("win"), nothing ("none"), or the contestant's own average
+        ("average"); it is not a debate, so W-L-T stay as they are."""
         for name, given in bye_count.items():
             if not given or bye_policy == "none":
                 continue
             if bye_policy == "win":
-                self.wins[name] += given
+                self.points[name] += given
             elif self.debates[name]:  # "average"
                 share = given / self.debates[name]
-                self.wins[name] += self.wins[name] * share
+                self.points[name] += self.points[name] * share
                 self.ballots[name] += self.ballots[name] * share
                 self.scores[name] += self.scores[name] * share
                 self.margins[name] += self.margins[name] * share
@@ -251,9 +272,9 @@ def _ranked(rows: list[StandingRow], keys: tuple[str, ...]) -> list[StandingRow]
 
 
 def records_for_swiss(standings: Sequence[StandingRow], history: Sequence[Draw]) -> list[Record]:
-    """The Swiss draw's input for the next round: wins, ballots, score total and rating from
-    the standings (rating 0 when unrated); side counts, last side, opponents and byes from the
-    draws played so far (in round order)."""
+    """The Swiss draw's input for the next round: points (the Swiss `wins`, a tie half),
+    ballots, score total and rating from the standings (rating 0 when unrated); side counts,
+    last side, opponents and byes from the draws played so far (in round order)."""
     prop: dict[str, int] = defaultdict(int)
     opp: dict[str, int] = defaultdict(int)
     last: dict[str, Side] = {}
@@ -272,7 +293,7 @@ def records_for_swiss(standings: Sequence[StandingRow], history: Sequence[Draw])
     return [
         Record(
             name=row.name,
-            wins=row.wins,
+            wins=row.points,
             ballots=row.ballots,
             score_total=row.score_total,
             rating=row.rating if row.rating is not None else 0.0,

@@ -9,7 +9,8 @@ Parameters (in a contestant's or judge's `params`):
   shown as Debater A ("proposition", "opposition") to such a list.
 - `faults`: a list of `{kind, times}`; the first `times` attempts of every call fail with that
   kind (rate_limit, server, connection, timeout, auth, bad_request, context_window, hang,
-  midstream). `fail_rate`: chance that any attempt fails with a server error.
+  midstream, echo_key: a server error that quotes the API key it was sent, as some providers'
+  errors do). `fail_rate`: chance that any attempt fails with a server error.
 - `call_log`: a file that gets one JSON line per call, so tests can count what was paid for.
 - With `logprobs` asked for, every token comes back certain (log-probability 0).
 - `oracle: true`: on a control debate (qualification), the judge always prefers the side that
@@ -46,7 +47,7 @@ class FakeProvider(CustomLLM):
     async def acompletion(self, model: str, messages: list[dict[str, Any]], *args: Any, **kwargs: Any) -> Any:
         params, meta = kwargs.get("optional_params") or {}, call_metadata(kwargs)
         _log_call(params, model, meta)
-        await _fault(params, meta, streaming=False)
+        await _fault(params, meta, streaming=False, key=kwargs.get("api_key"))
         if latency := float(params.get("latency", 0) or 0):
             await asyncio.sleep(latency)
         text = _reply(model, messages, params, meta)
@@ -58,7 +59,7 @@ class FakeProvider(CustomLLM):
     async def astreaming(self, model: str, messages: list[dict[str, Any]], *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
         params, meta = kwargs.get("optional_params") or {}, call_metadata(kwargs)
         _log_call(params, model, meta)
-        await _fault(params, meta, streaming=True)
+        await _fault(params, meta, streaming=True, key=kwargs.get("api_key"))
         if latency := float(params.get("latency", 0) or 0):
             await asyncio.sleep(latency)
         tokens = _split(_reply(model, messages, params, meta))
@@ -187,10 +188,12 @@ def _active_fault(params: dict[str, Any], meta: dict[str, Any]) -> str | None:
     return None
 
 
-async def _fault(params: dict[str, Any], meta: dict[str, Any], *, streaming: bool) -> None:
+async def _fault(params: dict[str, Any], meta: dict[str, Any], *, streaming: bool, key: str | None = None) -> None:
     kind = _active_fault(params, meta)
     if kind is None or kind == "midstream":
         return
+    if kind == "echo_key":
+        raise litellm.InternalServerError(f"fake: 500, rejected credential {key!s}", llm_provider="fake", model=str(meta.get("model", "fake")))
     if kind == "hang":
         await asyncio.sleep(3600)
     factory = _FAULTS.get(kind)

@@ -5,6 +5,7 @@ caveats that say when the ranking cannot be trusted."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -31,6 +32,8 @@ class StandingsReport(BaseModel):
     per_contestant_usage: dict[str, dict[str, Any]]
     # What makes this ranking untrustworthy, most serious first; shown above the table.
     caveats: list[Caveat] = []
+    # What the table leaves out (voided debates), in plain sentences; shown under it.
+    notes: list[str] = []
 
 
 def stored_config(store: Store, tournament_id: int) -> TournamentConfig:
@@ -54,10 +57,23 @@ def standings_report(store: Store, name: str | None) -> StandingsReport:
     counted = store.stored_rounds(row.id)
     if config.pairing != "arena":
         counted = [r for r in counted if r.kind == PRELIMINARY]
+    rows = standings(config, counted, store.debate_results(row.id), estimates)
     return StandingsReport(
-        tournament=row.name, status=row.status, pairing=config.pairing, tie_breaks=config.tie_breaks,
-        rows=standings(config, counted, store.debate_results(row.id), estimates),
+        tournament=row.name, status=row.status, pairing=config.pairing, tie_breaks=config.tie_breaks, rows=rows,
         side_advantage=ratings.side_advantage if ratings is not None else None,
         usage=store.call_counts(row.id), per_contestant_usage=store.usage_by_contestant(row.id),
-        caveats=tournament_caveats(store, row.id, ratings),
+        caveats=tournament_caveats(store, row.id, ratings), notes=voided_notes(rows),
     )
+
+
+def voided_notes(rows: Sequence[StandingRow]) -> list[str]:
+    """A sentence on the voided debates, with each contestant's count, when there are any."""
+    voided = [(r.name, r.voided) for r in rows if r.voided]
+    if not voided:
+        return []
+    total = sum(count for _, count in voided) // 2  # each voided debate has two contestants
+    each = ", ".join(f"{name} {count}" for name, count in voided)
+    return [
+        f"{total} voided debate{'' if total == 1 else 's'} (excluded from ratings, e.g. a speaker named its model) "
+        f"count nowhere in W-L-T, points, ballots or scores: {each}."
+    ]

@@ -1,4 +1,9 @@
-"""Opening a database: its URL, an engine (read-write or refusing every write), its schema."""
+"""Opening a database: its URL, an engine (read-write or refusing every write), its schema.
+
+Nothing is written before the database is known to be ours or new: a file that is not SQLite,
+one cut short or damaged, and another application's SQLite database are refused with a
+message naming the file and what is wrong, and are left exactly as they were.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,13 @@ from typing import Any
 
 from sqlalchemy import Engine, event, inspect, make_url, text
 from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, create_engine
 
-from debate.core.errors import StoreError
+from debate.core.errors import StoreError, StoreMissing
 from debate.store.tables import SCHEMA_VERSION, MetaRow
+from debate.store.vetting import sqlite_path, vet_sqlite_file, wal_file
 
 
 class ReadOnlyStoreError(StoreError):
@@ -25,15 +33,33 @@ def database_url(target: str) -> str:
     return f"sqlite:///{Path(target).expanduser().resolve()}"
 
 
+def open_engine(url: str, location: str, *, create: bool, read_only: bool) -> Engine:
+    """An engine on the database at `url` with its schema checked, and created or upgraded when
+    writable. `StoreError` naming `location` when the database is missing (and not to be
+    created), not SQLite, cut short, damaged, or another application's."""
+    path = sqlite_path(url)
+    if path is not None:
+        if not create and not path.exists():
+            raise StoreMissing(f"no database at {path} (run a tournament first, or pass --db)")
+        vet_sqlite_file(path, location)
+    engine = read_only_engine(url, location) if read_only else writable_engine(url, location)
+    try:
+        check_schema(engine, location, create=create, read_only=read_only)
+    except DatabaseError as exc:
+        engine.dispose()
+        raise StoreError(f"cannot open database {location}: {exc.orig}") from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
 def check_schema(engine: Engine, location: str, *, create: bool, read_only: bool) -> None:
-    """Create a new database, or refuse one written by another version of the schema."""
+    """Create a new database, or refuse one written by another version of the schema (or by
+    another application)."""
     existing = set(inspect(engine).get_table_names())
-    if existing and "tournament" in existing:
-        version = None
-        if "meta" in existing:
-            with Session(engine) as session:
-                row = session.get(MetaRow, "schema_version")
-                version = int(row.value) if row else None
+    version = _stored_version(engine, existing, location)
+    if "tournament" in existing:
         if version in UPGRADABLE and not read_only:
             _upgrade(engine, version)
             version = SCHEMA_VERSION
@@ -41,7 +67,7 @@ def check_schema(engine: Engine, location: str, *, create: bool, read_only: bool
             if version in UPGRADABLE:
                 raise StoreError(
                     f"{location} was written by an earlier version of debate (schema {version}); "
-                    "open it once read-write to upgrade it in place (for example: debate tournaments --db ...)"
+                    "open it once read-write to upgrade it in place (for example: debate run or debate score on it)"
                 )
             raise StoreError(
                 f"{location} was written by another version of debate (schema {version or 1}, "
@@ -51,11 +77,34 @@ def check_schema(engine: Engine, location: str, *, create: bool, read_only: bool
         raise StoreError(f"{location} holds no tournaments (run a tournament first, or pass --db)")
     if read_only:
         return  # a reader takes the schema as it is; creating tables is a write
+    if engine.dialect.name == "sqlite":
+        # Only now that the file is known to be ours or new: the switch rewrites its header.
+        # WAL lets readers (standings, spectators) work while a tournament writes.
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
         if session.get(MetaRow, "schema_version") is None:
             session.add(MetaRow(key="schema_version", value=str(SCHEMA_VERSION)))
             session.commit()
+
+
+def _stored_version(engine: Engine, existing: set[str], location: str) -> int | None:
+    """The schema version in our `meta` row; None for an empty database or the first schema
+    (which had no meta table). Tables without our row belong to another application."""
+    row = None
+    if "meta" in existing and {"key", "value"} <= {c["name"] for c in inspect(engine).get_columns("meta")}:
+        with Session(engine) as session:
+            row = session.get(MetaRow, "schema_version")
+    if row is not None and str(row.value).isdigit():
+        return int(row.value)
+    if existing and (row is not None or "tournament" not in existing):
+        tables = ", ".join(sorted(existing)[:6]) + (", ..." if len(existing) > 6 else "")
+        raise StoreError(
+            f"{location} is another application's database (tables: {tables}), not a debate database; "
+            "it was left untouched: pass a new file with --db"
+        )
+    return None
 
 
 # Schema 2 lacks the judges' order ballots and qualification (new tables) and three nullable
@@ -75,20 +124,19 @@ def _upgrade(engine: Engine, version: int) -> None:
         session.commit()
 
 
-def writable_engine(url: str) -> Engine:
+def writable_engine(url: str, location: str) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-        # WAL lets readers (standings, spectators) work while a tournament writes.
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+    event.listen(engine, "handle_error", _damage_reporter(location))
     return engine
 
 
@@ -97,6 +145,7 @@ def read_only_engine(url: str, location: str) -> Engine:
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         engine = _sqlite_read_only_engine(url)
+        event.listen(engine, "handle_error", _damage_reporter(location))
     elif backend == "postgresql":
         engine = create_engine(url, pool_pre_ping=True)
         event.listen(engine, "connect", _postgres_read_only)
@@ -106,22 +155,28 @@ def read_only_engine(url: str, location: str) -> Engine:
 
     @event.listens_for(engine, "handle_error")
     def _refused(context: ExceptionContext) -> None:
-        if _is_read_only_refusal(context.original_exception):
-            raise ReadOnlyStoreError(f"{location} is open read-only: this view cannot change the tournament") from None
+        if not _is_read_only_refusal(context.original_exception):
+            return
+        if _is_read(context.statement):
+            # Not a write refused: SQLite could not set up reading (see `_read_only_target`).
+            raise StoreError(
+                f"cannot read {location} ({context.original_exception}): a writer's -wal file is beside it, "
+                "and reading alongside needs its -shm file readable or the folder writable"
+            ) from None
+        raise ReadOnlyStoreError(f"{location} is open read-only: this view cannot change the tournament") from None
 
     return engine
 
 
 def _sqlite_read_only_engine(url: str) -> Engine:
-    path = make_url(url).database or ""
-    # mode=ro is enforced by SQLite itself, below anything SQLAlchemy does. The -shm file is
-    # still shared, so reads see what a writer in another process commits (WAL).
-    target = f"{Path(path).resolve().as_uri()}?mode=ro"
+    path = Path(make_url(url).database or "").resolve()
 
     def connect() -> sqlite3.Connection:
-        return sqlite3.connect(target, uri=True, check_same_thread=False, timeout=30)
+        return sqlite3.connect(_read_only_target(path), uri=True, check_same_thread=False, timeout=30)
 
-    engine = create_engine(url, creator=connect)
+    # A new connection per session: whether a writer is live (and so how to open) can change
+    # between a spectator's polls.
+    engine = create_engine(url, creator=connect, poolclass=NullPool)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -134,6 +189,31 @@ def _sqlite_read_only_engine(url: str) -> Engine:
     return engine
 
 
+def _read_only_target(path: Path) -> str:
+    """The URI a reader opens: `mode=ro`, enforced by SQLite itself below anything SQLAlchemy
+    does; it shares the -shm file, so it sees what a writer in another process commits.
+
+    A WAL database with no -wal file has no live writer and every row in the main file. A
+    reader would still create the -wal and -shm files (and leave them behind), which it cannot
+    do in a folder it may not write; `immutable=1` reads the main file alone, and a writer that
+    starts later is seen from the next connection on, since each session opens its own.
+    """
+    target = f"{path.as_uri()}?mode=ro"
+    if _is_wal_mode(path) and not wal_file(path).exists():
+        target += "&immutable=1"
+    return target
+
+
+def _is_wal_mode(path: Path) -> bool:
+    # Bytes 18 and 19 of the header, the file format's read and write versions, are 2 in WAL mode.
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False
+    return header[18:20] == b"\x02\x02"
+
+
 def _postgres_read_only(dbapi_connection: Any, _record: Any) -> None:
     # A session default, so every transaction this connection opens is READ ONLY; committed
     # so the pool's rollback on return does not undo it.
@@ -141,6 +221,22 @@ def _postgres_read_only(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
     cursor.close()
     dbapi_connection.commit()
+
+
+def _damage_reporter(location: str) -> Any:
+    """A handle_error listener: SQLite's 'malformed' or 'not a database' mid-command becomes a
+    message about the file instead of a traceback."""
+
+    def report(context: ExceptionContext) -> None:
+        exc = context.original_exception
+        if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            raise StoreError(f"{location} is damaged ({exc}); restore it from a copy or pass a new --db") from None
+
+    return report
+
+
+def _is_read(statement: str | None) -> bool:
+    return (statement or "").lstrip().upper().startswith(("SELECT", "PRAGMA", "WITH"))
 
 
 def _is_read_only_refusal(exc: BaseException) -> bool:

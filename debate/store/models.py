@@ -49,6 +49,7 @@ class DebateSummary(BaseModel):
     motion: str
     status: str
     winner: str | None
+    voided: bool = False  # excluded from ratings and standings (e.g. an identity leak)
 
 
 class StoredBallot(BaseModel):

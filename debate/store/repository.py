@@ -6,12 +6,7 @@ handle (tournaments, run claims, rounds, the write path, debates, ballots and re
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from sqlalchemy.exc import OperationalError
-
-from debate.core.errors import StoreError
-from debate.store.database import ReadOnlyStoreError, check_schema, database_url, read_only_engine, writable_engine
+from debate.store.database import ReadOnlyStoreError, database_url, open_engine
 from debate.store.copies import TranscriptCopies
 from debate.store.debates import DebateQueries
 from debate.store.results import ResultQueries
@@ -35,13 +30,4 @@ class Store(TournamentQueries, RunClaims, RoundQueries, RecordWrites, DebateQuer
         self.url = database_url(target)
         self.is_sqlite = self.url.startswith("sqlite")
         self.read_only = read_only
-        create = create and not read_only
-        if self.is_sqlite and not create:
-            path = Path(self.url.removeprefix("sqlite:///"))
-            if not path.exists():
-                raise StoreError(f"no database at {path} (run a tournament first, or pass --db)")
-        self.engine = read_only_engine(self.url, self.location) if read_only else writable_engine(self.url)
-        try:
-            check_schema(self.engine, self.location, create=create, read_only=read_only)
-        except OperationalError as exc:
-            raise StoreError(f"cannot open database {self.location}: {exc.orig}") from None
+        self.engine = open_engine(self.url, self.location, create=create and not read_only, read_only=read_only)

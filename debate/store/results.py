@@ -12,19 +12,19 @@ from debate.store.tables import DebateRow, SpeechRow
 
 
 class ResultQueries(BallotQueries):
-    def debate_results(self, tournament_id: int, *, include_excluded: bool = True) -> dict[int, list[DebateResult]]:
-        """Judged debates as standings input, by round: winner, final ballots per side, rubric totals."""
+    def debate_results(self, tournament_id: int) -> dict[int, list[DebateResult]]:
+        """Judged debates as standings input, by round: winner, final ballots per side, rubric
+        totals, and whether the debate is voided (excluded from ratings: the standings leave
+        it out too)."""
         with self._session() as session:
             names = self._contestant_names(session, tournament_id)
             # Columns, not DebateRow objects: this reads every judged debate of the tournament
             # (after each round), and ORM rows with their identity-map state cost several times
             # what the results do, so the end-of-round peak grew with the tournament's size.
             query = (
-                select(DebateRow.id, DebateRow.round_number, DebateRow.proposition_id, DebateRow.opposition_id, DebateRow.winner, DebateRow.prop_score, DebateRow.opp_score)
+                select(DebateRow.id, DebateRow.round_number, DebateRow.proposition_id, DebateRow.opposition_id, DebateRow.winner, DebateRow.prop_score, DebateRow.opp_score, DebateRow.excluded)
                 .where(DebateRow.tournament_id == tournament_id, DebateRow.status == "judged").order_by(DebateRow.id)  # type: ignore[arg-type]
             )
-            if not include_excluded:
-                query = query.where(DebateRow.excluded == False)  # noqa: E712 - SQL comparison
             debates = session.exec(query).all()
         ballots = self._final_winners(tournament_id)
         results: dict[int, list[DebateResult]] = {}
@@ -33,7 +33,7 @@ class ResultQueries(BallotQueries):
             results.setdefault(d.round_number, []).append(DebateResult(
                 proposition=names[d.proposition_id], opposition=names[d.opposition_id], winner=d.winner,  # type: ignore[arg-type]
                 ballots_prop=votes.count("proposition") + votes.count("tie") / 2, ballots_opp=votes.count("opposition") + votes.count("tie") / 2,
-                score_prop=d.prop_score or 0.0, score_opp=d.opp_score or 0.0,
+                score_prop=d.prop_score or 0.0, score_opp=d.opp_score or 0.0, voided=d.excluded,
             ))
         return results
 

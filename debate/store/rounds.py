@@ -59,15 +59,15 @@ class RoundQueries(StoreBase):
             for r in rows
         ]
 
-    def motion_history(self, tournament_id: int) -> dict[frozenset[str], set[str]]:
-        """Which motions each pairing (either side) has been given so far."""
+    def motion_history(self, tournament_id: int) -> dict[tuple[str, str], set[str]]:
+        """Which motions each pairing, keyed (proposition, opposition), has been given so far."""
         with self._session() as session:
             names = self._contestant_names(session, tournament_id)
             motions = self._motion_rows(session, tournament_id)
             rows = session.exec(select(DebateRow.proposition_id, DebateRow.opposition_id, DebateRow.motion_id).where(DebateRow.tournament_id == tournament_id)).all()
-        history: dict[frozenset[str], set[str]] = {}
+        history: dict[tuple[str, str], set[str]] = {}
         for prop, opp, motion in rows:
-            history.setdefault(frozenset((names[prop], names[opp])), set()).add(motions[motion].key)
+            history.setdefault((names[prop], names[opp]), set()).add(motions[motion].key)
         return history
 
     def round_debate_counts(self, tournament_id: int, round_number: int) -> dict[str, int]:

@@ -1,6 +1,6 @@
 """Ratings math: Bradley-Terry with confidence intervals, online Elo, side balance.
 
-Pure functions, no I/O except reading a battle log (`battles_csv`). Everything works on a
+Pure functions, no I/O except reading and writing a battle log (`battles_csv`). Everything works on a
 `Battles` table of integer-coded verdicts; `aggregate` folds it into one row per
 (pair, side, outcome) so the maximum-likelihood fit and the sandwich intervals cost grows with
 the number of distinct pairs, not with the number of verdicts.
@@ -22,9 +22,11 @@ Fitting (`fit`): scipy's Newton-CG with exact gradients and Hessian(-vector) pro
 remaining difference from arena-rank (its L-BFGS stops at ftol 1e-9) is a few 1e-4 points.
 
 Additions beyond arena-rank (off by default): a proposition-side term (one more covariate,
-+1 when model_a spoke for the proposition, -1 when model_b did; unpenalised), and a Gaussian
-prior on theta and the coefficients used only when the maximum-likelihood estimate does not
-exist (see `FitOptions.prior`).
++1 when model_a spoke for the proposition, -1 when model_b did; unpenalised); contestants
+without a finite estimate (never won or tied, never lost or tied) set apart so they move no
+other rating (`no_estimate`), and a Gaussian prior on theta and the coefficients used only when
+the others still have no maximum-likelihood estimate (see `FitOptions.prior`); intervals
+clustered by debate when the battles name their debates (`Battles.cluster`).
 
 The package's names load lazily: `from judges.ratings import win_probability` (as the draws do)
 does not import scipy or the fitting code.
@@ -38,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from judges.ratings.balance import DEBATE_OUTCOMES, MotionBalance, side_balance
     from judges.ratings.battles import WINNER_OUTCOMES, Battles, FloatArray, IntArray, PairCounts, aggregate, relative_difference
-    from judges.ratings.battles_csv import read_battles_csv
+    from judges.ratings.battles_csv import read_battles_csv, write_battles_csv
     from judges.ratings.pipeline import FitOptions, bradley_terry
     from judges.ratings.elo import online_elo
     from judges.ratings.fit import DIVERGED_SPREAD, FALLBACK_PRIOR
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
 _HOME = {
     "balance": ["DEBATE_OUTCOMES", "MotionBalance", "side_balance"],
     "battles": ["WINNER_OUTCOMES", "Battles", "FloatArray", "IntArray", "PairCounts", "aggregate", "relative_difference"],
-    "battles_csv": ["read_battles_csv"],
+    "battles_csv": ["read_battles_csv", "write_battles_csv"],
     "pipeline": ["FitOptions", "bradley_terry"],
     "elo": ["online_elo"],
     "fit": ["DIVERGED_SPREAD", "FALLBACK_PRIOR"],

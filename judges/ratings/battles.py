@@ -32,7 +32,9 @@ class Battles:
     0.5 tie. `a_is_proposition[k]` says model_a spoke for the proposition (for the side term).
     `style[k]` holds k feature columns for style control, each an a-minus-b difference (for
     length use `relative_difference(len_a, len_b)`); `style_names` names the columns.
-    `labels` carries optional per-verdict strings (motion, category, language) for callers
+    `cluster[k]` names the debate battle k came from (any integers): the battles of one debate
+    (a panel's ballots, a ballot's criteria) are not independent, so the intervals resample or
+    sum them together. `labels` carries optional per-verdict strings (motion, category, language) for callers
     that filter; the maths never reads them. Order matters only to `online_elo`.
     """
 
@@ -44,6 +46,7 @@ class Battles:
     style: FloatArray | None = None
     style_names: list[str] | None = None
     labels: dict[str, list[str]] = field(default_factory=dict)
+    cluster: IntArray | None = None
 
     def __post_init__(self) -> None:
         a = np.asarray(self.a, dtype=np.int64).reshape(-1)
@@ -70,6 +73,11 @@ class Battles:
             if len(side) != size:
                 raise ValueError(f"a_is_proposition has {len(side)} values for {size} battles")
             object.__setattr__(self, "a_is_proposition", side)
+        if self.cluster is not None:
+            cluster = np.asarray(self.cluster, dtype=np.int64).reshape(-1)
+            if len(cluster) != size:
+                raise ValueError(f"cluster has {len(cluster)} values for {size} battles")
+            object.__setattr__(self, "cluster", cluster)
         if self.style is not None:
             self._check_style(size)
         for key, values in self.labels.items():
@@ -93,6 +101,14 @@ class Battles:
     def __len__(self) -> int:
         return len(self.a)
 
+    @property
+    def debates(self) -> int | None:
+        """How many debates the battles came from; None when they do not say."""
+        if self.cluster is None:
+            return None
+        ordered = np.sort(self.cluster)  # a sort: numpy's hashed unique is slower on large arrays
+        return int(np.count_nonzero(np.diff(ordered))) + 1 if len(ordered) else 0
+
     @classmethod
     def from_arrays(
         cls,
@@ -105,6 +121,7 @@ class Battles:
         style: ArrayLike | None = None,
         style_names: Sequence[str] | None = None,
         labels: Mapping[str, Sequence[str]] | None = None,
+        cluster: ArrayLike | None = None,
     ) -> Battles:
         return cls(
             names=list(names),
@@ -115,6 +132,7 @@ class Battles:
             style=None if style is None else np.asarray(style),
             style_names=None if style_names is None else list(style_names),
             labels={k: list(v) for k, v in (labels or {}).items()},
+            cluster=None if cluster is None else np.asarray(cluster),
         )
 
     @classmethod
@@ -128,6 +146,7 @@ class Battles:
         style: ArrayLike | None = None,
         style_names: Sequence[str] | None = None,
         labels: Mapping[str, Sequence[str]] | None = None,
+        cluster: ArrayLike | None = None,
     ) -> Battles:
         """From parallel lists of model names and model_a's scores; names are sorted (as
         arena-rank sorts them)."""
@@ -142,6 +161,7 @@ class Battles:
             style=style,
             style_names=style_names,
             labels=labels,
+            cluster=cluster,
         )
 
     @classmethod
@@ -153,11 +173,12 @@ class Battles:
         style: ArrayLike | None = None,
         style_names: Sequence[str] | None = None,
         labels: Mapping[str, Sequence[str]] | None = None,
+        cluster: ArrayLike | None = None,
     ) -> Battles:
         """From (model_a, model_b, winner) triples, winner one of `WINNER_OUTCOMES`.
 
-        Names are sorted (as arena-rank sorts them); side, style and labels, when given, are
-        aligned with the records.
+        Names are sorted (as arena-rank sorts them); side, style, labels and cluster, when
+        given, are aligned with the records.
         """
         model_a: list[str] = []
         model_b: list[str] = []
@@ -169,7 +190,7 @@ class Battles:
             model_b.append(second)
             outcome.append(WINNER_OUTCOMES[winner])
         return cls.from_names(
-            model_a, model_b, outcome, a_is_proposition=a_is_proposition, style=style, style_names=style_names, labels=labels
+            model_a, model_b, outcome, a_is_proposition=a_is_proposition, style=style, style_names=style_names, labels=labels, cluster=cluster
         )
 
     def subset(self, selection: ArrayLike) -> Battles:
@@ -187,6 +208,7 @@ class Battles:
             style=None if self.style is None else self.style[pick],
             style_names=self.style_names,
             labels={k: np.asarray(v, dtype=object)[pick].tolist() for k, v in self.labels.items()},
+            cluster=None if self.cluster is None else self.cluster[pick],
         )
 
 
@@ -250,11 +272,26 @@ def group(n: int, i: IntArray, j: IntArray, side_code: IntArray, n_sides: int, s
 
 def plain_cells(battles: Battles, side: bool) -> Cells:
     """(i, j, side code, counts) over all names; side code 0: i was proposition, 1: j was."""
+    i, j, side_code, n_sides, score = _cell_keys(battles, side)
+    return group(len(battles.names), i, j, side_code, n_sides, score)
+
+
+def cell_of(battles: Battles, side: bool, cells: Cells) -> tuple[IntArray, IntArray]:
+    """Each battle's row in `plain_cells(battles, side)` and its outcome column there."""
+    i, j, side_code, n_sides, score = _cell_keys(battles, side)
+    n = len(battles.names)
+    gi, gj, gs, _ = cells
+    # `group` returns its rows in ascending key order, so a binary search finds each battle's.
+    row = np.searchsorted((gi * n + gj) * n_sides + gs, (i * n + j) * n_sides + side_code)
+    return row.astype(np.int64), outcome_code(score)
+
+
+def _cell_keys(battles: Battles, side: bool) -> tuple[IntArray, IntArray, IntArray, int, FloatArray]:
     i, j, swap, score = canonical(battles)
     if side:
         assert battles.a_is_proposition is not None
-        return group(len(battles.names), i, j, np.where(battles.a_is_proposition ^ swap, 0, 1).astype(np.int64), 2, score)
-    return group(len(battles.names), i, j, np.zeros(len(i), dtype=np.int64), 1, score)
+        return i, j, np.where(battles.a_is_proposition ^ swap, 0, 1).astype(np.int64), 2, score
+    return i, j, np.zeros(len(i), dtype=np.int64), 1, score
 
 
 def aggregate(battles: Battles) -> PairCounts:

@@ -1,26 +1,35 @@
-"""Read a pairwise battle log (CSV) into `Battles`.
+"""Pairwise battle logs (CSV): read into `Battles`, and `Battles` written out in the same form.
 
 Columns: model_a, model_b, winner (model_a, model_b, tie, tie (bothbad); LMArena's both_bad is
-read as a tie too). Optional columns motion, category and language are kept as labels so
-callers can rate one slice at a time; any other column is ignored. Values are stripped of
-surrounding spaces. Every problem in the file is reported at once (up to a limit) as a
-`ConfigError`, each naming the file, the line and what is wrong.
+read as a tie too). Optional columns:
+* `proposition`: which model spoke for the proposition (its name, or model_a / model_b), so the
+  side term can be fitted;
+* `debate_id`: the debate the battle came from (any text), so the battles of one debate (a
+  panel's ballots, a ballot's criteria) count together in the intervals;
+* `judge`, `criterion`, `motion`, `category`, `language`: kept as labels so callers can rate one
+  judge or slice at a time.
+Any other column is ignored. Values are stripped of surrounding spaces; an optional column,
+once present, must be filled on every row. Every problem in the file is reported at once (up
+to a limit) as a `ConfigError`, each naming the file, the line and the column.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from debate.core.errors import ConfigError
+from debate.core.errors import ConfigError, Problem
 from judges.ratings.battles import WINNER_OUTCOMES, Battles
 
 REQUIRED = ("model_a", "model_b", "winner")
-LABELS = ("motion", "category", "language")
+SIDE = "proposition"
+DEBATE = "debate_id"
+LABELS = ("judge", "criterion", "motion", "category", "language")
 MAX_PROBLEMS = 50
+_WINNER_OF = {1.0: "model_a", 0.0: "model_b", 0.5: "tie"}
 
 
 def read_battles_csv(path: str | Path, *, max_problems: int = MAX_PROBLEMS) -> Battles:
@@ -43,13 +52,14 @@ def read_battles_csv(path: str | Path, *, max_problems: int = MAX_PROBLEMS) -> B
 class _Problems:
     """Problems found so far, kept up to a limit; the rest are only counted."""
 
+    where: str
     limit: int
-    found: list[str] = field(default_factory=list)
+    found: list[Problem | str] = field(default_factory=list)
     extra: int = 0
 
-    def add(self, text: str) -> None:
+    def add(self, line: int, column: str | None, text: str) -> None:
         if len(self.found) < self.limit:
-            self.found.append(text)
+            self.found.append(Problem(self.where, line, None if column is None else (column,), text))
         else:
             self.extra += 1
 
@@ -60,37 +70,48 @@ class _Columns:
     a: int
     b: int
     winner: int
-    labels: dict[str, int]
+    optional: dict[str, int]  # proposition, debate_id and the labels present
 
     @property
     def needed(self) -> int:
-        return max(self.a, self.b, self.winner, *self.labels.values())
+        return max(self.a, self.b, self.winner, *self.optional.values())
 
 
 def _parse(where: str, handle: TextIO, max_problems: int) -> Battles:
     reader = csv.reader(handle)
     columns = _header(where, reader)
-    problems = _Problems(max_problems)
-    model_a: list[str] = []
-    model_b: list[str] = []
-    outcome: list[float] = []
-    labels: dict[str, list[str]] = {name: [] for name in columns.labels}
+    problems = _Problems(where, max_problems)
+    kept: dict[str, list[str]] = {name: [] for name in (*REQUIRED, *columns.optional)}
     for line, row in _rows(reader):
-        parsed = _battle(where, line, row, columns, problems)
-        if parsed is None:
-            continue
-        model_a.append(parsed[0])
-        model_b.append(parsed[1])
-        outcome.append(WINNER_OUTCOMES[parsed[2]])
-        for name, column in columns.labels.items():
-            labels[name].append(row[column].strip())
-    if not problems.found and not model_a:
+        values = _battle(line, row, columns, problems)
+        if values is not None:
+            for name, value in values.items():
+                kept[name].append(value)
+    if not problems.found and not kept["model_a"]:
         problems.found.append(f"{where}: no battles after the header")
     if problems.extra:
         problems.found.append(f"{where}: ... and {problems.extra} more problems")
     if problems.found:
         raise ConfigError(problems.found)
-    return Battles.from_names(model_a, model_b, outcome, labels=labels)
+    model_a, model_b = kept["model_a"], kept["model_b"]
+    side = kept.get(SIDE)
+    return Battles.from_names(
+        model_a,
+        model_b,
+        [WINNER_OUTCOMES[w] for w in kept["winner"]],
+        a_is_proposition=None if side is None else [s in (a, "model_a") for s, a in zip(side, model_a)],
+        cluster=None if DEBATE not in kept else _cluster_ids(kept[DEBATE]),
+        labels={name: kept[name] for name in LABELS if name in kept},
+    )
+
+
+def _cluster_ids(values: list[str]) -> list[int]:
+    """Debate ids as integers: kept when they are integers (our own exports), else numbered in
+    order of first appearance (only which battles share a debate matters)."""
+    if all(v.lstrip("-").isdigit() for v in values):
+        return [int(v) for v in values]
+    number: dict[str, int] = {}
+    return [number.setdefault(v, len(number)) for v in values]
 
 
 # `Any`: the csv reader's type is private to the `_csv` module.
@@ -109,8 +130,8 @@ def _header(where: str, reader: Any) -> _Columns:
     if problems:
         raise ConfigError(problems)
     col_a, col_b, col_w = (columns.index(name) for name in REQUIRED)
-    labels = {name: columns.index(name) for name in LABELS if name in columns}
-    return _Columns(count=len(columns), a=col_a, b=col_b, winner=col_w, labels=labels)
+    optional = {name: columns.index(name) for name in (SIDE, DEBATE, *LABELS) if name in columns}
+    return _Columns(count=len(columns), a=col_a, b=col_b, winner=col_w, optional=optional)
 
 
 def _rows(reader: Any) -> Iterator[tuple[int, list[str]]]:
@@ -123,23 +144,55 @@ def _rows(reader: Any) -> Iterator[tuple[int, list[str]]]:
             yield line, row
 
 
-def _battle(where: str, line: int, row: list[str], columns: _Columns, problems: _Problems) -> tuple[str, str, str] | None:
-    """(model_a, model_b, winner) of one row, or None after reporting what is wrong with it."""
+def _battle(line: int, row: list[str], columns: _Columns, problems: _Problems) -> dict[str, str] | None:
+    """The row's values by column name, or None after reporting what is wrong with it."""
     if len(row) <= columns.needed:
-        problems.add(f"{where}:{line}: {len(row)} fields, the header has {columns.count}")
+        problems.add(line, None, f"{len(row)} fields, the header has {columns.count}")
         return None
-    first, second, winner = row[columns.a].strip(), row[columns.b].strip(), row[columns.winner].strip()
-    bad = False
-    if not first:
-        problems.add(f"{where}:{line}: empty model_a")
-        bad = True
-    if not second:
-        problems.add(f"{where}:{line}: empty model_b")
-        bad = True
+    values = {"model_a": row[columns.a].strip(), "model_b": row[columns.b].strip(), "winner": row[columns.winner].strip()}
+    values |= {name: row[column].strip() for name, column in columns.optional.items()}
+    found = len(problems.found) + problems.extra
+    for name, value in values.items():
+        if not value and name != "winner":
+            problems.add(line, name, "empty")
+    first, second, winner = values["model_a"], values["model_b"], values["winner"]
     if first and first == second:
-        problems.add(f"{where}:{line}: model {first!r} plays itself (model_a and model_b are the same)")
-        bad = True
+        problems.add(line, "model_b", f"model {first!r} plays itself (model_a and model_b are the same)")
     if winner not in WINNER_OUTCOMES:
-        problems.add(f"{where}:{line}: winner {winner!r} is not one of {', '.join(WINNER_OUTCOMES)}")
-        bad = True
-    return None if bad else (first, second, winner)
+        problems.add(line, "winner", f"{winner!r} is not one of {', '.join(WINNER_OUTCOMES)}")
+    side = values.get(SIDE)
+    if side and side not in (first, second, "model_a", "model_b"):
+        problems.add(line, SIDE, f"{side!r} is neither model_a ({first!r}) nor model_b ({second!r})")
+    return None if len(problems.found) + problems.extra > found else values
+
+
+def write_battles_csv(path: str | Path, boards: Iterable[Battles]) -> int:
+    """Write `boards` one after another as a battle log `read_battles_csv` reads back (and
+    LMArena-style tools read: model_a, model_b, winner first); returns the rows written.
+    Optional columns are written when every board has them (the reader wants them filled)."""
+    boards = list(boards)
+    sided = bool(boards) and all(b.a_is_proposition is not None for b in boards)
+    clustered = bool(boards) and all(b.cluster is not None for b in boards)
+    labels = [name for name in LABELS if boards and all(name in b.labels for b in boards)]
+    header = [*REQUIRED, *([SIDE] if sided else []), *([DEBATE] if clustered else []), *labels]
+    written = 0
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for battles in boards:
+            for k in range(len(battles)):
+                writer.writerow(_written_row(battles, k, sided, clustered, labels))
+            written += len(battles)
+    return written
+
+
+def _written_row(battles: Battles, k: int, sided: bool, clustered: bool, labels: list[str]) -> list[str]:
+    first, second = battles.names[battles.a[k]], battles.names[battles.b[k]]
+    row = [first, second, _WINNER_OF[float(battles.outcome[k])]]
+    if sided:
+        assert battles.a_is_proposition is not None
+        row.append(first if battles.a_is_proposition[k] else second)
+    if clustered:
+        assert battles.cluster is not None
+        row.append(str(int(battles.cluster[k])))
+    return row + [battles.labels[name][k] for name in labels]

@@ -7,14 +7,21 @@
 * Bootstrap: the verdicts are resampled with replacement (multinomial over the aggregated rows,
   as arena-rank does), refitted, and the bounds are the alpha/2 and 1-alpha/2 quantiles
   (linear interpolation); the point rating stays the full-data fit.
+
+When the battles name their debates (`Battles.cluster`), the battles of one debate are not
+independent (a panel's ballots, a ballot's criteria), so both methods work by debate: the
+sandwich's G sums the score vectors of each debate before squaring them (cluster-robust, "CR0"),
+and the bootstrap resamples whole debates. Counting k ballots of a debate as k battles then no
+longer narrows the intervals by sqrt(k).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import linalg, special, stats
+from scipy import linalg, sparse, special, stats
 
 from judges.ratings.battles import FloatArray
 from judges.ratings.design import Design, assemble, logits
@@ -77,7 +84,7 @@ def sandwich(d: Design, params: FloatArray, prior: float, hessian_reg: float) ->
     g_vals = d.w**2 * (counts[:, 0] * (1.0 - p) ** 2 + counts[:, 1] * (0.5 - p) ** 2 + counts[:, 2] * p**2)
     hessian = assemble(d, h_vals)
     hessian[np.diag_indices(n + d.x.shape[1])] += hessian_reg * verdicts + prior
-    grad_cov = assemble(d, g_vals)
+    grad_cov = assemble(d, g_vals) if d.members is None else _clustered_scores(d, p)
     if d.style_cols and d.style_reg:
         beta = params[n : n + d.style_cols]
         grad_cov[n : n + d.style_cols, n : n + d.style_cols] -= d.style_reg**2 * np.outer(beta, beta)
@@ -91,18 +98,50 @@ def sandwich(d: Design, params: FloatArray, prior: float, hessian_reg: float) ->
 
 
 def bootstrap(d: Design, params: FloatArray, prior: float, rounds: int, seed: int) -> tuple[FloatArray, int]:
-    """Resample the verdicts (multinomial over the aggregated cells) and refit each round.
-    Returns the draws and how many rounds needed the fallback prior."""
+    """Resample the verdicts (multinomial over the aggregated cells), or whole debates when the
+    design knows them, and refit each round. Returns the draws and how many rounds needed the fallback prior."""
     rng = np.random.default_rng(seed)
-    cells = d.counts.reshape(-1)
-    total = int(round(cells.sum()))
-    pvals = cells / cells.sum()
+    resample = _debates_resampler(d, rng) if d.members is not None else _verdicts_resampler(d, rng)
     samples = np.empty((rounds, len(params)))
     regularised = 0
     for r in range(rounds):
-        counts = rng.multinomial(total, pvals).reshape(-1, 3).astype(np.float64)
+        counts = resample()
         use_prior: float | None = prior if prior > 0 else None
         draw, used, _ = fit(d, counts, use_prior, start=params)
         regularised += int(used > 0 and prior == 0)
         samples[r] = draw
     return samples, regularised
+
+
+def _verdicts_resampler(d: Design, rng: np.random.Generator) -> Callable[[], FloatArray]:
+    cells = d.counts.reshape(-1)
+    total = int(round(cells.sum()))
+    pvals = cells / cells.sum()
+    return lambda: rng.multinomial(total, pvals).reshape(-1, 3).astype(np.float64)
+
+
+def _debates_resampler(d: Design, rng: np.random.Generator) -> Callable[[], FloatArray]:
+    """Draw the debates with replacement; a debate drawn m times adds each of its battles m times."""
+    members = d.members
+    assert members is not None
+    cell = members.row * 3 + members.code
+    uniform = np.full(members.clusters, 1.0 / members.clusters)
+
+    def draw() -> FloatArray:
+        times = rng.multinomial(members.clusters, uniform)
+        return np.bincount(cell, weights=times[members.cluster], minlength=d.counts.size).reshape(-1, 3)
+
+    return draw
+
+
+def _clustered_scores(d: Design, p: FloatArray) -> FloatArray:
+    """G = sum over debates of s_c s_c^T, s_c the debate's summed score vector w (o - p) x."""
+    members = d.members
+    assert members is not None
+    row, n, m = members.row, d.n, d.x.shape[1]
+    resid = d.w[row] * (1.0 - 0.5 * members.code - p[row])  # code 0/1/2: i's score 1, 0.5, 0
+    columns = [d.i[row], d.j[row]] + [np.full(len(row), n + k) for k in range(m)]
+    values = [resid, -resid] + [resid * d.x[row, k] for k in range(m)]
+    # Summing duplicate (debate, column) entries is what adds a debate's battles together.
+    scores = sparse.csr_matrix((np.concatenate(values), (np.tile(members.cluster, 2 + m), np.concatenate(columns))), shape=(members.clusters, n + m))
+    return np.asarray((scores.T @ scores).todense())

@@ -14,12 +14,13 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from judges.ratings.battles import Battles, Cells, FloatArray, IntArray, plain_cells
-from judges.ratings.design import plain_design
+from judges.ratings.battles import Battles, Cells, FloatArray, IntArray, cell_of, plain_cells
+from judges.ratings.design import Members, plain_design
 from judges.ratings.intervals import HESSIAN_REG, Fitted, fit_with_intervals
+from judges.ratings.no_estimate import SetApart, bound, note, placement, set_apart
 from judges.ratings.scale import CENTER, SCALE
 from judges.ratings.style import style_design
-from judges.ratings.table import CI, Estimate, RatingRow, RatingTable, SideAdvantage
+from judges.ratings.table import CI, Estimate, NoEstimate, RatingRow, RatingTable, SideAdvantage
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,14 @@ class FitOptions:
     inverse-pair-count weights); rows then carry the style-controlled `rating` and the plain
     `raw_rating`, and `style_coefficients` holds the covariates (rating points per standard
     deviation of the feature).
-    `prior`: None fits plain maximum likelihood whenever the estimate exists; when it does not
-    (an unbeaten or winless model, a comparison graph in pieces, a fit that runs off), it adds a
-    N(0, 1/FALLBACK_PRIOR) prior on theta (and on the side and style coefficients) in log-odds
-    units and says so in `prior` and `notes`. A number forces that prior precision (0.0: never
-    regularise).
+    `prior`: None fits plain maximum likelihood. A contestant that never won or tied (never
+    lost or tied) has no finite estimate: it is set apart, the others are fitted without it and
+    it is listed below (above) everyone (`RatingRow.no_estimate`), so it moves no other rating.
+    When the others still have no estimate (a comparison graph in pieces, one side winning every
+    debate, a fit that runs off), a N(0, 1/FALLBACK_PRIOR) prior on theta (and on the side and
+    style coefficients) in log-odds units is added and named in `prior` and `notes`. A positive
+    number fits everyone together under that prior precision; 0.0 sets contestants apart as
+    None does but never adds a prior.
     """
 
     ci: CI | None = "sandwich"
@@ -80,11 +84,18 @@ def bradley_terry(battles: Battles, options: FitOptions | None = None, **changes
         raise ValueError("side=True needs battles with a_is_proposition")
     if opts.style and battles.style is None:
         raise ValueError("style=True needs battles with style features")
-    prepared = _Prepared.of(battles, opts.side)
-    if len(prepared.rated) == 0:
-        return _empty_table(battles, opts, prepared.notes)
-    raw, main, notes = _fit(battles, prepared, opts)
-    return _table(battles, opts, prepared, raw, main, prepared.notes + notes)
+    records = _Prepared.of(battles, opts.side)
+    if len(records.rated) == 0:
+        return _empty_table(battles, opts, records.notes)
+    apart = SetApart({}) if opts.prior else set_apart(records.cells, len(battles.names))
+    fitted, core = battles, records
+    if apart.way:
+        fitted = battles.subset(~np.isin(battles.a, apart.models) & ~np.isin(battles.b, apart.models))
+        core = _Prepared.of(fitted, opts.side)
+    raw, main, notes = _fit(fitted, core, opts)
+    if apart.way:
+        notes.insert(0, note(battles.names, apart))
+    return _table(_Fits(battles, opts, records, core, apart, raw, main), records.notes + notes)
 
 
 @dataclass(eq=False)
@@ -124,7 +135,8 @@ def _fit(battles: Battles, prepared: _Prepared, opts: FitOptions) -> tuple[Fitte
     """The plain fit and, with style control, the style-controlled one (else the plain one
     again), with notes for the reader."""
     n = len(prepared.rated)
-    plain = plain_design(prepared.cells, prepared.keep, n, opts.side)
+    members = None if battles.cluster is None else Members.of(battles, *cell_of(battles, opts.side, prepared.cells))
+    plain = plain_design(prepared.cells, prepared.keep, n, opts.side, members)
     raw, notes = fit_with_intervals(plain, opts.ci, opts.prior, opts.bootstrap_rounds, opts.seed, opts.hessian_reg)
     main = raw
     if opts.style:
@@ -145,15 +157,54 @@ def _empty_table(battles: Battles, opts: FitOptions, notes: list[str]) -> Rating
 
 
 def _table_header(battles: Battles, opts: FitOptions) -> dict[str, Any]:
-    return {"ci": opts.ci, "confidence": opts.confidence, "scale": opts.scale, "center": opts.center, "battles": len(battles)}
+    return {
+        "ci": opts.ci,
+        "confidence": opts.confidence,
+        "scale": opts.scale,
+        "center": opts.center,
+        "battles": len(battles),
+        "interval_method": _interval_method(opts, battles),
+    }
 
 
-def _table(battles: Battles, opts: FitOptions, prepared: _Prepared, raw: Fitted, main: Fitted, notes: list[str]) -> RatingTable:
+def _interval_method(opts: FitOptions, battles: Battles) -> str | None:
+    """What the intervals resampled or summed over, for the reader of the table."""
+    if opts.ci is None:
+        return None
+    debates = battles.debates
+    level = f"{opts.confidence:.0%} CI"
+    if opts.ci == "bootstrap":
+        over = "battles" if debates is None else "debates"
+        extra = "" if debates is None else f", {debates} debates"
+        return f"{level}, bootstrap over {over} (n={opts.bootstrap_rounds}{extra})"
+    if debates is None:
+        return f"{level}, sandwich over battles (each taken as independent)"
+    return f"{level}, sandwich clustered by debate ({debates} debates)"
+
+
+@dataclass(frozen=True, eq=False)
+class _Fits:
+    """Everything a table is made from: `records` count all battles, `core` indexes the fitted
+    contestants (everyone but those set `apart`)."""
+
+    battles: Battles
+    opts: FitOptions
+    records: _Prepared
+    core: _Prepared
+    apart: SetApart
+    raw: Fitted
+    main: Fitted
+
+
+def _table(fits: _Fits, notes: list[str]) -> RatingTable:
+    battles, opts, main = fits.battles, fits.opts, fits.main
     bounds = main.bounds(opts.confidence)
-    rows = _rows(battles, opts, prepared, raw, main, bounds)
+    rows = _rows(fits, bounds) + _apart_rows(fits)
+    group = {"above": 0, None: 1, "below": 2}
+    rows.sort(key=lambda row: (group[row.no_estimate], -row.rating, row.name))
     # The design's covariates: the style columns first, the side term last.
     style_names = list(battles.style_names or []) if opts.style else []
-    estimates = _covariates(main, bounds, len(prepared.rated), opts.scale, style_names + (["proposition"] if opts.side else []))
+    estimates = _covariates(main, bounds, len(fits.core.rated), opts.scale, style_names + (["proposition"] if opts.side else []))
     side_advantage = None
     if opts.side:
         side = estimates[-1]
@@ -164,30 +215,60 @@ def _table(battles: Battles, opts: FitOptions, prepared: _Prepared, raw: Fitted,
     )
 
 
-def _rows(
-    battles: Battles, opts: FitOptions, prepared: _Prepared, raw: Fitted, main: Fitted, bounds: tuple[FloatArray, FloatArray] | None
-) -> list[RatingRow]:
-    """One row per rated model, best first; with style control also the plain (raw) figures."""
+def _record(fits: _Fits, model: int) -> dict[str, Any]:
+    records = fits.records
+    wins, losses, ties = (int(round(tally[model])) for tally in (records.wins, records.losses, records.ties))
+    return {"name": fits.battles.names[model], "battles": int(records.played[model]), "wins": wins, "losses": losses, "ties": ties}
+
+
+def _rows(fits: _Fits, bounds: tuple[FloatArray, FloatArray] | None) -> list[RatingRow]:
+    """One row per fitted model; with style control also the plain (raw) figures."""
+    opts, raw, main = fits.opts, fits.raw, fits.main
     points = opts.to_points
     raw_bounds = raw.bounds(opts.confidence) if opts.style else None
     rows = []
-    for k, model in enumerate(prepared.rated):
+    for k, model in enumerate(fits.core.rated):
         row = RatingRow(
-            name=battles.names[model],
             rating=float(points(main.params[k])),
             lower=None if bounds is None else float(points(bounds[0][k])),
             upper=None if bounds is None else float(points(bounds[1][k])),
-            battles=int(prepared.played[model]),
-            wins=int(round(prepared.wins[model])),
-            losses=int(round(prepared.losses[model])),
-            ties=int(round(prepared.ties[model])),
             raw_rating=float(points(raw.params[k])) if opts.style else None,
             raw_lower=None if raw_bounds is None else float(points(raw_bounds[0][k])),
             raw_upper=None if raw_bounds is None else float(points(raw_bounds[1][k])),
+            **_record(fits, int(model)),
         )
         rows.append(row)
-    rows.sort(key=lambda row: (-row.rating, row.name))
     return rows
+
+
+def _apart_rows(fits: _Fits) -> list[RatingRow]:
+    """The contestants without a finite estimate, each placed by its bound given the others."""
+    opts, n = fits.opts, len(fits.core.rated)
+    rows = []
+    for model, way in fits.apart.way.items():
+        ends = [_bound(fits, fitted, model, way) for fitted in (fits.main, fits.raw)]
+        places = [placement(way, end, fitted.params[:n]) for end, fitted in zip(ends, (fits.main, fits.raw))]
+        shown = [None if end is None or opts.ci is None else float(opts.to_points(end)) for end in ends]
+        row = RatingRow(
+            rating=float(opts.to_points(places[0])),
+            lower=shown[0] if way == "above" else None,
+            upper=shown[0] if way == "below" else None,
+            raw_rating=float(opts.to_points(places[1])) if opts.style else None,
+            raw_lower=shown[1] if opts.style and way == "above" else None,
+            raw_upper=shown[1] if opts.style and way == "below" else None,
+            no_estimate=way,
+            **_record(fits, model),
+        )
+        rows.append(row)
+    return rows
+
+
+def _bound(fits: _Fits, fitted: Fitted, model: int, way: NoEstimate) -> float | None:
+    n = len(fits.core.rated)
+    theta = np.full(len(fits.battles.names), np.nan)
+    theta[fits.core.rated] = fitted.params[:n]
+    side = float(fitted.params[-1]) if fits.opts.side else 0.0
+    return bound(model, way, fits.records.cells, theta, side, fits.opts.confidence)
 
 
 def _covariates(main: Fitted, bounds: tuple[FloatArray, FloatArray] | None, n: int, scale: float, names: list[str]) -> list[Estimate]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from judges.ratings.battles import Battles, FloatArray, IntArray, canonical, outcome_code
-from judges.ratings.design import Design
+from judges.ratings.design import Design, Members
 
 STYLE_MIN_PAIR_COUNT = 50
 
@@ -35,12 +35,14 @@ def style_design(battles: Battles, keep: IntArray, n: int, side: bool, reg: floa
         assert battles.a_is_proposition is not None
         columns.append(np.where(battles.a_is_proposition ^ swap, 1.0, -1.0)[:, None])
     x = np.hstack(columns)
+    code = outcome_code(score)
     counts = np.zeros((size, 3))
-    counts[np.arange(size), outcome_code(score)] = 1.0
+    counts[np.arange(size), code] = 1.0
     w = _pair_weights(i * n + j) if reweight else np.ones(size)
     k = features.shape[1]
     pen = np.concatenate([np.full(k, reg * size), np.zeros(x.shape[1] - k)])
-    return Design(n=n, i=i, j=j, x=x, counts=counts, w=w, pen=pen, style_cols=k, style_reg=reg)
+    members = Members.of(battles, np.arange(size, dtype=np.int64), code)
+    return Design(n=n, i=i, j=j, x=x, counts=counts, w=w, pen=pen, style_cols=k, style_reg=reg, members=members)
 
 
 def _pair_weights(pair: IntArray) -> FloatArray:

@@ -29,7 +29,16 @@ class SideAdvantage(Estimate):
     win_probability: float
 
 
+NoEstimate = Literal["below", "above"]
+
+
 class RatingRow(BaseModel):
+    """One contestant's rating. `no_estimate` marks a contestant without a finite estimate (it
+    never scored a win or tie: "below" everyone; it never conceded one: "above"): the others are
+    fitted without it, `rating` is then only a placement (its 95% bound given the others, capped
+    at the lowest (highest) fitted rating so it sorts below (above) them all), and the interval
+    is open on one end (`lower` None for "below", `upper` None for "above")."""
+
     model_config = ConfigDict(frozen=True)
 
     name: str
@@ -43,6 +52,7 @@ class RatingRow(BaseModel):
     raw_rating: float | None = None
     raw_lower: float | None = None
     raw_upper: float | None = None
+    no_estimate: NoEstimate | None = None
 
 
 class RatingTable(BaseModel):
@@ -50,7 +60,9 @@ class RatingTable(BaseModel):
 
     With style control `rating`/`lower`/`upper` are style-controlled and `raw_*` are the plain
     Bradley-Terry figures. `prior` is the precision of the Gaussian prior that was needed
-    (0.0: plain maximum likelihood). `notes` says what was excluded or regularised.
+    (0.0: plain maximum likelihood). `interval_method` names how the intervals were found, e.g.
+    "95% CI, bootstrap over debates (n=200, 12 debates)". `notes` says what was excluded or
+    regularised.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -62,6 +74,7 @@ class RatingTable(BaseModel):
     center: float
     battles: int
     prior: float
+    interval_method: str | None = None
     side_advantage: SideAdvantage | None = None
     style_coefficients: list[Estimate] | None = None
     notes: list[str] = []
@@ -78,14 +91,15 @@ class RatingTable(BaseModel):
 
 def separability(table: RatingTable) -> float:
     """The share of contestant pairs whose confidence intervals do not overlap (intervals that
-    only touch overlap). 0.0 with fewer than two rows; a table without intervals is an error."""
+    only touch overlap). 0.0 with fewer than two rows; a table without intervals is an error.
+    A missing bound (a contestant without a finite estimate) is an open end."""
     rows = table.rows
     if len(rows) < 2:
         return 0.0
-    if any(row.lower is None or row.upper is None for row in rows):
+    if table.ci is None:
         raise ValueError("separability needs a table with confidence intervals")
-    lower = np.array([row.lower for row in rows], dtype=np.float64)
-    upper = np.array([row.upper for row in rows], dtype=np.float64)
+    lower = np.array([-np.inf if row.lower is None else row.lower for row in rows], dtype=np.float64)
+    upper = np.array([np.inf if row.upper is None else row.upper for row in rows], dtype=np.float64)
     apart = (upper[:, None] < lower[None, :]) | (upper[None, :] < lower[:, None])
     pairs = len(rows) * (len(rows) - 1) / 2
     return float(np.triu(apart, k=1).sum() / pairs)

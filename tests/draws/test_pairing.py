@@ -14,7 +14,6 @@ from debate.draws.pairing import (
     Draw,
     Pairing,
     Record,
-    assign_motions,
     motion_for_round,
     motions_per_debate,
     record_motions,
@@ -149,57 +148,6 @@ def test_schedule_rejects_unknown_method() -> None:
         schedule(_names(4), method="swiss", both_sides=True, rounds=None)
 
 
-def _repeats(draws: list[Draw], motions: list[str]) -> list[tuple[frozenset[str], str]]:
-    seen: Counter[tuple[frozenset[str], str]] = Counter()
-    for draw, motion in zip(draws, motions, strict=True):
-        for p in draw.pairings:
-            seen[(frozenset((p.proposition, p.opposition)), motion)] += 1
-    return [key for key, count in seen.items() if count > 1]
-
-
-@pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("cycles", [1, 3])
-def test_assign_motions_never_repeats_a_motion_for_a_pairing_when_enough_exist(n: int, cycles: int) -> None:
-    names = _names(n)
-    one = len(round_robin(names, both_sides=True))
-    draws = schedule(names, method="round-robin", both_sides=True, rounds=one * cycles)
-    meetings = max(Counter(frozenset((p.proposition, p.opposition)) for d in draws for p in d.pairings).values())
-    assert meetings == 2 * cycles
-    for extra in (0, 2):
-        motions = [f"m{j}" for j in range(meetings + extra)]
-        for seed in range(4):
-            chosen = assign_motions(draws, motions, seed)
-            assert len(chosen) == len(draws)
-            assert set(chosen) <= set(motions)
-            assert _repeats(draws, chosen) == []
-
-
-def test_assign_motions_uses_distinct_motions_while_there_are_enough() -> None:
-    draws = round_robin(_names(4), both_sides=True)
-    chosen = assign_motions(draws, [f"m{j}" for j in range(len(draws))], seed=3)
-    assert sorted(chosen) == sorted(f"m{j}" for j in range(len(draws)))
-
-
-def test_assign_motions_with_one_motion_still_assigns_it() -> None:
-    draws = round_robin(_names(3), both_sides=True)
-    assert assign_motions(draws, ["only"], seed=1) == ["only"] * len(draws)
-
-
-def test_assign_motions_is_deterministic_per_seed_and_ignores_input_order() -> None:
-    draws = round_robin(_names(6), both_sides=True)
-    motions = [f"m{j}" for j in range(8)]
-    for seed in range(5):
-        assert assign_motions(draws, motions, seed) == assign_motions(draws, motions, seed)
-        assert assign_motions(draws, motions, seed) == assign_motions(draws, list(reversed(motions)), seed)
-    results = {tuple(assign_motions(draws, motions, seed)) for seed in range(10)}
-    assert len(results) > 1, "the seed should change the order"
-
-
-def test_assign_motions_needs_motions() -> None:
-    with pytest.raises(ValueError):
-        assign_motions(round_robin(_names(2)), [], seed=0)
-
-
 # ---------------------------------------------------------------------------------------------
 # Motions chosen one round at a time (for draws not known in advance)
 
@@ -207,38 +155,84 @@ def _pair_key(p: Pairing) -> frozenset[str]:
     return frozenset((p.proposition, p.opposition))
 
 
+def _debated(history: dict[tuple[str, str], set[str]], p: Pairing) -> set[str]:
+    return history.get((p.proposition, p.opposition), set()) | history.get((p.opposition, p.proposition), set())
+
+
+def _repeats(draws: list[Draw], motions: list[list[str]]) -> list[tuple[tuple[str, str], str]]:
+    """(pairing with its sides, motion) given more than once."""
+    seen: Counter[tuple[tuple[str, str], str]] = Counter()
+    for draw, chosen in zip(draws, motions, strict=True):
+        for p, motion in zip(draw.pairings, chosen, strict=True):
+            seen[((p.proposition, p.opposition), motion)] += 1
+    return [key for key, count in seen.items() if count > 1]
+
+
+def _legs(draws: list[Draw], motions: list[list[str]]) -> dict[frozenset[str], dict[str, list[str]]]:
+    """Per pair, the motions each contestant debated as proposition, in round order."""
+    out: dict[frozenset[str], dict[str, list[str]]] = {}
+    for draw, chosen in zip(draws, motions, strict=True):
+        for p, motion in zip(draw.pairings, chosen, strict=True):
+            out.setdefault(_pair_key(p), {}).setdefault(p.proposition, []).append(motion)
+    return out
+
+
+def _round_by_round(draws: list[Draw], keys: list[str], seed: int, *, per_debate: bool) -> list[list[str]]:
+    history: dict[tuple[str, str], set[str]] = {}
+    chosen: list[list[str]] = []
+    for draw in draws:
+        picked = motions_per_debate(draw, history, keys, seed) if per_debate else [motion_for_round(draw, history, keys, seed, draw.round)] * len(draw.pairings)
+        chosen.append(picked)
+        history = record_motions(history, draw, picked)
+    return chosen
+
+
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("cycles", [1, 3])
-def test_motion_for_round_never_repeats_a_motion_for_a_pairing_when_enough_exist(n: int, cycles: int) -> None:
+@pytest.mark.parametrize("per_debate", [False, True])
+def test_a_side_swapped_rematch_debates_its_first_legs_motion(n: int, cycles: int, per_debate: bool) -> None:
     names = _names(n)
     one = len(round_robin(names, both_sides=True))
     draws = schedule(names, method="round-robin", both_sides=True, rounds=one * cycles)
     for extra in (0, 2):
-        motions = [f"m{j}" for j in range(2 * cycles + extra)]
+        motions = [f"m{j}" for j in range(cycles + extra)]
         for seed in range(3):
-            history: dict[frozenset[str], set[str]] = {}
-            chosen = []
-            for draw in draws:
-                motion = motion_for_round(draw, history, motions, seed, draw.round)
-                chosen.append(motion)
-                history = record_motions(history, draw, motion)
+            chosen = _round_by_round(draws, motions, seed, per_debate=per_debate)
+            # No pairing repeats a motion on the same sides, and each pair's two sides
+            # debate the same motions in the same order: the rematch replays its first leg.
             assert _repeats(draws, chosen) == []
+            for pair, by_side in _legs(draws, chosen).items():
+                first, second = (by_side[name] for name in sorted(pair))
+                assert first == second and len(set(first)) == cycles
 
 
 def test_motion_for_round_spreads_the_motions() -> None:
     draws = round_robin(_names(4), both_sides=True)
-    motions = [f"m{j}" for j in range(len(draws))]
-    history: dict[frozenset[str], set[str]] = {}
-    chosen = []
-    for draw in draws:
-        chosen.append(motion_for_round(draw, history, motions, 3))
-        history = record_motions(history, draw, chosen[-1])
-    assert sorted(chosen) == sorted(motions)
+    first_cycle = len(draws) // 2
+    motions = [f"m{j}" for j in range(first_cycle)]
+    chosen = [c[0] for c in _round_by_round(draws, motions, 3, per_debate=False)]
+    assert sorted(chosen[:first_cycle]) == sorted(motions)
+    assert chosen[first_cycle:] == chosen[:first_cycle]  # the second cycle swaps the sides of the first
     # Motions other pairings have debated count against a motion, whatever the seed or round.
-    others = {frozenset(("x", "y")): {"m0", "m1"}, frozenset(("x", "z")): {"m2", "m0"}}
+    others = {("x", "y"): {"m0", "m1"}, ("z", "x"): {"m2", "m0"}}
     for seed in range(6):
         for r in range(1, 5):
             assert motion_for_round(draws[0], others, ["m0", "m1", "m2", "m3"], seed, r) == "m3"
+
+
+def test_only_a_side_swapped_rematch_replays_a_motion() -> None:
+    first = Pairing(proposition="a", opposition="b")
+    history = {("a", "b"): {"m0"}}
+    keys = ["m0", "m1"]
+    swapped = Draw(round=2, pairings=(Pairing(proposition="b", opposition="a", flags=("round-robin", "sides-swapped")),))
+    plain = Draw(round=2, pairings=(Pairing(proposition="b", opposition="a"),))  # e.g. a Swiss rematch
+    same_sides = Draw(round=2, pairings=(first.model_copy(update={"flags": ("sides-swapped",)}),))
+    for seed in range(6):
+        assert motion_for_round(swapped, history, keys, seed) == "m0"
+        assert motions_per_debate(swapped, history, keys, seed) == ["m0"]
+        assert motion_for_round(plain, history, keys, seed) == "m1"
+        assert motions_per_debate(plain, history, keys, seed) == ["m1"]
+        assert motion_for_round(same_sides, history, keys, seed) == "m1"
 
 
 def _swiss_rounds(n: int, rounds: int, seed: int) -> list[Draw]:
@@ -269,19 +263,19 @@ def _swiss_rounds(n: int, rounds: int, seed: int) -> list[Draw]:
 def test_motions_round_by_round_avoid_repeats_whenever_possible(n: int, rounds: int, motions: int, seed: int) -> None:
     keys = [f"m{j}" for j in range(motions)]
     draws = _swiss_rounds(n, rounds, seed)
-    whole: dict[frozenset[str], set[str]] = {}
-    each: dict[frozenset[str], set[str]] = {}
+    whole: dict[tuple[str, str], set[str]] = {}
+    each: dict[tuple[str, str], set[str]] = {}
     for draw in draws:
         # One motion for the round: a motion no pairing of the round has had, if there is one.
         motion = motion_for_round(draw, whole, keys, seed, draw.round)
-        free = set(keys) - set().union(*(whole.get(_pair_key(p), set()) for p in draw.pairings))
+        free = set(keys) - set().union(*(_debated(whole, p) for p in draw.pairings))
         assert motion in (free or set(keys))
         whole = record_motions(whole, draw, motion)
         # One motion per debate: each pairing gets one it has not had, while any is left.
         chosen = motions_per_debate(draw, each, keys, seed)
         assert len(chosen) == len(draw.pairings)
         for p, m in zip(draw.pairings, chosen, strict=True):
-            done = each.get(_pair_key(p), set())
+            done = _debated(each, p)
             assert m in keys and (m not in done or done >= set(keys))
         each = record_motions(each, draw, chosen)
 
@@ -307,12 +301,12 @@ def test_round_by_round_motions_are_deterministic_and_seeded() -> None:
 
 def test_record_motions_returns_a_new_history() -> None:
     draw = round_robin(_names(4))[0]
-    history: dict[frozenset[str], set[str]] = {frozenset(("c0", "c3")): {"old"}}
+    history: dict[tuple[str, str], set[str]] = {("c0", "c3"): {"old"}}
     updated = record_motions(history, draw, "new")
-    assert history == {frozenset(("c0", "c3")): {"old"}}
-    assert all("new" in updated[_pair_key(p)] for p in draw.pairings)
+    assert history == {("c0", "c3"): {"old"}}
+    assert all(updated[(p.proposition, p.opposition)] >= {"new"} for p in draw.pairings)
     per = record_motions({}, draw, ["x", "y"])
-    assert [per[_pair_key(p)] for p in draw.pairings] == [{"x"}, {"y"}]
+    assert [per[(p.proposition, p.opposition)] for p in draw.pairings] == [{"x"}, {"y"}]
     with pytest.raises(ValueError):
         record_motions({}, draw, ["x"])
     with pytest.raises(ValueError):

@@ -578,3 +578,44 @@ def test_yaml_values_pyyaml_cannot_build_are_config_errors(tmp_path: Path) -> No
     path.write_text("name: x\nseed: 2024-02-30\n", encoding="utf-8")  # PyYAML raises a bare ValueError here
     with pytest.raises(ConfigError, match=r"bad.yaml:2: invalid YAML: day is out of range"):
         load_config(path)
+
+
+def test_a_repeated_key_is_refused_with_both_lines(tmp_path: Path) -> None:
+    path = _write(tmp_path / "t.yaml", "name: first\ncontestants: [{name: a, model: fake/a}, {name: b, model: fake/b}]\nname: second\n")
+    problems = _problems(path)
+    assert problems == [f"{path}:3: key 'name' repeats the one on line 1"]
+
+
+@pytest.mark.parametrize("where", ["seed: {}", "contestants: [{{name: a, model: fake/a, seed: {}}}, {{name: b, model: fake/b}}]"])
+def test_a_seed_beyond_64_bits_is_a_config_error(tmp_path: Path, where: str) -> None:
+    seed = where.format(2**64)
+    body = seed if where.startswith("contestants") else f"{seed}\ncontestants: [{{name: a, model: fake/a}}, {{name: b, model: fake/b}}]"
+    problems = _problems(_write(tmp_path / "t.yaml", body + "\n"))
+    assert len(problems) == 1 and "seed" in problems[0] and "9223372036854775807" in problems[0]
+
+
+def test_a_device_is_not_read_as_a_motion_set(tmp_path: Path) -> None:
+    from debate.core.loading import load_file
+
+    with pytest.raises(ConfigError) as info:
+        load_file(Path("/dev/zero"))
+    assert "not a regular file" in str(info.value)
+
+
+def test_a_file_too_large_to_be_a_config_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    from debate.core.loading import MAX_FILE_BYTES, load_file
+
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 10)  # sparse: no disk used
+    with pytest.raises(ConfigError) as info:
+        load_file(big)
+    assert f"{big}: larger than" in str(info.value)
+
+
+def test_an_unknown_provider_is_refused_before_anything_is_stored(tmp_path: Path) -> None:
+    path = _write(tmp_path / "t.yaml", f"contestants: [{{name: a, model: nosuch/x}}, {{name: b, model: fake/b}}]\ndatabase: {tmp_path / 't.db'}\n")
+    proc = subprocess.run([sys.executable, "-m", "debate.cli", "run", str(path)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "contestants[0].model: no provider routes 'nosuch/x'" in proc.stderr
+    assert not (tmp_path / "t.db").exists()

@@ -18,7 +18,7 @@ import debate.gateway as gateway_module
 from debate.core import errors
 from debate.config import GatewaySettings
 from debate.gateway import CallRequest, CallResult, Gateway, map_exception
-from debate.core.secrets import redact
+from debate.core.secrets import REDACTED, redact
 from debate.core.sides import Side
 from judges.presentation import Presentation, ballot_max_tokens, parse_presented, presentation_schema, verdict_distribution
 from judges.rubric import load_rubric
@@ -406,7 +406,7 @@ def test_map_exception_redacts_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     mapped = map_exception(exc, "fake/a")
     assert isinstance(mapped, errors.AuthenticationFailed)
     assert secret not in str(mapped)
-    assert "[redacted]" in str(mapped)
+    assert REDACTED in str(mapped)
     assert "fake/a" in str(mapped)
 
 
@@ -445,5 +445,5 @@ def test_redact_masks_secret_env_values_and_key_shapes(monkeypatch: pytest.Monke
     assert "sk-zyxwvutsrqponm" not in out  # shaped like a key, whatever its source
     assert "short abc" in out  # too short to be a credential
     assert "ultramarine" in out  # not a secret variable
-    assert out.count("[redacted]") == 3
-    assert redact("ultramarine", extra_env=("FAKE_TEST_COLOUR",)) == "[redacted]"
+    assert out.count(REDACTED) == 3
+    assert redact("ultramarine", extra_env=("FAKE_TEST_COLOUR",)) == REDACTED

@@ -214,7 +214,8 @@ def test_read_commands_emit_one_json_document(tmp_path: Path) -> None:
     db = str(tmp_path / "t.db")
     standings = json.loads(run_cli("standings", "--db", db, "--format", "json").stdout)
     assert {r["name"] for r in standings["rows"]} == {"a", "b"}
-    assert sum(r["wins"] for r in standings["rows"]) == 2  # a tie is half a win to each side
+    assert sum(r["points"] for r in standings["rows"]) == 2  # a tie is half a point to each side
+    assert all(r["wins"] + r["losses"] + r["ties"] == r["debates"] for r in standings["rows"])
     debates = json.loads(run_cli("debates", "--db", db, "--format", "json").stdout)
     assert len(debates) == 2
     shown = json.loads(run_cli("show", str(debates[0]["id"]), "--db", db, "--format", "json").stdout)

@@ -62,11 +62,13 @@ def test_swiss_with_a_bye_then_a_final(tmp_path: Path) -> None:
 def test_per_debate_motions_never_repeat_for_a_pairing(tmp_path: Path) -> None:
     cfg = write_config(tmp_path / "t.yaml", contestants=_contestants(4), motion_assignment="per-debate", rounds=12)
     assert run_cli("run", str(cfg), "--quiet").returncode == 0
-    rows = query(tmp_path / "t.db", "select proposition_id, opposition_id, motion_id from debate")
-    seen: dict[frozenset[int], list[int]] = {}
+    rows = query(tmp_path / "t.db", "select proposition_id, opposition_id, motion_id from debate order by round_number")
+    seen: dict[tuple[int, int], list[int]] = {}
     for prop, opp, motion in rows:
-        seen.setdefault(frozenset((prop, opp)), []).append(motion)
-    assert all(len(m) == len(set(m)) for m in seen.values())
+        seen.setdefault((prop, opp), []).append(motion)
+    # Never twice on the same sides; the side-swapped rematch replays its first leg's motion.
+    assert all(len(m) == len(set(m)) == 2 for m in seen.values())
+    assert all(seen[(opp, prop)] == motions for (prop, opp), motions in seen.items())
     assert len(rows) == 24
 
 

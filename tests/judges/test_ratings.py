@@ -140,8 +140,12 @@ def test_ratings_ignore_which_side_is_called_a_and_centre_on_1000(raw: list[tupl
     for row in table.rows:
         assert flipped.row(row.name).rating == pytest.approx(row.rating, abs=1e-5)
         assert flipped.row(row.name).upper == pytest.approx(row.upper, abs=1e-5)
-        assert row.lower <= row.rating <= row.upper
-    assert np.mean([row.rating for row in table.rows]) == pytest.approx(CENTER, abs=1e-6)
+        # A contestant without a finite estimate has an interval open on one end.
+        assert row.lower is not None or row.no_estimate is not None
+        assert row.no_estimate != "below" or row.lower is None
+        assert row.no_estimate != "above" or row.upper is None
+        assert (row.lower or -math.inf) <= row.rating <= (row.upper or math.inf)
+    assert np.mean([row.rating for row in table.rows if row.no_estimate is None]) == pytest.approx(CENTER, abs=1e-6)
     assert sum(row.battles for row in table.rows) == 2 * len(raw)
 
 
@@ -302,16 +306,26 @@ def test_a_model_without_battles_is_left_out_and_named() -> None:
     assert bradley_terry(battles.subset(np.array([False, False, False]))).rows == []
 
 
-def test_unbeaten_model_gets_a_finite_regularised_rating() -> None:
+def test_unbeaten_model_is_set_apart_unless_a_prior_is_asked_for() -> None:
     battles = Battles.from_records(_records(("x", "y", "model_a", 3), ("y", "z", "tie", 2)))
     table = bradley_terry(battles)
-    assert table.prior == FALLBACK_PRIOR
-    assert any("prior" in note for note in table.notes)
-    assert table.rows[0].name == "x"
-    assert all(math.isfinite(row.lower) and math.isfinite(row.upper) for row in table.rows)
-    assert table.rows[0].rating - table.rows[-1].rating < 1000
-    forced = bradley_terry(battles, prior=0.0)
-    assert forced.prior == 0.0 and any("ran off" in note for note in forced.notes)
+    assert table.prior == 0.0 and any("never lost or tied: x" in note for note in table.notes)
+    top = table.rows[0]
+    assert top.name == "x" and top.no_estimate == "above" and top.upper is None
+    assert top.lower is not None and top.rating >= max(table.row("y").rating, top.lower)
+    assert table.row("y").rating == pytest.approx(table.row("z").rating)
+    forced = bradley_terry(battles, prior=FALLBACK_PRIOR)
+    assert forced.prior == FALLBACK_PRIOR and all(row.no_estimate is None for row in forced.rows)
+    assert all(math.isfinite(row.lower) and math.isfinite(row.upper) for row in forced.rows)
+    assert forced.rows[0].name == "x" and forced.rows[0].rating - forced.rows[-1].rating < 1000
+
+
+def test_a_board_in_pieces_still_falls_back_to_the_prior() -> None:
+    """Nobody is winless or unbeaten, but the two pairs never met: no estimate links them."""
+    battles = Battles.from_records(_records(("p", "q", "model_a", 2), ("q", "p", "model_a", 1), ("r", "s", "model_a", 1), ("s", "r", "model_a", 1)))
+    table = bradley_terry(battles)
+    assert table.prior == FALLBACK_PRIOR and all(row.no_estimate is None for row in table.rows)
+    assert any("ran off" in note for note in bradley_terry(battles, prior=0.0).notes)
 
 
 def test_proposition_winning_every_debate_is_regularised_not_infinite() -> None:
@@ -411,7 +425,7 @@ def test_csv_reader_reads_ties_extra_columns_and_labels(tmp_path: Path) -> None:
     battles = read_battles_csv(path)
     assert battles.names == ["alpha", "beta", "gamma"]
     assert battles.outcome.tolist() == [1.0, 0.5, 0.5, 0.0]
-    assert battles.labels == {"category": ["law", "tech", "law", "law"]}
+    assert battles.labels == {"judge": ["x, y", "z", "z", "z"], "category": ["law", "tech", "law", "law"]}
     assert bradley_terry(battles).row("alpha").battles == 3
 
 
@@ -429,9 +443,9 @@ def test_csv_reader_reports_every_problem_with_its_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         read_battles_csv(path)
     problems = caught.value.messages
-    assert problems[0] == f"{path}:3: winner 'draw' is not one of model_a, model_b, tie, tie (bothbad), both_bad"
-    assert problems[1] == f"{path}:4: empty model_a"
-    assert problems[2] == f"{path}:7: model 'gamma' plays itself (model_a and model_b are the same)"
+    assert problems[0] == f"{path}:3: winner: 'draw' is not one of model_a, model_b, tie, tie (bothbad), both_bad"
+    assert problems[1] == f"{path}:4: model_a: empty"
+    assert problems[2] == f"{path}:7: model_b: model 'gamma' plays itself (model_a and model_b are the same)"
     assert problems[3] == f"{path}:8: 1 fields, the header has 3"
     assert len(problems) == 4
 

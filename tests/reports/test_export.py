@@ -169,7 +169,7 @@ def test_criterion_means_use_final_valid_model_ballots_of_rated_debates(crafted_
 def test_records_categories_ratings_and_exclusions(crafted_card: Scorecard) -> None:
     card = crafted_card
     ann = next(c for c in card.contestants if c.name == "ann")
-    assert (ann.record.wins, ann.record.losses, ann.record.ties) == (1, 1, 1)  # the excluded loss still counts in the record
+    assert (ann.record.wins, ann.record.losses, ann.record.ties) == (1, 0, 1)  # the excluded (voided) loss counts nowhere
     assert ann.categories["policy"].debates == 1 and ann.categories["policy"].win_rate == 1.0
     assert ann.categories["ethics"].win_rate == 0.5
     assert (ann.strongest_category, ann.weakest_category) == ("policy", "ethics")

@@ -601,3 +601,44 @@ async def test_quitting_while_a_tournament_runs_asks_first_and_stops_it_cleanly(
         await wait_for(pilot, lambda: not app.is_running, timeout=30)
     assert query(db, "select status from tournament") == [("stopped",)]
     assert query(db, "select count(*) from debate where status = 'running'") == [(0,)]
+
+
+async def test_an_earlier_round_shows_its_motion_speeches_and_transcripts(finished_db: Path) -> None:
+    from textual.widgets import Static
+
+    from tui.app import DebateApp
+    from tui.screens.board import BoardScreen
+    from tui.screens.spectator import SpectatorScreen
+    from tui.widgets.live_table import LiveTable
+
+    app = DebateApp(str(finished_db), tournament="fixed")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.query_one(LiveTable).row_count == 2)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        await pilot.press("[")
+        table = board.query_one(LiveTable)
+        await wait_for(pilot, lambda: board.round_number == app.state.round - 1 and table.keys and all(table.get_row(k)[6] != "—" for k in table.keys))
+        motion = app.state.round_motions[board.round_number]
+        assert motion and f"motion {motion}" in str(board.query_one("#board-progress-text", Static).render())
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SpectatorScreen))
+        timeline = app.screen.query_one("#spec-timeline", Static)
+        await wait_for(pilot, lambda: "no speech yet" not in str(timeline.render()))
+        assert app.screen.query(".speech"), "the transcript of an earlier round's debate is shown"
+
+
+def test_a_poll_of_the_store_keeps_what_was_loaded_of_other_rounds(finished_db: Path) -> None:
+    from debate.api import live_view, open_store, round_plans
+    from tui.state import fill_from_plans, load_snapshot
+
+    store = open_store(str(finished_db))
+    try:
+        first = load_snapshot(live_view(store, "fixed"))
+        earlier = (first.round or 0) - 1
+        fill_from_plans(first, round_plans(store, "fixed", earlier))
+        again = load_snapshot(live_view(store, "fixed"), first)
+    finally:
+        store.close()
+    old = [d for d in again.debates.values() if d.round == earlier]
+    assert old and all(d.speeches and d.ballots for d in old)

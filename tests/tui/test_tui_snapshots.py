@@ -82,3 +82,14 @@ def test_draw_snapshot(snap_compare, fixed_db: Path) -> None:  # type: ignore[no
 
 def test_standings_snapshot(snap_compare, timed_db: Path) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(_app(timed_db), terminal_size=(150, 36), run_before=lambda pilot: _settle(pilot, "s"))
+
+
+# Every screen must be usable on the smallest common terminal and use the room of a large one.
+SIZES = [(80, 24), (160, 45)]
+SCREEN_KEYS = {"board": (), "spectator": ("enter",), "draw": ("d",), "standings": ("s",)}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", list(SCREEN_KEYS))
+def test_every_screen_at_small_and_large_sizes(snap_compare, timed_db: Path, screen: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(_app(timed_db), terminal_size=size, run_before=lambda pilot: _settle(pilot, *SCREEN_KEYS[screen]))

@@ -13,6 +13,8 @@ from tui.context import TournamentApp
 
 NAV = [
     Binding("escape", "back", "Back"),
+    # Declared here too, early, so that a narrow footer (80 columns) still shows it.
+    Binding("q", "app.quit_key", "Quit"),
     Binding("b", "goto('board')", "Board"),
     Binding("s", "goto('standings')", "Standings"),
     Binding("d", "goto('draw')", "Draw"),

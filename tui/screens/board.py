@@ -4,15 +4,18 @@ from __future__ import annotations
 
 # The table reads cells as Rich markup, whose own escape is the right one there.
 from rich.markup import escape as cell
-from textual import on
+from typing import Any
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, ProgressBar, Static
 
+from debate.core.errors import UserError
 from tui.markup import escape
 from tui.messages import StateChanged
 from tui.screens.base import NAV, TournamentScreen
-from tui.state import FAILED, JUDGED, DebateState
+from tui.state import FAILED, JUDGED, DebateState, fill_from_plans
 from tui.widgets.live_table import LiveTable
 
 # key, label, width (None: as wide as the widest cell)
@@ -125,7 +128,7 @@ class BoardScreen(TournamentScreen):
         lines = [
             f"[b]{state.tournament or 'tournament'}[/]  {status}"
             + (f"  ·  round {shown}{rounds}" if shown is not None else "")
-            + (f"  ·  motion {state.round_motion}" if state.round_motion and shown == state.round else ""),
+            + (f"  ·  motion {motion}" if (motion := state.round_motions.get(shown) if shown is not None else None) else ""),
             f"this round: {judged}/{len(in_round)} judged" + (f", {failed} failed" if failed else "")
             + f"   tournament: {state.debates_done}/{total or '?'} judged" + (f", {state.debates_failed} failed" if state.debates_failed else ""),
         ]
@@ -186,7 +189,7 @@ class BoardScreen(TournamentScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
             return self.resumable()
-        return True
+        return super().check_action(action, parameters)
 
     def action_resume(self) -> None:
         self.tapp.resume()
@@ -198,4 +201,21 @@ class BoardScreen(TournamentScreen):
         current = self.round_number if self.round_number in numbers else numbers[-1]
         index = max(0, min(len(numbers) - 1, numbers.index(current) + step))
         self.shown_round = None if numbers[index] == self.tapp.state.round else numbers[index]
+        self.rebuild()
+        if self.shown_round is not None and not any(d.speeches for d in self.debates()):
+            self.load_round(self.shown_round)
+
+    @work(thread=True, exclusive=True, group="board-round")
+    def load_round(self, number: int) -> None:
+        """An earlier round's transcripts from the store: the live view holds the current one."""
+        from debate.api import round_plans
+
+        try:
+            plans = round_plans(self.tapp.store, self.tapp.state.tournament or None, number)
+        except UserError:  # StoreError: no store behind this board (a run that has not written yet)
+            return
+        self.app.call_from_thread(self._round_loaded, plans)
+
+    def _round_loaded(self, plans: list[Any]) -> None:
+        fill_from_plans(self.tapp.state, plans)
         self.rebuild()

@@ -11,7 +11,7 @@ from debate.core.errors import UserError
 from tui.markup import escape
 from tui.messages import StateChanged
 from tui.screens.base import TournamentScreen
-from tui.state import JUDGED, BallotState, DebateState
+from tui.state import FAILED, JUDGED, BallotState, DebateState, SpeechState
 
 
 def win_probabilities(ratings: dict[str, float], proposition: str, opposition: str) -> tuple[float, float] | None:
@@ -42,8 +42,10 @@ class SpectatorScreen(TournamentScreen):
             yield VerticalScroll(Static(id="spec-prop-name", classes="side-name"), id="spec-prop", classes="side")
             yield VerticalScroll(Static(id="spec-opp-name", classes="side-name"), id="spec-opp", classes="side")
         yield Static(id="spec-timeline")
-        yield Static(id="spec-findings")
-        yield Static(id="spec-ballots")
+        # Findings and ballots scroll in a bounded strip: on a small terminal the speeches keep the room.
+        with VerticalScroll(id="spec-notes"):
+            yield Static(id="spec-findings")
+            yield Static(id="spec-ballots")
         yield Footer()
 
     @property
@@ -62,7 +64,7 @@ class SpectatorScreen(TournamentScreen):
     def load_details(self) -> None:
         """Findings and stored ballots come from the store (they are not engine events)."""
         d = self.debate
-        if d is None or (d.findings and d.status == JUDGED and d.ballots and all(b.verdict for b in d.ballots)):
+        if d is None or (d.speeches and d.findings and d.status == JUDGED and d.ballots and all(b.verdict for b in d.ballots)):
             return
         from debate.api import debate
 
@@ -72,12 +74,17 @@ class SpectatorScreen(TournamentScreen):
             return
         findings = [f"speech {f.speech_idx + 1} ({f.side}): {f.kind}: {f.detail}" for f in detail.findings]
         ballots = [(b.judge, b.winner, b.reason, b.verdict, b.kind) for b in detail.ballots]
-        self.app.call_from_thread(self._details_loaded, findings, ballots)
+        speeches = [SpeechState(s.index, s.side.value, s.role, text=s.text, tokens=len(s.text.split()), done=True) for s in detail.speeches]
+        self.app.call_from_thread(self._details_loaded, findings, ballots, speeches)
 
-    def _details_loaded(self, findings: list[str], ballots: list[tuple[str, str | None, str, str | None, str]]) -> None:
+    def _details_loaded(self, findings: list[str], ballots: list[tuple[str, str | None, str, str | None, str]], speeches: list[SpeechState]) -> None:
         d = self.debate
         if d is None:
             return
+        for speech in speeches:  # finished speeches the live state has not seen (an earlier round)
+            known = d.speeches.get(speech.index)
+            if known is None or (not known.done and d.status in (JUDGED, FAILED)):
+                d.speeches[speech.index] = speech
         d.findings = findings
         if len(ballots) >= len(d.ballots):
             d.ballots = [BallotState(j, w, r, v, k) for j, w, r, v, k in ballots]

@@ -78,8 +78,7 @@ class StandingsScreen(TournamentScreen):
             latency = usage.get("mean_latency_s")
             interval = f"{r.rating_lower:.0f}–{r.rating_upper:.0f}" if r.rating_lower is not None else "—"
             table.add_row(
-                # W-L-T counts debates; points are the standings' wins (a tie half, byes as configured).
-                str(r.rank), r.name, f"{r.debates - r.losses - r.ties}-{r.losses}-{r.ties}", f"{r.wins:g}",
+                str(r.rank), r.name, f"{r.wins}-{r.losses}-{r.ties}", f"{r.points:g}",
                 f"{rating:.0f}" if rating is not None else "—", interval,
                 interval_bar(rating, r.rating_lower, r.rating_upper, low, high),
                 str(tokens), f"${usage.get('cost_usd', 0.0):.4f}", f"{latency:.2f}s" if latency is not None else "—",
@@ -90,6 +89,7 @@ class StandingsScreen(TournamentScreen):
         self.query_one("#standings-head", Static).update(
             f"[b]Standings[/]: {report.tournament} ({report.status}, {report.pairing}) · ranked by {', '.join(report.tie_breaks)}{extra}\n"
             f"{report.usage.get('calls', 0)} model calls · {report.usage.get('prompt_tokens', 0) + report.usage.get('completion_tokens', 0)} tokens · ${report.usage.get('cost_usd', 0.0):.4f}"
+            + "".join(f"\n{escape(note)}" for note in report.notes)
         )
         names = [r.name for r in report.rows]
         self.query_one("#criteria", Static).update(criterion_table(names, by_criterion))
@@ -139,14 +139,14 @@ def _short(name: str) -> str:
 
 
 def heatmap(names: list[str], summaries: list[DebateSummary], categories: dict[int, str]) -> str:
-    """Win rate of each contestant in each motion category, as plain cells."""
+    """Win rate of each contestant in each motion category (voided debates left out), as plain cells."""
     cats = sorted(set(categories.values()))
     if not cats:
         return "[dim]no judged debates yet: no category heatmap[/]"
     score: dict[tuple[str, str], list[float]] = {}
     for d in summaries:
         cat = categories.get(d.id)
-        if cat is None or d.winner is None:
+        if cat is None or d.winner is None or d.voided:
             continue
         for name, side in ((d.proposition, "proposition"), (d.opposition, "opposition")):
             value = 0.5 if d.winner == "tie" else 1.0 if d.winner == side else 0.0

@@ -67,7 +67,7 @@ def render_html(card: Scorecard) -> str:
         _section("win-rates", "Win rates", "How the row contestant did against the column contestant: share of debates won, a tie counting half. Blue: winning, red: losing.", winrate_svg(card)),
         _section("criteria", "Rubric criteria", "Mean score each contestant's side received from the judges on each criterion; darker is better. ± is the 95% interval's half width.", criterion_svg(card, names)),
         _section("categories", "Motion categories", "Win rate per motion category (ties half), with the number of debates.", category_svg(card)),
-        _section("leaderboard", "Leaderboard", "Standings order; record over every judged debate.", _leaderboard_html(card)),
+        _section("leaderboard", "Leaderboard", "Standings order; W–L–T over every judged debate that is not voided.", _leaderboard_html(card)),
         _section("contestants", "Contestants", "Criterion means with 95% intervals on each criterion's scale.", _contestants_html(card, names)),
         _section("agreement", "Judge agreement", "Krippendorff's alpha over every rater (judges and human scorers): 0.8 or more is reliable, 0.667 tentative.", _agreement_html(card, names)),
         _section("qualification", "Judge qualification", "Control debates whose better side is known by construction, each in both orders and repeated (debate judges test); a judge below its thresholds is flagged.", _qualifications_html(card)),

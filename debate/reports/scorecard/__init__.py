@@ -38,8 +38,9 @@ Definitions (what counts where):
 - A *rated* debate is judged, has a winner and is not excluded from ratings (e.g. an identity
   leak). Ratings, win rates, categories, criterion means and side balance count rated
   debates only; excluded debates are listed in `excluded_debates` with their reason.
-- `record` counts every judged debate (excluded ones too), as the standings do: wins, losses
-  and ties of the panel's winner. Win rates count a tie as half a win.
+- `record` counts rated debates, as the standings do (an excluded debate is voided
+  everywhere): whole wins, losses and ties of the panel's winner. Win rates count a tie as
+  half a win.
 - Criterion means: over every valid final ballot of a rated debate the contestant spoke in,
   the score the ballot gave the contestant's side; interval mean +- 1.96 * sd / sqrt(n)
   (sample sd; no interval with fewer than two scores).

@@ -78,7 +78,7 @@ def build_scorecard(store: Store, tournament_name: str | None = None, *, rubric:
 
     final = final_ballots(ballot_rows)
     rated_rows = [d for d in debate_rows if is_rated(d)]
-    leaderboard = _leaderboard(people, report, table, records(debate_rows))
+    leaderboard = _leaderboard(people, report, table, records(rated_rows))
     order = [row.name for row in leaderboard]
     categories = category_records(rated_rows)
     has_humans = any(b.kind == "human" for b in ballot_rows)

@@ -90,7 +90,7 @@ class LeaderboardRow(_Model):
     lower: float | None
     upper: float | None
     battles: int
-    standings: dict[str, float | int | str | None] = Field(description="the standings' own columns (debates, wins with ties as halves, ballots, score_total, ...)")
+    standings: dict[str, float | int | str | None] = Field(description="the standings' own columns (debates, wins, losses, ties, points with ties as halves, voided, ballots, score_total, ...)")
 
 
 class CriterionMean(_Model):

@@ -1,0 +1,84 @@
+"""Looking at a SQLite file before opening it: is it SQLite at all, and whole?
+
+SQLite itself only says 'file is not a database' or 'database disk image is malformed', and
+only once a query reaches the bad bytes. The first 100 bytes of a database file are its header
+(https://www.sqlite.org/fileformat.html), enough to say what the file is and whether it was
+cut short, before anything opens it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import make_url
+
+from debate.core.errors import StoreError
+
+_MAGIC = b"SQLite format 3\x00"
+_HEADER_SIZE = 100
+_OTHER_FORMATS = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a zip archive",
+    b"\x1f\x8b": "a gzip archive",
+}
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL; None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def wal_file(path: Path) -> Path:
+    """The write-ahead log beside a database: present while a writer is live or after a crash."""
+    return path.with_name(path.name + "-wal")
+
+
+def vet_sqlite_file(path: Path, location: str) -> None:
+    """Refuse a file that is not a SQLite database or is shorter than its header says.
+
+    A missing or empty file is a new database (SQLite's own convention). The length check is
+    skipped while a -wal file exists: then the log, not the main file, holds the newest pages.
+    """
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            header = handle.read(_HEADER_SIZE)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot read {location}: {exc.strerror or exc}") from None
+    if size == 0:
+        return
+    if not header.startswith(_MAGIC):
+        raise StoreError(f"{location} is not a debate database: it is {_describe(header)}, not SQLite; pass a database file with --db")
+    if len(header) < _HEADER_SIZE:
+        raise StoreError(f"{location} is cut short: {size} bytes, less than a SQLite header; restore it from a copy or pass a new --db")
+    expected = _promised_size(header)
+    if expected is not None and size < expected and not wal_file(path).exists():
+        raise StoreError(
+            f"{location} is cut short: its header promises {expected} bytes but the file holds {size}; "
+            "restore it from a copy or pass a new --db"
+        )
+
+
+def _promised_size(header: bytes) -> int | None:
+    """Page size times page count, when the header's count is valid (bytes 24-27 equal 92-95)."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if header[24:28] != header[92:96] or not pages:
+        return None
+    return page_size * pages
+
+
+def _describe(header: bytes) -> str:
+    for magic, kind in _OTHER_FORMATS.items():
+        if header.startswith(magic):
+            return kind
+    return "a file of some other kind" if b"\x00" in header else "a text file"
