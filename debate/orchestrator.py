@@ -14,7 +14,7 @@ from typing import Any
 
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from debate.core import events as ev
 from debate.config import Contestant, TournamentConfig
@@ -107,6 +107,15 @@ class StoreWriter:
             self._store.write(batch)
 
 
+def _as_current(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored config as this version writes it: a setting renamed or added with a default
+    since the tournament started is not a change of config."""
+    try:
+        return TournamentConfig.model_validate(stored).public_dict()
+    except ValidationError:
+        return stored  # what no longer validates is compared as stored, and reported as changed
+
+
 def prepare(config: TournamentConfig, store: Store, motions: Sequence[MotionText]) -> tuple[int, bool]:
     """The tournament's id in the store, creating it if new. Returns (id, resumed)."""
     existing = store.tournament_or_none(config.name)
@@ -114,7 +123,7 @@ def prepare(config: TournamentConfig, store: Store, motions: Sequence[MotionText
     if existing is None:
         contestants = [(c.name, c.model, c.lineage) for c in config.contestants]
         return store.create_tournament(config.name, config.public_dict(), fmt, config.seed, contestants, motions), False
-    stored = json.loads(existing.config_json)
+    stored = _as_current(json.loads(existing.config_json))
     wanted = config.public_dict()
     changed = sorted(k for k in set(stored) | set(wanted) if k not in _RUNTIME_SETTINGS and stored.get(k) != wanted.get(k))
     if changed:

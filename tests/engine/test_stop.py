@@ -46,3 +46,23 @@ def _count(db: Path, sql: str) -> int:
         return int(query(db, sql)[0][0])
     except Exception:  # noqa: BLE001 - the schema may not exist yet while the run starts
         return 0
+
+
+def test_a_tournament_stored_by_an_earlier_version_resumes_under_this_one(tmp_path: Path) -> None:
+    import json
+    import sqlite3
+
+    cfg = write_config(tmp_path / "t.yaml", rounds=1)
+    db = tmp_path / "t.db"
+    first = subprocess.run([*DEBATE, "run", str(cfg), "--quiet"], capture_output=True, text=True, timeout=180, env=os.environ)
+    assert first.returncode == 0, first.stderr
+    (stored,) = query(db, "select config_json from tournament")[0]
+    old = json.loads(stored)
+    old["tie_breaks"] = ["wins" if k == "points" else k for k in old["tie_breaks"]]  # the former name
+    del old["rejudges"]  # a setting added since, with its default
+    with sqlite3.connect(db) as conn:
+        conn.execute("update tournament set config_json = ?", (json.dumps(old),))
+    conn.close()
+    again = subprocess.run([*DEBATE, "run", str(cfg), "--quiet"], capture_output=True, text=True, timeout=180, env=os.environ)
+    assert again.returncode == 0, again.stderr
+    assert "different config" not in again.stderr
