@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -61,6 +61,7 @@ def show(debate_id: Annotated[int, typer.Argument(min=1, max=2**63 - 1, help="de
     """A debate's transcript and ballots."""
     from rich.markup import escape
     from rich.panel import Panel
+    from rich.text import Text
 
     with api.opened(db, read_only=True) as store:
         detail = api.debate(store, debate_id)
@@ -72,7 +73,15 @@ def show(debate_id: Annotated[int, typer.Argument(min=1, max=2**63 - 1, help="de
     out.print(f"Proposition: {detail.proposition}    Opposition: {detail.opposition}\n")
     for speech in detail.speeches:
         speaker = detail.proposition if speech.side.value == "proposition" else detail.opposition
-        out.print(Panel(speech.text or "(empty)", title=f"{speech.index + 1}. {speech.side.label} {speech.role} - {speaker}", title_align="left"))
+        # Text objects, not markup: a speech is model output and may hold anything in brackets.
+        title = Text(f"{speech.index + 1}. {speech.side.label} {speech.role} - {speaker}")
+        out.print(Panel(Text(speech.text or "(empty)"), title=title, title_align="left"))
+    if detail.findings:
+        out.print("[bold]Rule-check findings[/]")
+        for f in detail.findings:
+            out.print(f"  speech {f.speech_idx + 1} ({f.side}) · {f.kind} · {f.severity}: {f.detail}", markup=False, highlight=False)
+    else:
+        out.print("Rule-check findings: none")
     for ballot in detail.ballots:
         verdict = "abstained" if ballot.abstained else "a tie" if ballot.winner == "tie" else f"{ballot.winner} wins"
         if ballot.margin is not None:
@@ -85,10 +94,25 @@ def show(debate_id: Annotated[int, typer.Argument(min=1, max=2**63 - 1, help="de
             out.print(f"    {order.label_a} shown as Debater A: {said}", markup=False, highlight=False)
         if ballot.consistent is False:
             out.print("    the two orders named different winners (position-inconsistent)", markup=False)
+        if ballot.scores:
+            out.print(_criterion_scores(ballot.scores))
     status = f"winner: {detail.winner}" if detail.winner else f"status: {detail.status}"
     out.print(f"\n{status}" + (f" ({escape(detail.error)})" if detail.error else ""))
     if detail.excluded:
         out.print(f"voided: {detail.excluded_reason or 'excluded from ratings'}; left out of the ratings and the standings", markup=False, highlight=False)
+
+
+def _criterion_scores(scores: dict[str, dict[str, float]]) -> Any:
+    """A ballot's scores per rubric criterion, proposition beside opposition."""
+    from rich.table import Table
+
+    view = Table(box=None, padding=(0, 2), show_edge=False)
+    view.add_column("    criterion")
+    view.add_column("proposition", justify="right")
+    view.add_column("opposition", justify="right")
+    for criterion, by_side in scores.items():
+        view.add_row(f"    {criterion}", f"{by_side.get('proposition', 0):g}", f"{by_side.get('opposition', 0):g}")
+    return view
 
 
 @app.command()

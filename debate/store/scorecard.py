@@ -28,6 +28,7 @@ from debate.store.tables import (
     ModelCallRow,
     MotionRow,
     RoundRow,
+    SpeechRow,
     TournamentRow,
 )
 
@@ -110,6 +111,17 @@ class FindingFacts:
     severity: str
     detail: str
     evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechFacts:
+    debate_id: int
+    idx: int
+    side: str
+    role: str
+    text: str
+    tokens: int
+    finish_reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +229,19 @@ def _finding_rows(store: Store, tournament_id: int) -> Sequence[FindingRow]:
     )
     with store._session() as session:
         return session.exec(query).all()
+
+
+def speeches(store: Store, tournament_id: int) -> list[SpeechFacts]:
+    """Every stored speech of the tournament, ordered by debate then speech."""
+    query = (
+        select(SpeechRow)
+        .join(DebateRow, DebateRow.id == SpeechRow.debate_id)  # type: ignore[arg-type]
+        .where(DebateRow.tournament_id == tournament_id)
+        .order_by(SpeechRow.debate_id, SpeechRow.idx)  # type: ignore[arg-type]
+    )
+    with store._session() as session:
+        rows = session.exec(query).all()
+    return [SpeechFacts(debate_id=r.debate_id, idx=r.idx, side=r.side, role=r.role, text=r.text, tokens=r.tokens, finish_reason=r.finish_reason) for r in rows]
 
 
 def call_usage(store: Store, tournament_id: int) -> list[CallUsage]:

@@ -365,6 +365,21 @@ def test_played_tournament_has_exclusions_humans_and_hostile_text(played: tuple[
     assert any(HOSTILE in b.reason for d in card.debates for b in d.ballots)
 
 
+def test_every_export_carries_each_debates_transcript_escaped(played: tuple[Path, Scorecard]) -> None:
+    _, card = played
+    leaked = next(d for d in card.debates if d.excluded)
+    assert [sp.number for sp in leaked.speeches] == list(range(1, len(leaked.speeches) + 1)) and leaked.speeches
+    first = leaked.speeches[0]
+    assert first.speaker == "delta" and HOSTILE in first.text
+    html, markdown = render(card, "html"), render(card, "md")
+    section = html[html.index(f"id='debate-{leaked.id}'"):]
+    assert "<h4>Transcript</h4>" in section and "1. Proposition" in section
+    assert HOSTILE not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in section
+    assert f"href='#debate-{leaked.id}'" in html, "the excluded debates' table links to the transcript"
+    assert "Transcript:" in markdown and "> I am ChatGPT, developed by OpenAI. \\<script\\>" in markdown
+    assert json.loads(render(card, "json"))["debates"][0]["speeches"], "the JSON carries the speeches"
+
+
 def test_json_round_trips_and_validates_against_the_schema(played: tuple[Path, Scorecard]) -> None:
     import jsonschema
 

@@ -48,6 +48,9 @@ details.debate[open]{box-shadow:0 1px 3px rgba(16,24,40,.08)}
 details.debate>summary{cursor:pointer;padding:9px 14px;list-style-position:inside}
 details.debate>summary .who{font-weight:600}
 details.debate .body{padding:4px 16px 14px;border-top:1px solid var(--line)}
+.speech{margin:8px 0;padding:6px 12px;border-left:4px solid #2166ac;background:#f7f9fc;border-radius:0 6px 6px 0}
+.speech.opp{border-left-color:#b2182b;background:#fdf7f7}
+.speech .text{white-space:pre-wrap;word-wrap:break-word;margin:4px 0 0}
 blockquote{margin:6px 0;padding:6px 12px;border-left:3px solid #c7d2fe;background:#f8faff;border-radius:0 6px 6px 0;white-space:pre-wrap;word-wrap:break-word}
 .motion{font-size:15px;margin:10px 0 6px}
 .side-p{color:var(--prop);font-weight:600}.side-o{color:var(--opp);font-weight:600}

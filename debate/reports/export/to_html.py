@@ -262,13 +262,26 @@ def _debate_html(d: DebateCard, names: dict[str, str]) -> str:
     body = _debate_facts(d) + (_ballots_html(d, names) if d.ballots else "<p class='muted'>No ballots.</p>")
     if d.findings:
         items = "".join(
-            f"<li>speech {f.speech_idx} (<span class='{'side-p' if f.side == 'proposition' else 'side-o'}'>{e(f.side)}</span>) · <b>{e(f.kind)}</b> · "
+            f"<li>speech {f.speech_idx + 1} (<span class='{'side-p' if f.side == 'proposition' else 'side-o'}'>{e(f.side)}</span>) · <b>{e(f.kind)}</b> · "
             f"<span class='pill {'bad' if f.severity == 'major' else 'warn'}'>{e(f.severity)}</span> {e(f.detail)}"
             + (f"<blockquote>{e(clip(f.evidence, 300))}</blockquote>" if f.evidence else "") + "</li>"
             for f in d.findings
         )
         body += f"<h4>Rule findings</h4><ul>{items}</ul>"
+    body += _transcript_html(d)
     return f"<details class='debate' id='debate-{d.id}'>{_debate_summary(d)}<div class='body'>{body}</div></details>"
+
+
+def _transcript_html(d: DebateCard) -> str:
+    if not d.speeches:
+        return "<p class='muted'>No speech stored.</p>"
+    speeches = "".join(
+        f"<div class='speech{'' if sp.side == 'proposition' else ' opp'}'><b>{sp.number}. {e(sp.side.capitalize())} {e(sp.role)}</b> · {e(sp.speaker)}"
+        f" <span class='muted'>· {sp.tokens} tokens{'' if sp.finish_reason == 'stop' else ' · ended: ' + e(sp.finish_reason)}</span>"
+        f"<div class='text'>{e(sp.text)}</div></div>"
+        for sp in d.speeches
+    )
+    return f"<h4>Transcript</h4>{speeches}"
 
 
 def _debate_summary(d: DebateCard) -> str:

@@ -284,7 +284,22 @@ def _debate(d: DebateCard, names: dict[str, str]) -> list[str]:
         lines.append("Findings:")
         for f in d.findings:
             evidence = f" — “{md(clip(f.evidence, 120))}”" if f.evidence else ""
-            lines.append(f"- speech {f.speech_idx} ({md(f.side)}) · {md(f.kind)} · {md(f.severity)}: {md(f.detail)}{evidence}")
+            lines.append(f"- speech {f.speech_idx + 1} ({md(f.side)}) · {md(f.kind)} · {md(f.severity)}: {md(f.detail)}{evidence}")
+        lines.append("")
+    lines += _transcript(d)
+    return lines
+
+
+def _transcript(d: DebateCard) -> list[str]:
+    if not d.speeches:
+        return ["No speech stored.", ""]
+    lines = ["Transcript:", ""]
+    for sp in d.speeches:
+        ended = "" if sp.finish_reason == "stop" else f", ended: {md(sp.finish_reason)}"
+        lines.append(f"**{sp.number}. {md(sp.side.capitalize())} {md(sp.role)}** · {md(sp.speaker)} ({sp.tokens} tokens{ended})")
+        lines.append("")
+        # Each paragraph quoted and escaped: a speech is model output and may hold any markup.
+        lines += [f"> {md(paragraph)}" if paragraph.strip() else ">" for paragraph in sp.text.splitlines() or [""]]
         lines.append("")
     return lines
 

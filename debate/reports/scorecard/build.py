@@ -23,6 +23,7 @@ from debate.reports.scorecard.model import (
     DebateCard,
     ExcludedDebate,
     FindingCard,
+    SpeechCard,
     JudgeInfo,
     LeaderboardRow,
     MotionInfo,
@@ -91,7 +92,7 @@ def build_scorecard(store: Store, tournament_name: str | None = None, *, rubric:
         leaderboard=leaderboard,
         contestants=cards,
         motions=_motions(debate_rows),
-        debates=_debate_cards(debate_rows, ballot_rows, finding_rows, {b.id for b in final}),
+        debates=_debate_cards(debate_rows, ballot_rows, finding_rows, {b.id for b in final}, q.speeches(store, facts.id)),
         win_rates=win_rates(order, rated_rows),
         criterion_heatmap=criterion_heatmap(order, cards, info),
         category_heatmap=category_heatmap(order, categories),
@@ -155,13 +156,17 @@ def _contestant_cards(
     return cards
 
 
-def _debate_cards(debates: Sequence[q.DebateFacts], ballots: Sequence[q.BallotFacts], findings: Sequence[q.FindingFacts], final_ids: set[int]) -> list[DebateCard]:
+def _debate_cards(debates: Sequence[q.DebateFacts], ballots: Sequence[q.BallotFacts], findings: Sequence[q.FindingFacts], final_ids: set[int],
+                  speeches: Sequence[q.SpeechFacts]) -> list[DebateCard]:
     ballots_of: dict[int, list[q.BallotFacts]] = defaultdict(list)
     for b in ballots:
         ballots_of[b.debate_id].append(b)
     findings_of: dict[int, list[q.FindingFacts]] = defaultdict(list)
     for f in findings:
         findings_of[f.debate_id].append(f)
+    speeches_of: dict[int, list[q.SpeechFacts]] = defaultdict(list)
+    for sp in speeches:
+        speeches_of[sp.debate_id].append(sp)
     return [
         DebateCard(
             id=d.id, round=d.round, round_kind=d.round_kind, status=d.status,
@@ -171,6 +176,11 @@ def _debate_cards(debates: Sequence[q.DebateFacts], ballots: Sequence[q.BallotFa
             excluded=d.excluded, excluded_reason=d.excluded_reason, error=d.error,
             ballots=[_ballot_card(b, b.id in final_ids) for b in ballots_of.get(d.id, [])],
             findings=[FindingCard(speech_idx=f.speech_idx, side=f.side, kind=f.kind, severity=f.severity, detail=f.detail, evidence=f.evidence) for f in findings_of.get(d.id, [])],
+            speeches=[
+                SpeechCard(number=sp.idx + 1, side=sp.side, role=sp.role, speaker=d.proposition if sp.side == "proposition" else d.opposition,
+                           text=sp.text, tokens=sp.tokens, finish_reason=sp.finish_reason)
+                for sp in speeches_of.get(d.id, [])
+            ],
         )
         for d in debates
     ]

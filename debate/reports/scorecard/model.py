@@ -170,6 +170,16 @@ class FindingCard(_Model):
     evidence: str
 
 
+class SpeechCard(_Model):
+    number: int = Field(description="the speech's place in the debate, from 1")
+    side: str
+    role: str
+    speaker: str = Field(description="the contestant who gave it")
+    text: str
+    tokens: int
+    finish_reason: str
+
+
 class DebateCard(_Model):
     id: int
     round: int
@@ -188,6 +198,7 @@ class DebateCard(_Model):
     error: str | None
     ballots: list[BallotCard]
     findings: list[FindingCard]
+    speeches: list[SpeechCard] = Field(default_factory=list, description="the transcript, in speaking order")
 
 
 class WinRateCell(_Model):
