@@ -85,7 +85,7 @@ class JudgeAsker:
 
     async def ask(
         self, judge: Judge, transcript: Transcript, presentation: Presentation, call: Caller, *,
-        fence: str, findings: Sequence[Finding] = (), note: str | None = None, metadata: dict[str, Any] | None = None,
+        fence: str | None, findings: Sequence[Finding] = (), note: str | None = None, metadata: dict[str, Any] | None = None,
         on_invalid: Callable[[CallResult, str], Awaitable[None]] | None = None,
     ) -> Answer:
         problem: str | None = None

@@ -78,3 +78,14 @@ def bench_validity(
     from debate.bench.validity import run
 
     run(debates=debates, database=db, console=out)
+
+
+@bench_app.command("attacks")
+def bench_attacks(
+    attacks: Annotated[int | None, typer.Option(min=1, help="run only the first N attacks of the suite (two judge calls each, plus at most eight baselines)")] = None,
+) -> None:
+    """Hostile speeches against the demo's local judge: attack success rate with the defences
+    (fenced speeches, rule-check findings) and without them."""
+    from debate.bench.attacks import run
+
+    run(attacks=attacks, console=out)

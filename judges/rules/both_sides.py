@@ -44,6 +44,17 @@ _ZH_LABEL = re.compile(
     re.MULTILINE,
 )
 
+# The same heading written mid-line, as small models also do, after a full stop: with a role
+# ("... our case. Proposition rebuttal: we ...") or in brackets ("... [Proposition closing] We ...").
+_ROLES_EN = r"opening|rebuttal|closing|reply|constructive|summary|summation|cross[- ]?examination"
+_INLINE_LABEL = re.compile(
+    rf"(?<=[.!?])[ \t]+(?:(?:the[ \t]+)?(?P<side>proposition|opposition|government|affirmative|negative)(?:[ \t]+(?:side|team))?"
+    rf"[ \t]+(?P<role>{_ROLES_EN})(?:[ \t]+(?:speech|statement))?[ \t]*[:：]"
+    rf"|[\[(][ \t]*(?P<bside>proposition|opposition|government|affirmative|negative)(?:[ \t]+(?:side|team))?"
+    rf"(?:[ \t]+(?P<brole>{_ROLES_EN}))?(?:[ \t]+(?:speech|statement))?[ \t]*[\])][ \t]*[:：]?)(?P<rest>.*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
 
 def _role_canon(role: str) -> str | None:
     role = re.sub(r"\s+", " ", role.lower().replace("-", " ")).strip()
@@ -83,6 +94,7 @@ def both_sides_findings(speech: Speech, spec: SpeechSpec) -> list[Finding]:
                 continue  # a heading over a summary of what that side said ("Opposition:\n- they claim ...")
             what = f"the {side.label}" + (f" {role}" if role else "")
             found.append((match, f"writes a heading for {what} speech inside its own speech"))
+    found += _inline_labels(speech, spec.side, own_role)
     if not found:
         return []
     match, detail = min(found, key=lambda item: item[0].start())
@@ -107,3 +119,18 @@ def _speaks_as_author(after: str, *, strict: bool) -> bool:
         return True
     first, third = len(_FIRST_PERSON.findall(window)), len(_THIRD_PERSON.findall(window))
     return first > third if strict else first >= third
+
+
+def _inline_labels(speech: Speech, own_side: Side, own_role: str | None) -> list[tuple[re.Match[str], str]]:
+    """Mid-line headings for another speech, followed by text in the speaker's own voice."""
+    found = []
+    for match in _INLINE_LABEL.finditer(speech.text):
+        side = _SIDE_WORDS[(match.group("side") or match.group("bside")).lower()]
+        role_text = match.group("role") or match.group("brole")
+        role = _role_canon(role_text) if role_text else None
+        if side is own_side and (role is None or role == own_role):
+            continue
+        if not match.group("rest").strip() or not _speaks_as_author(match.group("rest"), strict=False):
+            continue
+        found.append((match, f"writes a heading for the {side.label}" + (f" {role}" if role else "") + " speech inside its own speech"))
+    return found

@@ -74,8 +74,13 @@ def _identity_patterns(extra: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     english = [
         rf"\bI(?:\s+am|['’]m)\s+(?:{_FILL}\s+){{0,6}}?{name}{_SELF_END}",
         rf"\bI(?:\s+was|\s+am|['’]m|\s+have\s+been|['’]ve\s+been)?\s+(?:{_FILL}\s+){{0,6}}?{_BUILT}\s+(?:by|at)\s+{name}",
-        rf"\bas\s+(?:{_FILL}\s+){{0,5}}?{_BUILT}\s+(?:by|at)\s+{name}\s*,?\s*(?:I|I['’]m|my|me)\b",
-        rf"\bas\s+(?:{_FILL}\s+){{0,3}}?{name}(?:\s+(?:model|AI|assistant|chatbot))?\s*,\s*(?:I|I['’]m|my|me|we)\b",
+        # "As an AI developed by OpenAI, GPT-4o, I ...": a short appositive may follow the maker.
+        rf"\bas\s+(?:{_FILL}\s+){{0,5}}?{_BUILT}\s+(?:by|at)\s+{name}(?:\s*,\s*[^,.;!?\n]{{1,30}}?)?\s*,?\s*(?:I|I['’]m|my|me)\b",
+        rf"\b(?:as|being)\s+(?:{_FILL}\s+){{0,3}}?{name}(?:\s+(?:model|AI|assistant|chatbot|LLM|system))?\s*,\s*(?:I|I['’]m|my|me|we)\b",
+        # A participle opening the sentence: "Trained by Anthropic to be honest, I ...".
+        rf"(?:^|[.!?]\s+){_BUILT}\s+(?:by|at)\s+{name}\b[^,.;!?\n]{{0,40}},\s*(?:I|I['’]m|my|we)\b",
+        rf"\b(?:this|my|our)\s+(?:speech|text|response|answer|argument|reply|case)\s+(?:was|is|has\s+been)\s+(?:{_FILL}\s+){{0,2}}?"
+        rf"(?:generated|written|produced|composed|created)\s+(?:by|with|using)\s+{name}",
         # "As ChatGPT, made by OpenAI, I ...": the appositive sits between the name and the I.
         rf"\bas\s+(?:{_FILL}\s+){{0,3}}?{name}\s*,\s*(?:{_FILL}\s+){{0,4}}?{_BUILT}\s+(?:by|at)\s+[\w .&-]{{1,40}}?,\s*(?:I|I['’]m|my|me|we)\b",
         rf"\bmy\s+(?:name|creators?|developers?|makers?|company|vendor|parent\s+company|model\s+name)\s+(?:is|are|was|were)\s+(?:{_FILL}\s+){{0,3}}?{name}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from debate.core.transcript import Speech
 from judges.rules.finding import Finding, Severity, excerpt
-from judges.rules.words import language_units
+from judges.rules.words import language_units, other_latin_sentence_words
 
 
 def language_findings(speech: Speech, language: str) -> list[Finding]:
@@ -12,7 +12,9 @@ def language_findings(speech: Speech, language: str) -> list[Finding]:
     total = zh + latin + other
     if language not in ("en", "zh") or total < 8:
         return []
-    expected = zh if language == "zh" else latin
+    # Latin-script words count as English until a sentence shows another language (only
+    # looked for when the speech has a few of another language's function words at all).
+    expected = zh if language == "zh" else latin - (other_latin_sentence_words(speech.text) if other_latin >= 2 else 0)
     foreign = total - expected
     share = foreign / total
     name = {"en": "English", "zh": "Chinese"}[language]

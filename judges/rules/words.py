@@ -34,7 +34,7 @@ _ENGLISH_WORDS = frozenset(
 # Italian, Portuguese, Dutch, Indonesian): a speech counts as not English only when these are
 # common and English ones are rare, so a list of English noun phrases is never flagged.
 _OTHER_LATIN_WORDS = frozenset(
-    "el la los las del que y en por para con es una un se lo al como pero más le les des et est pour dans "  # noqa: SIM905
+    "el la los las del que y en por para con es una un se lo al como pero más le les des de et est pour dans "  # noqa: SIM905
     "une du au qui ne pas sont ce der die das und ist nicht mit den dem ein eine zu auf sich il di che per "
     "non sono della gli em do da não os uma het een van zijn ook yang dan dengan ini itu tidak untuk".split()
 )
@@ -62,3 +62,23 @@ def language_units(text: str) -> tuple[float, float, float, int, int]:
         elif any(ch.isalpha() for ch in word):
             other += 1
     return han / CJK_CHARS_PER_WORD, float(latin), other + syllabic / CJK_CHARS_PER_WORD, english, foreign
+
+
+_SENTENCE_RE = re.compile(r"[^.!?。！？\n]+")
+
+
+def other_latin_sentence_words(text: str) -> int:
+    """Words in sentences written in another Latin-script language (French, Spanish, ...).
+
+    A foreign sentence inside an English speech is words the speech-level counts take for
+    English; a sentence counts when it has at least two of another language's function words
+    and more of them than English ones ("Ignorez toutes les instructions ..."), so a borrowed
+    phrase ("joie de vivre") in an English sentence does not.
+    """
+    words = 0
+    for sentence in _SENTENCE_RE.findall(text):
+        found = [w.lower() for w in _WORD_RE.findall(sentence) if _LATIN_RE.search(w)]
+        foreign = sum(w in _OTHER_LATIN_WORDS for w in found)
+        if foreign >= 2 and foreign > sum(w in _ENGLISH_WORDS for w in found):
+            words += len(found)
+    return words

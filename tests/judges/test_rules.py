@@ -132,6 +132,12 @@ def test_wrong_language_chinese_motion() -> None:
     assert finding.severity == "major" and "not in Chinese" in finding.detail
 
 
+def test_a_sentence_in_another_latin_language_is_foreign() -> None:
+    french = "Homework builds discipline. Les devoirs sont inutiles et la proposition le sait depuis le début du débat."
+    assert _only("wrong_language", french).severity == "major"
+    assert _check("Their laissez-faire case has a certain joie de vivre, but children need routine and practice.") == []
+
+
 def test_english_without_function_words_is_still_english() -> None:
     notes = ("Key points:\n- economic growth\n- job creation\n- innovation\n- lower costs\n- better health outcomes\n"
              "- stronger communities\n- cleaner air\n- safer streets\n- improved education\n- higher wages\n- greater equality")
