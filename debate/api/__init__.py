@@ -32,10 +32,12 @@ if TYPE_CHECKING:
         open_store,
         opened,
         round_draw,
+        round_plans,
         rounds,
         tournaments,
     )
     from debate.api.reports import (
+        BracketReport,
         Caveat,
         Scorecard,
         StandingsReport,
@@ -62,7 +64,7 @@ _HOME = {
         "open_store", "opened", "round_draw", "round_plans", "rounds", "tournaments",
     ), "reading"),
     **dict.fromkeys((
-        "Caveat", "Scorecard", "StandingsReport", "caveat_headline", "caveats", "ratings_prior", "render_scorecard", "scorecard", "standings",
+        "BracketReport", "Caveat", "Scorecard", "StandingsReport", "caveat_headline", "caveats", "ratings_prior", "render_scorecard", "scorecard", "standings",
         "write_battles", "write_scorecard",
     ), "reports"),
     **dict.fromkeys((

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from debate.reports.caveats import Caveat
     from debate.reports.export import ExportFormat
     from debate.reports.scorecard import Scorecard
+    from debate.reports.bracket import BracketReport
     from debate.reports.standings import StandingsReport
     from debate.store import Store
 
@@ -99,6 +100,10 @@ def __getattr__(name: str) -> object:
         from debate.reports.caveats import Caveat
 
         return Caveat
+    if name == "BracketReport":
+        from debate.reports.bracket import BracketReport
+
+        return BracketReport
     if name == "StandingsReport":
         from debate.reports.standings import StandingsReport
 

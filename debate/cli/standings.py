@@ -22,6 +22,7 @@ def standings(db: DbOption = None, tournament: TournamentOption = None, format: 
 
 
 def print_standings(db: str, tournament: str | None, format: OutputFormat) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     with api.opened(db, read_only=True) as store:
@@ -30,7 +31,10 @@ def print_standings(db: str, tournament: str | None, format: OutputFormat) -> No
         emit_json(report.model_dump(mode="json"))
         return
     print_caveats(out, report.caveats)
-    view = Table(title=f"Standings: {report.tournament} ({report.status}, {report.pairing})")
+    if report.bracket is not None:
+        out.print(f"[bold]{escape(report.bracket.headline())}[/]")
+    title = "Preliminary standings" if report.bracket is not None else "Standings"
+    view = Table(title=f"{title}: {report.tournament} ({report.status}, {report.pairing})")
     columns = ("#", "contestant", "debates", "W", "L", "T", "points", "ballots", "score", "opp str", "rating (95% CI)", "tokens", "cost")
     for column in columns:
         view.add_column(column, justify="left" if column == "contestant" else "right")
@@ -45,11 +49,28 @@ def print_standings(db: str, tournament: str | None, format: OutputFormat) -> No
     out.print(view)
     for note in report.notes:
         out.print(note, markup=False, highlight=False)
+    if report.bracket is not None:
+        print_bracket(report.bracket)
     if report.side_advantage:
         adv = report.side_advantage
         out.print(f"proposition advantage: {adv.rating:+.0f} rating points (win probability {adv.win_probability:.2f} between equals)")
     usage = report.usage
     out.print(f"ranked by {', '.join(report.tie_breaks)} (a win is 1 point, a tie 1/2); {usage['calls']} model calls, {usage['prompt_tokens']} prompt + {usage['completion_tokens']} completion tokens, cost ${usage['cost_usd']:.4f}")
+
+
+def print_bracket(bracket: api.BracketReport) -> None:
+    """The knockout, a round per line group: seeds, who went through and how."""
+    out.print("\n[bold]Knockout[/] (the top {} of the preliminary standings)".format(len(bracket.seeds)))
+    for r in bracket.rounds:
+        out.print(f"  round {r.round}, {r.stage}:", markup=False)
+        for m in r.matches:
+            pair = f"({m.proposition_seed}) {m.proposition} v ({m.opposition_seed}) {m.opposition}"
+            through = "to be judged" if m.winner is None else f"{m.winner} through" + ("" if m.decided_by == "panel" else f" (a tie, settled by the {m.decided_by})" if m.decided_by != "forfeit" else " (forfeit)")
+            out.print(f"    {pair}: {through}" + (f"  [debate {m.debate_id}]" if m.debate_id else ""), markup=False, highlight=False)
+        for name in r.byes:
+            out.print(f"    ({bracket.seeds.index(name) + 1}) {name}: a bye", markup=False, highlight=False)
+    if bracket.champion:
+        out.print(f"  champion: {bracket.champion}", markup=False, highlight=False)
 
 
 def print_caveats(console: Console, caveats: list[Caveat]) -> None:

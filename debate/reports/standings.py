@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from debate.config import TournamentConfig
 from debate.draws.standings import StandingRow
+from debate.reports.bracket import BracketReport, bracket_report
 from debate.reports.caveats import Caveat, tournament_caveats
 from debate.rounds import PRELIMINARY, standings
 from debate.store import Store
@@ -32,8 +33,11 @@ class StandingsReport(BaseModel):
     per_contestant_usage: dict[str, dict[str, Any]]
     # What makes this ranking untrustworthy, most serious first; shown above the table.
     caveats: list[Caveat] = []
-    # What the table leaves out (voided debates), in plain sentences; shown under it.
+    # What the table leaves out (voided debates) or decided without a verdict (forfeits), in
+    # plain sentences; shown under it.
     notes: list[str] = []
+    # The knockout after the break (None without one): the table ranks the preliminary rounds only.
+    bracket: BracketReport | None = None
 
 
 def stored_config(store: Store, tournament_id: int) -> TournamentConfig:
@@ -62,7 +66,8 @@ def standings_report(store: Store, name: str | None) -> StandingsReport:
         tournament=row.name, status=row.status, pairing=config.pairing, tie_breaks=config.tie_breaks, rows=rows,
         side_advantage=ratings.side_advantage if ratings is not None else None,
         usage=store.call_counts(row.id), per_contestant_usage=store.usage_by_contestant(row.id),
-        caveats=tournament_caveats(store, row.id, ratings), notes=voided_notes(rows),
+        caveats=tournament_caveats(store, row.id, ratings), notes=voided_notes(rows) + forfeit_notes(rows),
+        bracket=bracket_report(store, row.name),
     )
 
 
@@ -76,4 +81,16 @@ def voided_notes(rows: Sequence[StandingRow]) -> list[str]:
     return [
         f"{total} voided debate{'' if total == 1 else 's'} (excluded from ratings, e.g. a speaker named its model) "
         f"count nowhere in W-L-T, points, ballots or scores: {each}."
+    ]
+
+
+def forfeit_notes(rows: Sequence[StandingRow]) -> list[str]:
+    """A sentence on the forfeits, with each forfeiting contestant's count, when there are any."""
+    forfeited = [(r.name, r.forfeits) for r in rows if r.forfeits]
+    if not forfeited:
+        return []
+    each = ", ".join(f"{name} {count}" for name, count in forfeited)
+    return [
+        f"forfeits (a contestant unavailable: its calls failed for good): {each}. Each counts as a win for the "
+        "opponent and a loss for the one that forfeited; no ballots or scores, and not in the ratings."
     ]

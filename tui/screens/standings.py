@@ -17,7 +17,7 @@ from tui.screens.base import TournamentScreen
 from tui.widgets.bars import heat_cell, interval_bar
 
 if TYPE_CHECKING:
-    from debate.api import StandingsReport, Store
+    from debate.api import BracketReport, StandingsReport, Store
     from debate.api.reading import DebateSummary
 
 COLUMNS = ("#", "contestant", "W-L-T", "points", "rating", "95% interval", "", "tokens", "cost", "latency")
@@ -86,13 +86,15 @@ class StandingsScreen(TournamentScreen):
             )
         side = report.side_advantage
         extra = f" · proposition advantage {side.rating:+.0f} rating points" if side is not None else ""
+        knockout = "" if report.bracket is None else f"[b green]{escape(report.bracket.headline())}[/]\n"
+        title = "Standings" if report.bracket is None else "Preliminary standings"
         self.query_one("#standings-head", Static).update(
-            f"[b]Standings[/]: {report.tournament} ({report.status}, {report.pairing}) · ranked by {', '.join(report.tie_breaks)}{extra}\n"
+            f"{knockout}[b]{title}[/]: {report.tournament} ({report.status}, {report.pairing}) · ranked by {', '.join(report.tie_breaks)}{extra}\n"
             f"{report.usage.get('calls', 0)} model calls · {report.usage.get('prompt_tokens', 0) + report.usage.get('completion_tokens', 0)} tokens · ${report.usage.get('cost_usd', 0.0):.4f}"
             + "".join(f"\n{escape(note)}" for note in report.notes)
         )
         names = [r.name for r in report.rows]
-        self.query_one("#criteria", Static).update(criterion_table(names, by_criterion))
+        self.query_one("#criteria", Static).update((bracket_lines(report.bracket) if report.bracket else "") + criterion_table(names, by_criterion))
         self.query_one("#heatmap", Static).update(heatmap(names, summaries, categories))
 
 
@@ -113,6 +115,17 @@ def criterion_ratings(store: Store, tournament: str | None, names: dict[str, str
     boards = {b.group: b.table for b in ratings(store, tournament, by="criterion", ci=None).boards}
     order = [c for c in names if c in boards] + sorted(c for c in boards if c not in names)
     return {names.get(c, c): {r.name: r.rating for r in boards[c].rows} for c in order}
+
+
+def bracket_lines(bracket: BracketReport) -> str:
+    """The knockout, a line per match, above the criterion ratings."""
+    lines = ["[b]knockout[/]"]
+    for r in bracket.rounds:
+        for m in r.matches:
+            through = "to be judged" if m.winner is None else f"{escape(m.winner)} through" + ("" if m.decided_by == "panel" else f" ({m.decided_by})")
+            lines.append(f"  round {r.round} {r.stage}: ({m.proposition_seed}) {escape(m.proposition)} v ({m.opposition_seed}) {escape(m.opposition)} → {through}")
+        lines += [f"  round {r.round} {r.stage}: ({bracket.seeds.index(b) + 1}) {escape(b)} → a bye" for b in r.byes]
+    return "\n".join(lines) + "\n\n"
 
 
 def criterion_table(names: list[str], ratings: dict[str, dict[str, float]]) -> str:

@@ -44,6 +44,8 @@ def render_html(card: Scorecard) -> str:
         (str(c.excluded), "excluded"), (f"{card.usage.prompt_tokens + card.usage.completion_tokens:,}", "tokens"),
         (f"${card.usage.cost_usd:.2f}", "cost"),
     ]
+    if card.knockout is not None and card.knockout.champion is not None:
+        stats.insert(0, (card.knockout.champion, "champion"))
     parts = [
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -55,7 +57,7 @@ def render_html(card: Scorecard) -> str:
         '<ul class="stats">' + "".join(f"<li><b>{e(v)}</b><span>{e(k)}</span></li>" for v, k in stats) + "</ul>",
         '<nav class="toc">' + "".join(f'<a href="#{a}">{e(label)}</a>' for a, label in (
             ("ratings", "Ratings"), ("win-rates", "Win rates"), ("criteria", "Criteria"), ("categories", "Categories"),
-            ("leaderboard", "Leaderboard"), ("contestants", "Contestants"), ("agreement", "Judge agreement"),
+            *((("knockout", "Knockout"),) if card.knockout else ()), ("leaderboard", "Leaderboard"), ("contestants", "Contestants"), ("agreement", "Judge agreement"),
             ("qualification", "Judge qualification"), ("side-balance", "Side balance"), ("excluded", "Excluded debates"), ("debates", "Debates"),
         )) + "</nav>",
         "</div></header>", '<main class="wrap">',
@@ -67,7 +69,8 @@ def render_html(card: Scorecard) -> str:
         _section("win-rates", "Win rates", "How the row contestant did against the column contestant: share of debates won, a tie counting half. Blue: winning, red: losing.", winrate_svg(card)),
         _section("criteria", "Rubric criteria", "Mean score each contestant's side received from the judges on each criterion; darker is better. ± is the 95% interval's half width.", criterion_svg(card, names)),
         _section("categories", "Motion categories", "Win rate per motion category (ties half), with the number of debates.", category_svg(card)),
-        _section("leaderboard", "Leaderboard", "Standings order; W–L–T over every judged debate that is not voided.", _leaderboard_html(card)),
+        *([_section("knockout", "Knockout", "The elimination rounds after the break: seeds, who went through and how (a tied debate is settled by the rubric total, then the better seed).", _knockout_html(card))] if card.knockout else []),
+        _section("leaderboard", "Leaderboard", "Standings order; W–L–T over every judged debate that is not voided." + (" Preliminary rounds only: the knockout decides the champion." if card.knockout else ""), _leaderboard_html(card)),
         _section("contestants", "Contestants", "Criterion means with 95% intervals on each criterion's scale.", _contestants_html(card, names)),
         _section("agreement", "Judge agreement", "Krippendorff's alpha over every rater (judges and human scorers): 0.8 or more is reliable, 0.667 tentative.", _agreement_html(card, names)),
         _section("qualification", "Judge qualification", "Control debates whose better side is known by construction, each in both orders and repeated (debate judges test); a judge below its thresholds is flagged.", _qualifications_html(card)),
@@ -245,6 +248,22 @@ def _side_balance_html(card: Scorecard) -> str:
     out.append("<div class='legend'><span><span class='dot' style='background:#2166ac'></span>proposition</span><span><span class='dot' style='background:#b2182b'></span>opposition</span></div>")
     out.append("<table><tr><th>Motion</th><th class='n'>Debates</th><th class='c'>Prop–Opp–Tie</th><th>Balance</th><th class='n'>Prop rate</th><th class='n'>p</th><th></th></tr>"
                + "".join(rows) + "</table>")
+    return "".join(out)
+
+
+def _knockout_html(card: Scorecard) -> str:
+    k = card.knockout
+    assert k is not None
+    out = [f"<p><b>{e(k.headline())}</b></p>"]
+    for r in k.rounds:
+        rows = "".join(
+            f"<tr><td>({m.proposition_seed}) <span class='side-p'>{e(m.proposition)}</span></td><td>({m.opposition_seed}) <span class='side-o'>{e(m.opposition)}</span></td>"
+            f"<td>{'<span class=muted>to be judged</span>' if m.winner is None else '<b>' + e(m.winner) + '</b>'}</td><td>{e(m.decided_by or '')}</td>"
+            f"<td>{f'<a href={chr(39)}#debate-{m.debate_id}{chr(39)}>#{m.debate_id}</a>' if m.debate_id else ''}</td></tr>"
+            for m in r.matches
+        )
+        byes = "".join(f"<tr><td colspan='5' class='muted'>({k.seeds.index(b) + 1}) {e(b)}: a bye</td></tr>" for b in r.byes)
+        out.append(f"<h4>Round {r.round} · {e(r.stage)}</h4><table><tr><th>Proposition</th><th>Opposition</th><th>Through</th><th>Decided by</th><th>Debate</th></tr>{rows}{byes}</table>")
     return "".join(out)
 
 

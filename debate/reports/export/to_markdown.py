@@ -54,7 +54,7 @@ def _cell(value: object) -> str:
 def render_markdown(card: Scorecard) -> str:
     names = card.criterion_names()
     lines = [
-        *_head(card), *_leaderboard(card), *_contestants(card, names), *_win_rates(card),
+        *_head(card), *_knockout(card), *_leaderboard(card), *_contestants(card, names), *_win_rates(card),
         *_agreement(card, names), *_qualifications(card), *_side_balance(card), *_excluded(card), "## Debates", "",
     ]
     for d in card.debates:
@@ -103,6 +103,22 @@ def _leaderboard(card: Scorecard) -> list[str]:
     if card.separability is not None:
         lines += ["", f"Separability: {pct(card.separability)} of contestant pairs have non-overlapping 95% intervals."]
     lines.append("")
+    return lines
+
+
+def _knockout(card: Scorecard) -> list[str]:
+    k = card.knockout
+    if k is None:
+        return []
+    lines = ["## Knockout", "", f"**{md(k.headline())}** The leaderboard below ranks the preliminary rounds only.", ""]
+    for r in k.rounds:
+        rows = [
+            [f"({m.proposition_seed}) {md(m.proposition)}", f"({m.opposition_seed}) {md(m.opposition)}", "to be judged" if m.winner is None else md(m.winner),
+             md(m.decided_by or ""), f"#{m.debate_id}" if m.debate_id else ""]
+            for m in r.matches
+        ]
+        rows += [[f"({k.seeds.index(b) + 1}) {md(b)}", "a bye", md(b), "", ""] for b in r.byes]
+        lines += [f"### Round {r.round} · {md(r.stage)}", "", *_table(["Proposition", "Opposition", "Through", "Decided by", "Debate"], rows), ""]
     return lines
 
 

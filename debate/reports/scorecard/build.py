@@ -90,6 +90,7 @@ def build_scorecard(store: Store, tournament_name: str | None = None, *, rubric:
         caveats=tournament_caveats(store, facts.id, table),
         tournament=tournament,
         leaderboard=leaderboard,
+        knockout=report.bracket,
         contestants=cards,
         motions=_motions(debate_rows),
         debates=_debate_cards(debate_rows, ballot_rows, finding_rows, {b.id for b in final}, q.speeches(store, facts.id)),

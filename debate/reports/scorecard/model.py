@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from judges.ratings import MotionBalance, SideAdvantage
 
+from debate.reports.bracket import BracketReport
 from debate.reports.caveats import Caveat
 
 SCHEMA_VERSION = 1
@@ -343,6 +344,7 @@ class Scorecard(_Model):
     caveats: list[Caveat] = Field(default=[], description="plain sentences on why the results may not mean what they seem, most serious first; empty when nothing was found wrong")
     tournament: TournamentInfo
     leaderboard: list[LeaderboardRow]
+    knockout: BracketReport | None = Field(default=None, description="the elimination rounds after the break and their champion; the leaderboard ranks the preliminary rounds only")
     contestants: list[ContestantCard]
     motions: list[MotionInfo]
     debates: list[DebateCard]
