@@ -121,6 +121,11 @@ class GatewaySettings(BaseModel):
     max_attempts: int = Field(default=4, ge=1, le=20)
     backoff_s: float = Field(default=1.0, ge=0, le=60)
     backoff_max_s: float = Field(default=30.0, ge=0, le=600)
+    unavailable_after: int = Field(
+        default=3, ge=1, le=1000,
+        description="failed speech calls in a row (each after its retries) that make a contestant unavailable; "
+        "an authentication error does at once. Its remaining debates are forfeits, won by the opponent",
+    )
 
 
 class BreakSettings(BaseModel):
@@ -368,14 +373,26 @@ def tournament_motions(config: TournamentConfig, base_dir: Path) -> list[MotionT
     """The config's motion sets, paths taken relative to the config file's folder."""
     from motions import load_sets
 
+    return [
+        MotionText(key=m.id, text=m.text, category=m.category, language=m.language, info_slide=m.info_slide)
+        for m in load_sets(_motion_sources(config, base_dir))
+    ]
+
+
+def _motion_sources(config: TournamentConfig, base_dir: Path) -> list[str | Path]:
+    """The config's motion sets: shipped names as they are, files relative to `base_dir`."""
     sources: list[str | Path] = []
     for entry in config.motions:
         looks_like_path = "/" in entry or entry.endswith((".yaml", ".yml"))
         sources.append(base_dir / entry if looks_like_path and not Path(entry).is_absolute() else entry)
-    return [
-        MotionText(key=m.id, text=m.text, category=m.category, language=m.language, info_slide=m.info_slide)
-        for m in load_sets(sources)
-    ]
+    return sources
+
+
+def tournament_canaries(config: TournamentConfig, base_dir: Path) -> list[str]:
+    """The canaries of every shipped motion set and of the config's own sets."""
+    from motions import known_canaries
+
+    return known_canaries(_motion_sources(config, base_dir))
 
 
 def tournament_rubric(config: TournamentConfig, base_dir: Path, source: str = "config") -> Rubric:

@@ -8,7 +8,7 @@ from pathlib import Path
 import anyio
 from sqlalchemy.exc import OperationalError
 
-from debate.config import TournamentConfig, tournament_motions, tournament_rubric
+from debate.config import TournamentConfig, tournament_canaries, tournament_motions, tournament_rubric
 from debate.core.errors import TournamentBusy, sole_error
 from debate.core.events import EventBus, Listener
 from debate.gateway import check_models
@@ -30,7 +30,8 @@ async def run_tournament(config: TournamentConfig, database: str, base_dir: Path
     try:
         store.claim_run(config.name, me)
         try:
-            orchestrator = Orchestrator(config=config, store=store, gateway=gateway_for(config), bus=bus, motions=motions, rubric=rubric)
+            orchestrator = Orchestrator(config=config, store=store, gateway=gateway_for(config), bus=bus, motions=motions, rubric=rubric,
+                                        canaries=tournament_canaries(config, base_dir))
             async with anyio.create_task_group() as tg:
                 tg.start_soon(_keep_claim, store, config.name, me)
                 summary = await orchestrator.run()

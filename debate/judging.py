@@ -113,7 +113,8 @@ class JudgeAsker:
 
 
 class PanelRunner:
-    def __init__(self, config: TournamentConfig, rubric: Rubric, bus: ev.EventBus, calibrations: Calibrations, *, excluded: Sequence[str] = ()) -> None:
+    def __init__(self, config: TournamentConfig, rubric: Rubric, bus: ev.EventBus, calibrations: Calibrations, *, excluded: Sequence[str] = (),
+                 canaries: Sequence[str] = ()) -> None:
         self.config = config
         self.rubric = rubric
         self.bus = bus
@@ -121,6 +122,7 @@ class PanelRunner:
         self.excluded = set(excluded)  # judges left out (failed qualification, with require_qualified)
         self._families = {c.name: c.lineage for c in config.contestants}
         self._identities = {c.name: (c.model, c.model.split("/")[-1], c.lineage) for c in config.contestants}
+        self.canaries = tuple(canaries)  # every motion set's canary: a speech that writes one shows a leaked set
         self._judges = {j.name: j for j in config.judges}
         self._asker = JudgeAsker(rubric)
         self.self_judged = False
@@ -143,7 +145,7 @@ class PanelRunner:
 
     def findings(self, plan: DebatePlan, transcript: Transcript) -> tuple[list[Finding], list[Record]]:
         identities = [*self._identities[plan.proposition], *self._identities[plan.opposition]]
-        found = check_transcript(transcript, extra_identities=identities)
+        found = check_transcript(transcript, extra_identities=identities, canaries=self.canaries)
         records = [
             FindingRecord(debate_id=plan.debate_id, speech_idx=f.speech_index, side=f.side, kind=f.kind, severity=f.severity, detail=f.detail, evidence=f.evidence)
             for f in found

@@ -20,6 +20,7 @@ from debate.core import events as ev
 from debate.config import Contestant, TournamentConfig
 from debate.core.errors import GatewayError, UserError
 from debate.core.formats import Format, Side
+from debate.forfeits import Availability
 from debate.gateway import CallRequest, CallResult, Gateway, gateway_for
 from debate.judging import Calibrations, Judgement, PanelRunner, ballot_of, ballot_of_order
 from debate.draws.pairing import Draw, motion_for_round
@@ -27,6 +28,7 @@ from debate.rounds import PRELIMINARY, PlannedRound, Spent, expected_size, next_
 from debate.prompts import speech_messages
 from debate.qualifying import control_debates, describe, qualify_judges, store_qualifications
 from debate.core.secrets import redact
+from debate.store.results import SETTLED
 from debate.store import CallRecord, DebatePlan, DebateUpdate, Record, SpeechRecord, Store, StoredRound
 from debate.core.transcript import MotionText, Speech, Transcript
 from debate.verdicts import current_estimates
@@ -45,6 +47,7 @@ class RunSummary(BaseModel):
     debates: int
     judged: int
     failed: int
+    forfeits: int = 0  # debates a contestant lost because it was unavailable
     first_error: str | None = None
 
 
@@ -144,6 +147,7 @@ class Orchestrator:
     motions: Sequence[MotionText] = ()
     rubric: Rubric | None = None
     judge_only: bool = False  # grade the stored debates; draw no new round (a re-judging)
+    canaries: Sequence[str] = ()  # motion sets' canary strings, looked for in every speech
 
     def __post_init__(self) -> None:
         self._format: Format = self.config.resolved_format()
@@ -152,12 +156,15 @@ class Orchestrator:
         self._partials: dict[tuple[int, int], list[str]] = {}
         self.rubric = self.rubric or load_rubric("default")
         self._calibrations = Calibrations(self.rubric)
-        self._panel = PanelRunner(self.config, self.rubric, self.bus, self._calibrations)
+        self._panel = PanelRunner(self.config, self.rubric, self.bus, self._calibrations, canaries=self.canaries)
+        self._availability = Availability(self.config.gateway.unavailable_after)
+        self._on_trial: dict[int, str] = {}  # debate -> the speaker whose failed call stopped it
 
     async def run(self, draws: list[Draw] | None = None) -> RunSummary:
         """Play rounds until the tournament is complete. `draws` replaces the config's draws
         (benchmarks use one very large round)."""
         tournament_id, resumed = prepare(self.config, self.store, self.motions)
+        self._availability = Availability(self.config.gateway.unavailable_after, self.store.forfeits(tournament_id))
         # Calibration is rebuilt from every presentation graded so far (and from ballots
         # stored before judges were asked in presentations).
         for order in self.store.order_ballots(tournament_id, judged_only=False):
@@ -170,8 +177,10 @@ class Orchestrator:
         self.bus.emit(ev.TournamentStarted(
             tournament=self.config.name, rounds=rounds_total if draws is None else len(draws),
             debates_total=debates_total if draws is None else sum(len(d.pairings) for d in draws),
-            debates_done=self.store.debate_counts(tournament_id).get("judged", 0), resumed=resumed,
+            debates_done=_settled(self.store.debate_counts(tournament_id)), resumed=resumed,
         ))
+        for reason in self._availability.unavailable.values():
+            self.bus.emit(ev.Notice(message=f"contestant {reason}: its remaining debates are forfeits"))
         self.store.set_tournament_status(tournament_id, "running")
         await self._qualify(tournament_id)
         writer = StoreWriter(self.store)
@@ -209,12 +218,12 @@ class Orchestrator:
         if self._panel.self_judged:
             self.bus.emit(ev.Notice(message="no judge outside the debaters' model families was available for some debates, so the whole panel judged them (set panel.allow_self_judging: true to silence this, or add a judge of another family)"))
         counts = self.store.debate_counts(tournament_id)
-        total, judged, failed = sum(counts.values()), counts.get("judged", 0), counts.get("failed", 0)
-        self.store.set_tournament_status(tournament_id, "finished" if complete and judged == total else "incomplete")
-        self.bus.emit(ev.TournamentDone(tournament=self.config.name, debates_judged=judged, debates_failed=failed))
+        total, judged, failed, forfeits = sum(counts.values()), counts.get("judged", 0), counts.get("failed", 0), counts.get("forfeit", 0)
+        self.store.set_tournament_status(tournament_id, "finished" if complete and _settled(counts) == total else "incomplete")
+        self.bus.emit(ev.TournamentDone(tournament=self.config.name, debates_judged=judged, debates_failed=failed, debates_forfeited=forfeits))
         return RunSummary(
             tournament_id=tournament_id, tournament=self.config.name, database=self.store.location,
-            debates=total, judged=judged, failed=failed,
+            debates=total, judged=judged, failed=failed, forfeits=forfeits,
             first_error=self._failures[0] if self._failures else None,
         )
 
@@ -271,6 +280,20 @@ class Orchestrator:
         number = current.number
         pending = self.store.unfinished_debate_ids(tournament_id, number)
         self.bus.emit(ev.RoundStarted(round=number, stage=current.kind, debates=len(pending), motion=current.motion, notes=current.draw.notes))
+        while pending:
+            await self._run_debates(tournament_id, pending, writer)
+            # A debate stopped by a speaker that has failed lately (but not yet often enough to
+            # be unavailable) runs again now: the speaker answers, or becomes unavailable and
+            # the debate is its forfeit. Either way the round can finish and the next be drawn.
+            pending = [d for d in self.store.unfinished_debate_ids(tournament_id, number) if self._availability.on_trial(self._on_trial.pop(d, ""))]
+        counts = self.store.round_debate_counts(tournament_id, number)
+        if _settled(counts) == sum(counts.values()):
+            self.store.finish_round(tournament_id, number)
+            if current.kind == PRELIMINARY:
+                self._snapshot_standings(tournament_id, number)
+        self.bus.emit(ev.RoundDone(round=number))
+
+    async def _run_debates(self, tournament_id: int, pending: list[int], writer: StoreWriter) -> None:
         workers = min(self.config.concurrency.debates, len(pending))
         send, receive = anyio.create_memory_object_stream[DebatePlan](max_buffer_size=max(1, workers))
         # A fixed pool of workers fed by a loader, not a task per debate: memory stays flat
@@ -280,12 +303,6 @@ class Orchestrator:
             for _ in range(workers):
                 tg.start_soon(self._worker, tournament_id, receive.clone(), writer)
             receive.close()
-        counts = self.store.round_debate_counts(tournament_id, number)
-        if counts.get("judged", 0) == sum(counts.values()):
-            self.store.finish_round(tournament_id, number)
-            if current.kind == PRELIMINARY:
-                self._snapshot_standings(tournament_id, number)
-        self.bus.emit(ev.RoundDone(round=number))
 
     def _snapshot_standings(self, tournament_id: int, number: int) -> None:
         stored = [r for r in self.store.stored_rounds(tournament_id) if r.kind == PRELIMINARY and r.number <= number]
@@ -306,6 +323,9 @@ class Orchestrator:
 
     async def run_debate(self, tournament_id: int, plan: DebatePlan, writer: StoreWriter) -> None:
         debate_id = plan.debate_id
+        if (forfeit := self._availability.forfeit(debate_id, plan.proposition, plan.opposition)) is not None:
+            await self._forfeit(plan, forfeit, writer)
+            return
         transcript = Transcript(motion=plan.motion, format=self._format, speeches=plan.speeches)
         self.bus.emit(ev.DebateStarted(debate_id=debate_id, round=plan.round_number, proposition=plan.proposition, opposition=plan.opposition, motion=plan.motion.text, resumed_at=len(plan.speeches)))
         await writer.write(DebateUpdate(debate_id=debate_id, status="running", started=not plan.speeches))
@@ -318,6 +338,9 @@ class Orchestrator:
                 transcript = await self._speak(tournament_id, debate_id, transcript, index, plan, writer)
             verdict = await self._panel.judge(tournament_id, plan, transcript, call, writer.write)
         except GatewayError as exc:
+            if (forfeit := self._availability.forfeit(debate_id, plan.proposition, plan.opposition)) is not None:
+                await self._forfeit(plan, forfeit, writer)
+                return
             verdict = Judgement(update=DebateUpdate(debate_id=debate_id, status="failed", error=redact(str(exc)), finished=True), result=None)
         await writer.write(verdict.update)
         if verdict.update.status == "failed":
@@ -326,6 +349,10 @@ class Orchestrator:
             return
         winner = verdict.update.winner or "tie"
         self.bus.emit(ev.DebateDone(debate_id=debate_id, winner=winner, proposition=plan.proposition, opposition=plan.opposition))
+
+    async def _forfeit(self, plan: DebatePlan, update: DebateUpdate, writer: StoreWriter) -> None:
+        await writer.write(update)
+        self.bus.emit(ev.DebateForfeited(debate_id=plan.debate_id, proposition=plan.proposition, opposition=plan.opposition, winner=update.winner, reason=update.error or ""))
 
     async def _speak(self, tournament_id: int, debate_id: int, transcript: Transcript, index: int, plan: DebatePlan, writer: StoreWriter) -> Transcript:
         spec = self._format.speeches[index]
@@ -343,7 +370,14 @@ class Orchestrator:
             metadata={"debate": debate_id, "speech_index": index, "role": spec.role, "side": spec.side.value, "turn": turn, "purpose": "speech"},
         )
         self.bus.emit(ev.SpeechStarted(debate_id=debate_id, index=index, side=spec.side.value, role=spec.role, speaker=speaker.name))
-        result = await self._call(tournament_id, debate_id, index, "speech", request, writer, stream_to=index)
+        try:
+            result = await self._call(tournament_id, debate_id, index, "speech", request, writer, stream_to=index)
+        except GatewayError as exc:
+            self._on_trial[debate_id] = speaker.name
+            if (reason := self._availability.failed(speaker, exc)) is not None:
+                self.bus.emit(ev.Notice(message=f"contestant {reason}: its remaining debates are forfeits"))
+            raise
+        self._availability.answered(speaker)
         speech = Speech(index=index, side=spec.side, role=spec.role, text=result.text.strip())
         await writer.write(
             SpeechRecord(debate_id=debate_id, speech=speech, tokens=result.completion_tokens, finish_reason=result.finish_reason),
@@ -389,6 +423,11 @@ class Orchestrator:
             if changed:
                 self.store.write_partials(changed)
             flushed = current
+
+def _settled(counts: dict[str, int]) -> int:
+    """How many of the counted debates have their result (judged or forfeit)."""
+    return sum(counts.get(status, 0) for status in SETTLED)
+
 
 def _call_record(tournament_id: int, debate_id: int, purpose: str, index: int | None, result: CallResult) -> CallRecord:
     return CallRecord(

@@ -18,6 +18,7 @@ from debate.core.loading import LineMap
 from debate.gateway import gateway_for
 from debate.orchestrator import Orchestrator, RunSummary, prepare
 from debate.store import Store
+from motions import known_canaries
 
 
 def rejudged_config(original: TournamentConfig, panel: dict[str, Any], name: str | None, source: str, lines: LineMap | None = None) -> TournamentConfig:
@@ -60,6 +61,7 @@ async def rejudge(
             bus.subscribe(listener)
         orchestrator = Orchestrator(
             config=config, store=store, gateway=gateway_for(config), bus=bus, rubric=tournament_rubric(config, base_dir), judge_only=True,
+            canaries=known_canaries(),  # the shipped sets': the original's motion files need not be at hand
         )
         return await orchestrator.run()
     finally:

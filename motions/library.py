@@ -170,6 +170,13 @@ def load_sets(names: Sequence[str | Path]) -> list[Motion]:
     return motions
 
 
+def known_canaries(names: Sequence[str | Path] = ()) -> list[str]:
+    """The canary strings of every shipped set and of the sets named (files or shipped names):
+    what no model should be able to write unless a set leaked into its training data."""
+    canaries = {load_set(name).canary for name in [*shipped_sets(), *names]}
+    return sorted(c for c in canaries if c)
+
+
 def _resolve(name_or_path: str | Path) -> Path:
     if isinstance(name_or_path, Path):
         return name_or_path

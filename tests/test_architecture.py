@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("engine", (
         "debate.config", "debate.catalog", "debate.localmodels", "debate.gateway", "debate.providers",
         "debate.prompts", "debate.judging", "debate.rounds", "debate.orchestrator",
-        "debate.engine", "debate.verdicts", "debate.qualifying", "debate.rejudging",
+        "debate.engine", "debate.verdicts", "debate.qualifying", "debate.rejudging", "debate.forfeits",
     )),
     ("reports", ("debate.reports",)),
     ("api", ("debate.api",)),

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from debate.api import LiveView
     from debate.api.reading import DebatePlan
 
-WAITING, RUNNING, JUDGING, JUDGED, FAILED = "waiting", "running", "judging", "judged", "failed"
+WAITING, RUNNING, JUDGING, JUDGED, FAILED, FORFEIT = "waiting", "running", "judging", "judged", "failed", "forfeit"
 SHARED_MODEL = "(a hidden model)"
 
 
@@ -170,9 +170,9 @@ class LiveState:
             # Failed debates leave it incomplete (as the store says): running it again retries them.
             self.finished = event.debates_failed == 0
             self.status = "finished" if self.finished else "incomplete"
-            self.debates_done = event.debates_judged
+            self.debates_done = event.debates_judged + event.debates_forfeited
             self.debates_failed = event.debates_failed
-        elif isinstance(event, ev.DebateDone):
+        elif isinstance(event, (ev.DebateDone, ev.DebateForfeited)):
             self.debates_done += 1
         elif isinstance(event, ev.DebateFailed):
             self.debates_failed += 1
@@ -219,6 +219,8 @@ def _apply_to_debate(debate: DebateState, event: ev.Event) -> None:
         debate.status, debate.winner = JUDGED, event.winner
     elif isinstance(event, ev.DebateFailed):
         debate.status, debate.error = FAILED, event.error
+    elif isinstance(event, ev.DebateForfeited):
+        debate.status, debate.winner, debate.error = FORFEIT, event.winner, event.reason
 
 
 def load_snapshot(view: LiveView, previous: LiveState | None = None) -> LiveState:
@@ -229,7 +231,7 @@ def load_snapshot(view: LiveView, previous: LiveState | None = None) -> LiveStat
     state.round = view.current_round
     state.round_motions = {r.number: r.motion for r in view.rounds}
     state.round_motion = state.round_motions.get(state.round) if state.round is not None else None
-    state.debates_done = sum(1 for d in view.debates if d.status == JUDGED)
+    state.debates_done = sum(1 for d in view.debates if d.status in (JUDGED, FORFEIT))
     state.debates_failed = sum(1 for d in view.debates if d.status == FAILED)
     state.debates_total = len(view.debates) or None
     for d in view.debates:

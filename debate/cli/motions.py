@@ -20,11 +20,13 @@ def motions_list(sets: Annotated[list[str] | None, typer.Argument(help="set name
     from rich.table import Table
 
     chosen = [api.load_set(s) for s in (sets or api.shipped_sets())]
-    rows = [{"set": s.name, **m.model_dump()} for s in chosen for m in s.motions]
+    # The canary travels with every copy of a set: it is how a leak into training data shows.
+    rows = [{"set": s.name, "canary": s.canary, **m.model_dump()} for s in chosen for m in s.motions]
     if format is OutputFormat.json:
         emit_json(rows)
         return
-    view = Table(title="Motions")
+    canaries = "\n".join(f"{s.name} canary: {s.canary}" for s in chosen if s.canary)
+    view = Table(title="Motions", caption=canaries or None)
     for column in ("set", "id", "category", "lang", "text"):
         view.add_column(column)
     for r in rows:

@@ -58,6 +58,12 @@ class Progress:
             self._bar.advance(self._task)
             winner = event.proposition if event.winner == "proposition" else event.opposition if event.winner == "opposition" else "tie"
             self._log(f"debate {event.debate_id}: {event.proposition} (prop) v {event.opposition} (opp): {winner}" + (" wins" if winner != "tie" else "") + (f" [{time.monotonic() - run.started:.0f}s]" if run else ""))
+        elif isinstance(event, ev.DebateForfeited):
+            self._running.pop(event.debate_id, None)
+            self._bar.advance(self._task)
+            winner = {"proposition": event.proposition, "opposition": event.opposition}.get(event.winner or "")
+            outcome = f"{winner} wins by forfeit" if winner else "both sides forfeit"
+            self._log(f"debate {event.debate_id}: {event.proposition} (prop) v {event.opposition} (opp): {outcome} ({event.reason[:200]})")
         elif isinstance(event, ev.DebateFailed):
             self._running.pop(event.debate_id, None)
             self._log(f"debate {event.debate_id} failed: {event.error[:200]}")

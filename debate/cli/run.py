@@ -64,6 +64,9 @@ def _run(cfg: api.TournamentConfig, target: str, *, base_dir: Path, quiet: bool)
     print_standings(target, summary.tournament, OutputFormat.table)
     out.print(f"\ndatabase: {summary.database}")
     out.print(f"transcripts: debate debates --db {summary.database}   then   debate show ID --db {summary.database}")
+    if summary.forfeits:
+        out.print(f"{summary.forfeits} of {summary.debates} debates were forfeits (a contestant was unavailable: its calls failed for good); "
+                  "they stay forfeits on a rerun: `debate show ID` shows the reason", markup=False, highlight=False)
     if summary.failed:
         err.print(f"{summary.failed} of {summary.debates} debates failed; first error: {summary.first_error}")
         err.print("run the same command again to retry them (stored speeches are kept)")

@@ -97,6 +97,17 @@ class DebateFailed(Event):
     error: str
 
 
+class DebateForfeited(Event):
+    """A contestant was unavailable (its calls failed for good): the debate is its forfeit."""
+
+    kind: Literal["debate_forfeited"] = "debate_forfeited"
+    debate_id: int
+    proposition: str
+    opposition: str
+    winner: str | None  # the side that did not forfeit; None when both did
+    reason: str
+
+
 class RoundDone(Event):
     kind: Literal["round_done"] = "round_done"
     round: int
@@ -114,6 +125,7 @@ class TournamentDone(Event):
     tournament: str
     debates_judged: int
     debates_failed: int
+    debates_forfeited: int = 0
 
 
 Listener = Callable[[Event], None]

@@ -11,12 +11,17 @@ A result whose `winner` is None (no verdict yet) is left out entirely. A voided 
 a speaker identified itself) counts in `voided` only: not in debates, W-L-T, points, ballots,
 scores, margin or opponent strength.
 
+A forfeit (a contestant was unavailable: its calls failed for good) is decided without a
+verdict, by Tabbycat's convention: the opponent gets the win, the forfeiting side a loss, both
+count it as a debate (W-L-T, points, opponent strength) and the forfeiting side's `forfeits`
+counts it; it gives no ballots, scores or margin. When both sides forfeited, both lose.
+
 Byes (`bye_policy`), which never change W-L-T:
 - "win": each bye adds one point; nothing else (no ballots, scores or margin).
 - "average": each bye adds the contestant's own average per judged debate of points, ballots,
   score and margin (nothing if it has not debated yet); averages are unchanged.
 - "none": byes add nothing.
-Averages (`score_average`) are always per judged debate, byes excluded.
+Averages (`score_average`) are always per judged debate, byes and forfeits excluded.
 
 Rows are ordered by the tie-break keys in order, each higher-is-better; rows whose keys are
 all equal share a rank ("1, 2, 2, 4") and are listed by name.
@@ -58,7 +63,8 @@ BYE_POLICIES: tuple[str, ...] = ("win", "none", "average")
 class DebateResult(BaseModel):
     """The outcome of one judged debate. `margin` is the proposition's score minus the
     opposition's; left out, it is `score_prop - score_opp`. A `voided` debate is counted as
-    voided and nothing else."""
+    voided and nothing else. `forfeited` names the side that forfeited (or "both"): the
+    debate has no verdict, and `winner` is the other side (None when both forfeited)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -71,6 +77,7 @@ class DebateResult(BaseModel):
     score_opp: float = 0.0
     margin: float | None = None
     voided: bool = False
+    forfeited: Literal["proposition", "opposition", "both"] | None = None
 
     @property
     def prop_margin(self) -> float:
@@ -91,6 +98,7 @@ class StandingRow(BaseModel):
     ties: int
     points: float
     voided: int = 0
+    forfeits: int = 0  # debates lost because this contestant was unavailable (within `losses`)
     ballots: float
     score_total: float
     score_average: float
@@ -135,7 +143,7 @@ def compute_standings(
     keys = validate_tie_breaks(tie_breaks)
     bye_count = _checked_byes(names, byes, bye_policy)
     tally = _Tally.of(set(names), results)
-    averages = {name: tally.scores[name] / tally.debates[name] if tally.debates[name] else 0.0 for name in names}
+    averages = {name: tally.scores[name] / tally.judged[name] if tally.judged[name] else 0.0 for name in names}
     tally.credit_byes(bye_count, bye_policy)
     rating_of = _ratings(ratings)
     rows = []
@@ -151,6 +159,7 @@ def compute_standings(
                 ties=tally.ties[name],
                 points=tally.points[name],
                 voided=tally.voided[name],
+                forfeits=tally.forfeits[name],
                 ballots=tally.ballots[name],
                 score_total=tally.scores[name],
                 score_average=averages[name],
@@ -183,6 +192,8 @@ class _Tally:
     """Per-contestant sums over the decided debates."""
 
     debates: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    judged: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # debates minus forfeits
+    forfeits: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     wins: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     losses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     ties: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -205,11 +216,32 @@ class _Tally:
             if result.voided:
                 tally.voided[prop] += 1
                 tally.voided[opp] += 1
+            elif result.forfeited is not None:
+                tally.add_forfeit(result)
             elif result.winner is not None:
                 tally.add(result)
         return tally
 
     def add(self, result: DebateResult) -> None:
+        prop, opp = result.proposition, result.opposition
+        self.judged[prop] += 1
+        self.judged[opp] += 1
+        self._decide(result)
+        self.ballots[prop] += result.ballots_prop
+        self.ballots[opp] += result.ballots_opp
+        self.scores[prop] += result.score_prop
+        self.scores[opp] += result.score_opp
+        self.margins[prop] += result.prop_margin
+        self.margins[opp] -= result.prop_margin
+
+    def add_forfeit(self, result: DebateResult) -> None:
+        """A win for the side that turned up, a loss for the one that did not: nothing was judged."""
+        self._decide(result)
+        for name, side in ((result.proposition, "proposition"), (result.opposition, "opposition")):
+            if result.forfeited in (side, "both"):
+                self.forfeits[name] += 1
+
+    def _decide(self, result: DebateResult) -> None:
         prop, opp = result.proposition, result.opposition
         for me, them, side in ((prop, opp, "proposition"), (opp, prop, "opposition")):
             self.debates[me] += 1
@@ -222,12 +254,6 @@ class _Tally:
                 self.wins[me] += 1
             else:
                 self.losses[me] += 1
-        self.ballots[prop] += result.ballots_prop
-        self.ballots[opp] += result.ballots_opp
-        self.scores[prop] += result.score_prop
-        self.scores[opp] += result.score_opp
-        self.margins[prop] += result.prop_margin
-        self.margins[opp] -= result.prop_margin
 
     def credit_byes(self, bye_count: Mapping[str, int], bye_policy: str) -> None:
         """A bye is a point ("win"), nothing ("none"), or the contestant's own average
@@ -237,8 +263,8 @@ class _Tally:
                 continue
             if bye_policy == "win":
                 self.points[name] += given
-            elif self.debates[name]:  # "average"
-                share = given / self.debates[name]
+            elif self.judged[name]:  # "average"
+                share = given / self.judged[name]
                 self.points[name] += self.points[name] * share
                 self.ballots[name] += self.ballots[name] * share
                 self.scores[name] += self.scores[name] * share

@@ -44,11 +44,13 @@ class CaveatFacts(BaseModel):
     judges: list[str]
     rated: int = 0
     separability: float | None = None
+    canaries: dict[str, int] = {}  # who wrote a motion set's canary (contestant or judge) -> how many texts
 
 
 def caveats(facts: CaveatFacts) -> list[Caveat]:
     """Every caveat the facts call for, most serious first."""
     return [
+        *_canaries(facts.canaries),
         *_flagged_judges(facts.qualifications),
         *_side_decided(facts.winners),
         *_uniform_scores(facts.ballots),
@@ -86,8 +88,37 @@ def caveat_facts(store: Store, tournament_id: int, ratings: RatingTable | None =
         winners=[d.winner for d in store.debates(tournament_id) if d.status == "judged" and d.winner is not None],
         ballots=ballots, qualifications=store.qualifications(tournament_id),
         judges=list(dict.fromkeys([*configured, *(b.judge for b in ballots)])),
-        rated=rated, separability=separable,
+        rated=rated, separability=separable, canaries=_canary_writers(store, tournament_id, ballots),
     )
+
+
+def _canary_writers(store: Store, tournament_id: int, ballots: list[StoredBallot]) -> dict[str, int]:
+    """Contestants whose speeches drew a canary finding, and judges whose reasons quote one."""
+    from debate.store.scorecard import findings
+    from judges.rules import reproduced
+    from motions import known_canaries
+
+    names = {d.id: (d.proposition, d.opposition) for d in store.debates(tournament_id)}
+    writers: dict[str, int] = {}
+    for f in findings(store, tournament_id):
+        if f.kind == "canary" and f.debate_id in names:
+            who = names[f.debate_id][0 if f.side == "proposition" else 1]
+            writers[who] = writers.get(who, 0) + 1
+    shipped = known_canaries()
+    for b in ballots:
+        if reproduced(b.reason, shipped):
+            writers[f"judge {b.judge}"] = writers.get(f"judge {b.judge}", 0) + 1
+    return writers
+
+
+def _canaries(writers: dict[str, int]) -> list[Caveat]:
+    if not writers:
+        return []
+    each = ", ".join(f"{who} ({n})" for who, n in sorted(writers.items()))
+    return [Caveat(
+        kind="canary",
+        sentence=f"A motion set's canary string was reproduced by {each}: those models have seen the set, so their results on it measure memory, not debating.",
+    )]
 
 
 def _separability(table: RatingTable) -> float | None:

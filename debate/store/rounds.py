@@ -14,6 +14,7 @@ from debate.draws.model import Draw
 from debate.store.base import StoreBase
 from debate.store.models import StoredRound
 from debate.store.tables import DebateRow, RoundRow, StandingSnapshotRow
+from debate.store.results import SETTLED
 
 _INSERT_DEBATE = insert(DebateRow)
 _SAVE_CHUNK = 1000  # debates per INSERT when a draw is saved
@@ -86,7 +87,7 @@ class RoundQueries(StoreBase):
             return list(
                 session.exec(
                     select(DebateRow.id)
-                    .where(DebateRow.tournament_id == tournament_id, DebateRow.round_number == round_number, DebateRow.status != "judged")
+                    .where(DebateRow.tournament_id == tournament_id, DebateRow.round_number == round_number, DebateRow.status.not_in(SETTLED))  # type: ignore[attr-defined]
                     .order_by(DebateRow.id)
                 ).all()
             )

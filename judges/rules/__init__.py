@@ -26,6 +26,9 @@ Six kinds of finding, each seen in real model debates:
   agree with the motion" said by the opposition, "我方承认对方的观点是正确的"), or speaks as the
   other side ("I am the Opposition" in a proposition speech).
 
+- `canary`: the speech reproduces a motion set's canary string (or its GUID): the model has
+  seen the set's file, so its results on it measure memory.
+
 Precision matters more than recall: a false finding counts against an innocent side, a
 missed one only leaves the judge to notice it. Every pattern therefore demands the first
 person, the exact side, or a marker no ordinary speech contains, and partial concessions
@@ -41,6 +44,7 @@ from collections.abc import Sequence
 from debate.core.formats import SpeechSpec
 from debate.core.transcript import Speech, Transcript
 from judges.rules.both_sides import both_sides_findings
+from judges.rules.canary import canary_findings, reproduced
 from judges.rules.concession import concession_findings
 from judges.rules.finding import EVIDENCE_CHARS, Finding, FindingKind, Severity
 from judges.rules.identity import BUILTIN_IDENTITIES, excludes_from_ratings, identity_findings, identity_variants, redact_identities
@@ -54,6 +58,8 @@ __all__ = [
     "CJK_CHARS_PER_WORD",
     "EVIDENCE_CHARS",
     "Finding",
+    "canary_findings",
+    "reproduced",
     "FindingKind",
     "LENGTH_GRACE",
     "MAJOR_OVERRUN",
@@ -67,11 +73,12 @@ __all__ = [
 ]
 
 
-def check_speech(speech: Speech, spec: SpeechSpec, *, language: str, extra_identities: Sequence[str] = ()) -> list[Finding]:
+def check_speech(speech: Speech, spec: SpeechSpec, *, language: str, extra_identities: Sequence[str] = (), canaries: Sequence[str] = ()) -> list[Finding]:
     """Every rule finding for one speech, in a fixed order of kinds.
 
     `language` is the motion's language code ("en", "zh"); `extra_identities` are names the
-    speaker could leak beyond the built-in list, normally every contestant's model string.
+    speaker could leak beyond the built-in list, normally every contestant's model string;
+    `canaries` the motion sets' canary strings no model should be able to write.
     """
     extra = identity_variants(extra_identities)
     return [
@@ -81,14 +88,15 @@ def check_speech(speech: Speech, spec: SpeechSpec, *, language: str, extra_ident
         *injection_findings(speech),
         *both_sides_findings(speech, spec),
         *concession_findings(speech),
+        *canary_findings(speech, canaries),
     ]
 
 
-def check_transcript(transcript: Transcript, extra_identities: Sequence[str] = ()) -> list[Finding]:
+def check_transcript(transcript: Transcript, extra_identities: Sequence[str] = (), canaries: Sequence[str] = ()) -> list[Finding]:
     """The findings for every speech so far, in speech order."""
     findings: list[Finding] = []
     specs = transcript.format.speeches
     for speech in transcript.speeches:
         spec = specs[speech.index] if 0 <= speech.index < len(specs) else SpeechSpec(side=speech.side, role=speech.role)
-        findings += check_speech(speech, spec, language=transcript.motion.language, extra_identities=extra_identities)
+        findings += check_speech(speech, spec, language=transcript.motion.language, extra_identities=extra_identities, canaries=canaries)
     return findings

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from debate.core.transcript import Speech
 
-FindingKind = Literal["over_length", "wrong_language", "identity_leak", "injection", "both_sides", "concession"]
+FindingKind = Literal["over_length", "wrong_language", "identity_leak", "injection", "both_sides", "concession", "canary"]
 Severity = Literal["minor", "major"]
 
 EVIDENCE_CHARS = 160

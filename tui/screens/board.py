@@ -15,7 +15,7 @@ from debate.core.errors import UserError
 from tui.markup import escape
 from tui.messages import StateChanged
 from tui.screens.base import NAV, TournamentScreen
-from tui.state import FAILED, JUDGED, DebateState, fill_from_plans
+from tui.state import FAILED, FORFEIT, JUDGED, DebateState, fill_from_plans
 from tui.widgets.live_table import LiveTable
 
 # key, label, width (None: as wide as the widest cell)
@@ -25,7 +25,7 @@ COLUMNS = (
     ("cost", "cost", 8), ("retries", "retries", None), ("error", "error", 40),
 )
 TAIL = 110
-STATUS_STYLE = {"running": "[b cyan]running[/]", "judging": "[b yellow]judging[/]", "judged": "[green]judged[/]", "failed": "[b red]failed[/]", "waiting": "[dim]waiting[/]"}
+STATUS_STYLE = {"running": "[b cyan]running[/]", "judging": "[b yellow]judging[/]", "judged": "[green]judged[/]", "failed": "[b red]failed[/]", "forfeit": "[b magenta]forfeit[/]", "waiting": "[dim]waiting[/]"}
 
 
 def tail(text: str, size: int = TAIL) -> str:
@@ -76,11 +76,11 @@ class BoardScreen(TournamentScreen):
         blind = self.tapp.state.blind
         speech = d.current
         where = f"{speech.index + 1} {speech.side[:4]} {speech.role}" if speech is not None else ""
-        rate = speech.tokens_per_s if speech is not None and d.status not in (JUDGED, FAILED) else None
+        rate = speech.tokens_per_s if speech is not None and d.status not in (JUDGED, FAILED, FORFEIT) else None
         cost = f"${d.cost:.4f}" if d.cost else "—"
         error = cell(self.tapp.state.masked(d.error or d.last_retry or "", [d])[:40])
         status = STATUS_STYLE.get(d.status, d.status)
-        if d.status == JUDGED and d.winner:
+        if d.status in (JUDGED, FORFEIT) and d.winner:
             status += f" [dim]({d.winner})[/]"
         return (
             str(d.id), cell(d.name("proposition", blind)), cell(d.name("opposition", blind)), status, cell(where),
@@ -109,7 +109,7 @@ class BoardScreen(TournamentScreen):
         tails: dict[int, str] = {}
         for d in self.debates():
             speech = d.current
-            if speech is None or d.status in (JUDGED, FAILED) or not speech.text:
+            if speech is None or d.status in (JUDGED, FAILED, FORFEIT) or not speech.text:
                 continue
             tails[d.id] = tail(speech.text)
             lines.append(f"[b]{d.id:>3}[/] [dim]{speech.side[:4]} {speech.role[:10]:<10}[/] {escape(tails[d.id])}")
@@ -121,6 +121,7 @@ class BoardScreen(TournamentScreen):
         in_round = self.debates()
         judged = sum(1 for d in in_round if d.status == JUDGED)
         failed = sum(1 for d in in_round if d.status == FAILED)
+        forfeits = sum(1 for d in in_round if d.status == FORFEIT)
         total = state.debates_total or 0
         rounds = f"/{state.rounds}" if state.rounds else ""
         shown = self.round_number
@@ -129,7 +130,7 @@ class BoardScreen(TournamentScreen):
             f"[b]{state.tournament or 'tournament'}[/]  {status}"
             + (f"  ·  round {shown}{rounds}" if shown is not None else "")
             + (f"  ·  motion {motion}" if (motion := state.round_motions.get(shown) if shown is not None else None) else ""),
-            f"this round: {judged}/{len(in_round)} judged" + (f", {failed} failed" if failed else "")
+            f"this round: {judged}/{len(in_round)} judged" + (f", {forfeits} forfeit" if forfeits else "") + (f", {failed} failed" if failed else "")
             + f"   tournament: {state.debates_done}/{total or '?'} judged" + (f", {state.debates_failed} failed" if state.debates_failed else ""),
         ]
         if self.tapp.engine_error:
