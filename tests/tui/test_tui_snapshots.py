@@ -49,7 +49,7 @@ async def _settle(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
     # Wait for the screen each key leads to, not a fixed time: on a busy machine the board
     # can take longer than any pause to mount, and a key pressed before it is lost.
     await _screen(pilot, "BoardScreen")
-    targets = {"d": "DrawScreen", "s": "StandingsScreen", "enter": "SpectatorScreen"}
+    targets = {"d": "DrawScreen", "s": "StandingsScreen", "enter": "SpectatorScreen", "h": "ScoringScreen", "question_mark": "HelpScreen"}
     for key in keys:
         await pilot.press(key)
         await _screen(pilot, targets[key])
@@ -86,7 +86,9 @@ def test_standings_snapshot(snap_compare, timed_db: Path) -> None:  # type: igno
 
 # Every screen must be usable on the smallest common terminal and use the room of a large one.
 SIZES = [(80, 24), (160, 45)]
-SCREEN_KEYS = {"board": (), "spectator": ("enter",), "draw": ("d",), "standings": ("s",)}
+SCREEN_KEYS = {
+    "board": (), "spectator": ("enter",), "draw": ("d",), "standings": ("s",), "score": ("h",), "help": ("question_mark",),
+}
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
