@@ -315,7 +315,22 @@ def config_from(loaded: Loaded, *, default_name: str = "tournament") -> Tourname
         raise ConfigError(repeated)
     data = dict(loaded.data)
     data.setdefault("name", default_name)
-    return validate_config(data, source=loaded.source, lines=loaded.lines)
+    config = validate_config(data, source=loaded.source, lines=loaded.lines)
+    if isinstance(config.rubric, dict):
+        _check_inline_rubric(config.rubric, loaded)
+    return config
+
+
+def _check_inline_rubric(rubric: dict[str, Any], loaded: Loaded) -> None:
+    """An inline rubric's problems at their lines in the config file (the rubric is otherwise
+    only built when a run starts, far from the file)."""
+    from judges.rubric import rubric_from_data
+
+    try:
+        rubric_from_data(rubric, loaded.source, prefix=("rubric",))
+    except ConfigError as exc:
+        placed = [p if p.line is not None or p.field is None else loaded.problem_at(p.field, p.message) for p in exc.problems]
+        raise ConfigError(placed) from None
 
 
 def validate_config(data: dict[str, Any], *, source: str = "<config>", lines: LineMap | None = None) -> TournamentConfig:

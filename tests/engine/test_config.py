@@ -619,3 +619,9 @@ def test_an_unknown_provider_is_refused_before_anything_is_stored(tmp_path: Path
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "contestants[0].model: no provider routes 'nosuch/x'" in proc.stderr
     assert not (tmp_path / "t.db").exists()
+
+
+def test_an_inline_rubric_mistake_names_the_config_file_and_line(tmp_path: Path) -> None:
+    path = _write(tmp_path / "t.yaml", "contestants: [{name: a, model: fake/a}, {name: b, model: fake/b}]\nrubric:\n  name: mine\n  criteria: 5\n")
+    problems = _problems(path)
+    assert problems == [f"{path}:4: rubric.criteria: Input should be a valid tuple"]
