@@ -304,7 +304,39 @@ def load_config(path: str | Path) -> TournamentConfig:
     if file.suffix.lower() not in (".yaml", ".yml", ".toml"):
         raise ConfigError([Problem(str(file), None, None, "a config must end in .yaml, .yml or .toml")])
     loaded = load_file(file)
-    return config_from(loaded, default_name=_default_name(file))
+    config = config_from(loaded, default_name=_default_name(file))
+    if missing := _missing_references(config, loaded, file.parent):
+        raise ConfigError(missing)
+    return config
+
+
+def _missing_references(config: TournamentConfig, loaded: Loaded, base_dir: Path) -> list[Problem]:
+    """Motion sets and a rubric the config names that do not exist, at the config's own line
+    (what is wrong inside a set or rubric file is reported with that file when it is read)."""
+    from judges.rubric import shipped_rubrics
+    from motions import shipped_sets
+
+    problems = []
+    for index, source in enumerate(_motion_sources(config, base_dir)):
+        if isinstance(source, Path) and not source.exists():
+            problems.append(loaded.problem_at(("motions", index), f"motion set file not found: {source}"))
+        elif isinstance(source, str) and not _path_like(source) and source not in shipped_sets():
+            problems.append(loaded.problem_at(("motions", index), f"no shipped motion set named {source!r}; shipped sets: {', '.join(shipped_sets())}"))
+        elif isinstance(source, str) and _path_like(source) and not Path(source).exists():
+            problems.append(loaded.problem_at(("motions", index), f"motion set file not found: {source}"))
+    if isinstance(config.rubric, str):
+        rubric = config.rubric
+        if _path_like(rubric):
+            path = Path(rubric) if Path(rubric).is_absolute() else base_dir / rubric
+            if not path.exists():
+                problems.append(loaded.problem_at(("rubric",), f"rubric file not found: {path}"))
+        elif rubric not in shipped_rubrics():
+            problems.append(loaded.problem_at(("rubric",), f"no shipped rubric named {rubric!r}; shipped rubrics: {', '.join(shipped_rubrics())}"))
+    return problems
+
+
+def _path_like(entry: str) -> bool:
+    return "/" in entry or entry.endswith((".yaml", ".yml"))
 
 
 def config_from(loaded: Loaded, *, default_name: str = "tournament") -> TournamentConfig:
@@ -398,8 +430,7 @@ def _motion_sources(config: TournamentConfig, base_dir: Path) -> list[str | Path
     """The config's motion sets: shipped names as they are, files relative to `base_dir`."""
     sources: list[str | Path] = []
     for entry in config.motions:
-        looks_like_path = "/" in entry or entry.endswith((".yaml", ".yml"))
-        sources.append(base_dir / entry if looks_like_path and not Path(entry).is_absolute() else entry)
+        sources.append(base_dir / entry if _path_like(entry) and not Path(entry).is_absolute() else entry)
     return sources
 
 
@@ -416,7 +447,6 @@ def tournament_rubric(config: TournamentConfig, base_dir: Path, source: str = "c
 
     if isinstance(config.rubric, dict):
         return rubric_from_data(config.rubric, source, prefix=("rubric",))
-    looks_like_path = "/" in config.rubric or config.rubric.endswith((".yaml", ".yml"))
-    if looks_like_path and not Path(config.rubric).is_absolute():
+    if _path_like(config.rubric) and not Path(config.rubric).is_absolute():
         return load_rubric(base_dir / config.rubric)
     return load_rubric(config.rubric)

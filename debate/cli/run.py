@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from debate import api
+from debate.core.errors import ConfigError
 from debate.cli.common import DbOption, OutputFormat, app, err, out
 
 
@@ -19,7 +20,18 @@ def run(
 ) -> None:
     """Run (or resume) the tournament described by CONFIG."""
     cfg = api.load_config(config)
-    _run(cfg, db or cfg.database, base_dir=config.parent, quiet=quiet)
+    try:
+        _run(cfg, db or cfg.database, base_dir=config.parent, quiet=quiet)
+    except ConfigError as exc:  # found when the run starts (a model no provider routes): point into the file
+        raise _placed(exc, config) from None
+
+
+def _placed(exc: ConfigError, config: Path) -> ConfigError:
+    """The problems that name a field but no line, at that field's line in the config file."""
+    from debate.core.loading import load_file
+
+    lines = load_file(config)
+    return ConfigError([lines.problem_at(p.field, p.message) if p.field is not None and p.line is None else p for p in exc.problems])
 
 
 @app.command()

@@ -122,7 +122,8 @@ def _parse_toml(text: str, source: str) -> Any:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         at = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        line = int(at.group(1)) if at else None
+        # "(at end of document)": the last line is where the reader gave up.
+        line = int(at.group(1)) if at else (text.count("\n") + 1 if "end of document" in str(exc) else None)
         raise ConfigError([Problem(source, line, None, f"invalid TOML: {exc}")]) from None
     except (ValueError, RecursionError) as exc:  # a number past int()'s digit limit, nesting too deep
         raise ConfigError([Problem(source, None, None, f"invalid TOML: {exc}")]) from None
