@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rich.console import Console, Group
 from rich.live import Live
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as Bar
 from rich.table import Table
 
@@ -29,10 +29,18 @@ class Progress:
         self.console = console
         self.live_mode = live
         self._running: dict[int, _Running] = {}
-        self._bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console)
-        self._task = self._bar.add_task("debates", total=None)
+        self._bar = Bar(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("judged {task.fields[judged]} · failed {task.fields[failed]} · {task.fields[rate]} tok/s · ${task.fields[cost]:.4f}"),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            console=console,
+        )
+        self._task = self._bar.add_task("debates", total=None, judged=0, failed=0, rate="—", cost=0.0)
         self._live: Live | None = None
         self._retries = 0
+        self._tokens = 0
+        self._cost = 0.0
+        self._since = time.monotonic()
 
     def listener(self, event: ev.Event) -> None:
         if isinstance(event, ev.TournamentStarted):
@@ -50,12 +58,18 @@ class Progress:
         elif isinstance(event, ev.TextDelta):
             if run := self._running.get(event.debate_id):
                 run.tokens += 1
+        elif isinstance(event, ev.SpeechDone):
+            self._tokens += event.tokens
+            self._cost += event.cost_usd or 0.0
+            elapsed = time.monotonic() - self._since
+            self._bar.update(self._task, rate=f"{self._tokens / elapsed:.0f}" if elapsed > 0 else "—", cost=self._cost)
         elif isinstance(event, ev.CallRetried):
             self._retries += 1
             self._log(f"retrying {event.model} in {event.delay_s:.1f}s (attempt {event.attempt} failed: {event.error[:120]})")
         elif isinstance(event, ev.DebateDone):
             run = self._running.pop(event.debate_id, None)
             self._bar.advance(self._task)
+            self._count("judged")
             winner = event.proposition if event.winner == "proposition" else event.opposition if event.winner == "opposition" else "tie"
             self._log(f"debate {event.debate_id}: {event.proposition} (prop) v {event.opposition} (opp): {winner}" + (" wins" if winner != "tie" else "") + (f" [{time.monotonic() - run.started:.0f}s]" if run else ""))
         elif isinstance(event, ev.DebateForfeited):
@@ -66,11 +80,17 @@ class Progress:
             self._log(f"debate {event.debate_id}: {event.proposition} (prop) v {event.opposition} (opp): {outcome} ({event.reason[:200]})")
         elif isinstance(event, ev.DebateFailed):
             self._running.pop(event.debate_id, None)
+            self._bar.advance(self._task)  # done for this run: a rerun retries it
+            self._count("failed")
             self._log(f"debate {event.debate_id} failed: {event.error[:200]}")
         elif isinstance(event, ev.Notice):
             self._log(f"note: {event.message}")
         elif isinstance(event, ev.TournamentDone):
             self.stop()
+
+    def _count(self, field: str) -> None:
+        task = self._bar.tasks[0]
+        self._bar.update(self._task, **{field: task.fields[field] + 1})
 
     def _log(self, line: str) -> None:
         # Printed lines scroll above the live display, so both stay readable.
