@@ -509,3 +509,20 @@ def test_a_rubric_that_cannot_be_found_is_taken_from_the_ballots(tmp_path: Path)
     shutil.copy(Path(__file__).resolve().parents[2] / "judges" / "rubrics" / "default.yaml", tmp_path / "rubrics" / "ours.yaml")
     found = build_scorecard(store, "own-rubric", base_dir=tmp_path).tournament.rubric
     assert found.source == "file" and [c.id for c in found.criteria] == list(IDS)
+
+
+def test_rank_ranges_follow_the_intervals_and_predictions_the_ratings() -> None:
+    from debate.reports.scorecard.build import _with_rank_ranges
+    from debate.reports.scorecard.model import LeaderboardRow, Record
+    from debate.reports.scorecard.tallies import win_rates
+
+    def row(name: str, rating: float, lower: float, upper: float) -> LeaderboardRow:
+        return LeaderboardRow(rank=None, name=name, model=f"fake/{name}", record=Record(), rating=rating, lower=lower, upper=upper, battles=4, standings={})
+
+    ranged = {r.name: r.rank_range for r in _with_rank_ranges([row("a", 1150, 1100, 1200), row("b", 950, 900, 1000), row("c", 1050, 950, 1150)])}
+    assert ranged == {"a": (1, 2), "b": (2, 3), "c": (1, 3)}
+    matrix = win_rates(["a", "b"], [], {"a": 1200.0, "b": 1000.0})
+    ab, ba = matrix.cells[0][1], matrix.cells[1][0]
+    assert ab is not None and ba is not None
+    assert ab.predicted == pytest.approx(1 / (1 + 10 ** (-200 / 400))) and ab.predicted + ba.predicted == pytest.approx(1.0)
+    assert ab.debates == 0 and ab.rate is None

@@ -83,3 +83,10 @@ def shorten(text: str, size: int = 22) -> str:
 def e(value: object) -> str:
     """Escaped text for HTML and inline SVG (attributes included)."""
     return html.escape(str(value), quote=True)
+
+
+def rank_range(ranks: tuple[int, int] | None) -> str:
+    """"2" when the intervals fix the rank, "1–3" when they allow a range, "–" unrated."""
+    if ranks is None:
+        return "–"
+    return str(ranks[0]) if ranks[0] == ranks[1] else f"{ranks[0]}–{ranks[1]}"

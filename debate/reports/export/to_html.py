@@ -23,6 +23,7 @@ from debate.reports.export.text import (
     number_or_dash,
     pct,
     qualification_word,
+    rank_range,
     rating,
     record,
     signed,
@@ -66,7 +67,7 @@ def render_html(card: Scorecard) -> str:
         parts.append(f'<div class="note">{e(note)}</div>')
     parts += [
         _section("ratings", "Ratings", "Bradley–Terry ratings with 95% confidence intervals (rated debates only). Dashed line: the field's mean rating.", ratings_svg(card)),
-        _section("win-rates", "Win rates", "How the row contestant did against the column contestant: share of debates won, a tie counting half. Blue: winning, red: losing.", winrate_svg(card)),
+        _section("win-rates", "Win rates", "How the row contestant did against the column contestant: share of debates won, a tie counting half. Blue: winning, red: losing.", winrate_svg(card) + _predicted_html(card)),
         _section("criteria", "Rubric criteria", "Mean score each contestant's side received from the judges on each criterion; darker is better. ± is the 95% interval's half width.", criterion_svg(card, names)),
         _section("categories", "Motion categories", "Win rate per motion category (ties half), with the number of debates.", category_svg(card)),
         *([_section("knockout", "Knockout", "The elimination rounds after the break: seeds, who went through and how (a tied debate is settled by the rubric total, then the better seed).", _knockout_html(card))] if card.knockout else []),
@@ -98,20 +99,44 @@ def _section(anchor: str, title: str, lead: str, body: str) -> str:
 
 def _leaderboard_html(card: Scorecard) -> str:
     head = ("<tr><th class='c'>#</th><th>Contestant</th><th>Model</th><th class='c'>W–L–T</th><th class='n'>Rating</th><th class='c'>95% CI</th>"
-            "<th class='n'>Battles</th><th class='n'>Ballots</th><th class='n'>Score avg</th><th class='n'>Opp. strength</th></tr>")
+            "<th class='c'>Rank range</th><th class='n'>Battles</th><th class='n'>Ballots</th><th class='n'>Score avg</th><th class='n'>Opp. strength</th></tr>")
     rows = []
     for r in card.leaderboard:
         s = r.standings
         rows.append(
             f"<tr><td class='c'><span class='rank'>{e(r.rank if r.rank is not None else '–')}</span></td><td><b>{e(r.name)}</b></td><td class='muted'>{e(r.model)}</td>"
             f"<td class='c'>{record(r.record.wins, r.record.losses, r.record.ties)}</td><td class='n'><b>{rating(r.rating)}</b></td>"
-            f"<td class='c muted'>{interval(r.lower, r.upper)}</td><td class='n'>{r.battles}</td><td class='n'>{e(_plain(s.get('ballots')))}</td>"
+            f"<td class='c muted'>{interval(r.lower, r.upper)}</td><td class='c'>{rank_range(r.rank_range)}</td><td class='n'>{r.battles}</td><td class='n'>{e(_plain(s.get('ballots')))}</td>"
             f"<td class='n'>{e(_plain(s.get('score_average')))}</td><td class='n'>{e(_plain(s.get('opponent_strength')))}</td></tr>"
         )
     extra = ""
     if card.separability is not None:
         extra = f'<p class="muted">Separability: {pct(card.separability)} of contestant pairs have 95% intervals that do not overlap.</p>'
     return f"<div class='chart'><table>{head}{''.join(rows)}</table></div>{extra}"
+
+
+
+def _predicted_html(card: Scorecard) -> str:
+    """Observed against predicted: each pair's record, its debate count, and the chance the
+    ratings give it; far apart means the ratings do not describe that pairing well."""
+    w = card.win_rates
+    if not any(c is not None and c.predicted is not None for row in w.cells for c in row):
+        return ""
+    head = "<tr><th></th>" + "".join(f"<th class='c'>{e(n)}</th>" for n in w.contestants) + "</tr>"
+    rows = []
+    for i, name in enumerate(w.contestants):
+        cells = []
+        for c in w.cells[i]:
+            if c is None:
+                cells.append("<td class='c muted'>·</td>")
+                continue
+            observed = "–" if c.rate is None else pct(c.rate)
+            predicted = "–" if c.predicted is None else pct(c.predicted)
+            cells.append(f"<td class='c'>{observed} <span class='muted'>/ {predicted} · {c.debates}</span></td>")
+        rows.append(f"<tr><th>{e(name)}</th>{''.join(cells)}</tr>")
+    return ("<h4>Observed / predicted · debates</h4><p class='muted'>Each cell: the row contestant's observed win rate against the column "
+            "contestant, the rating model's predicted win probability, and the number of rated debates between them.</p>"
+            f"<table>{head}{''.join(rows)}</table>")
 
 
 def _plain(value: object) -> str:

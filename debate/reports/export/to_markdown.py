@@ -17,6 +17,7 @@ from debate.reports.export.text import (
     number_or_dash,
     pct,
     qualification_word,
+    rank_range,
     rating,
     record,
     side_word,
@@ -96,14 +97,16 @@ def _leaderboard(card: Scorecard) -> list[str]:
         s = r.standings
         rows.append([
             str(r.rank or "–"), md(r.name), md(r.model), record(r.record.wins, r.record.losses, r.record.ties),
-            rating(r.rating), interval(r.lower, r.upper), str(r.battles), _cell(s.get("ballots")), _cell(s.get("score_average")),
+            rating(r.rating), interval(r.lower, r.upper), rank_range(r.rank_range), str(r.battles), _cell(s.get("ballots")), _cell(s.get("score_average")),
         ])
     lines = ["## Leaderboard", ""]
-    lines += _table(["#", "Contestant", "Model", "W–L–T", "Rating", "95% CI", "Battles", "Ballots", "Score avg"], rows, ["r", "l", "l", "c", "r", "c", "r", "r", "r"])
+    lines += _table(["#", "Contestant", "Model", "W–L–T", "Rating", "95% CI", "Rank range", "Battles", "Ballots", "Score avg"], rows,
+                    ["r", "l", "l", "c", "r", "c", "c", "r", "r", "r"])
     if card.separability is not None:
         lines += ["", f"Separability: {pct(card.separability)} of contestant pairs have non-overlapping 95% intervals."]
     lines.append("")
     return lines
+
 
 
 def _knockout(card: Scorecard) -> list[str]:
@@ -160,14 +163,16 @@ def _contestant(p: ContestantCard, names: dict[str, str]) -> list[str]:
 
 
 def _win_rates(card: Scorecard) -> list[str]:
-    lines = ["## Win rates", "", "Row contestant against column contestant: share of debates won, a tie counting half (rated debates only).", ""]
+    lines = ["## Win rates", "", "Row contestant against column contestant: share of debates won, a tie counting half (rated debates only), "
+             "the number of those debates, and the win probability the ratings predict.", ""]
     w = card.win_rates
     rows = []
     for i, name in enumerate(w.contestants):
         cells = []
         for j in range(len(w.contestants)):
             cell = w.cells[i][j]
-            cells.append("·" if cell is None else "–" if cell.rate is None else f"{pct(cell.rate)} ({cell.debates})")
+            predicted = "" if cell is None or cell.predicted is None else f" · pred {pct(cell.predicted)}"
+            cells.append("·" if cell is None else ("–" if cell.rate is None else f"{pct(cell.rate)} ({cell.debates})") + predicted)
         rows.append([f"**{md(name)}**", *cells])
     lines += _table(["", *(md(n) for n in w.contestants)], rows, ["l"] + ["c"] * len(w.contestants))
     lines.append("")

@@ -94,7 +94,7 @@ def build_scorecard(store: Store, tournament_name: str | None = None, *, rubric:
         contestants=cards,
         motions=_motions(debate_rows),
         debates=_debate_cards(debate_rows, ballot_rows, finding_rows, {b.id for b in final}, q.speeches(store, facts.id)),
-        win_rates=win_rates(order, rated_rows),
+        win_rates=win_rates(order, rated_rows, {r.name: r.rating for r in leaderboard if r.rating is not None}),
         criterion_heatmap=criterion_heatmap(order, cards, info),
         category_heatmap=category_heatmap(order, categories),
         agreement=agreement(final, ballot_rows, {d.id: d for d in debate_rows}, criteria, store.order_ballots(facts.id)),
@@ -130,7 +130,25 @@ def _leaderboard(people: Sequence[q.ContestantFacts], report: StandingsReport, t
             battles=rating.battles if rating else 0,
             standings={k: cell(v) for k, v in row.items() if k not in _NOT_STANDINGS},
         ))
-    return leaderboard
+    return _with_rank_ranges(leaderboard)
+
+
+def _with_rank_ranges(rows: list[LeaderboardRow]) -> list[LeaderboardRow]:
+    """Each rated row's range of ranks its interval allows against the others' (open intervals
+    count as reaching that way without end)."""
+    rated = [r for r in rows if r.rating is not None]
+    inf = float("inf")
+
+    def bounds(r: LeaderboardRow) -> tuple[float, float]:
+        return (-inf if r.lower is None else r.lower), (inf if r.upper is None else r.upper)
+
+    ranged = {}
+    for r in rated:
+        low, high = bounds(r)
+        best = 1 + sum(1 for o in rated if o is not r and bounds(o)[0] > high)
+        worst = len(rated) - sum(1 for o in rated if o is not r and bounds(o)[1] < low)
+        ranged[r.name] = (best, worst)
+    return [r.model_copy(update={"rank_range": ranged.get(r.name)}) for r in rows]
 
 
 def _contestant_cards(

@@ -91,6 +91,10 @@ class LeaderboardRow(_Model):
     lower: float | None
     upper: float | None
     battles: int
+    rank_range: tuple[int, int] | None = Field(
+        default=None,
+        description="the best and worst rating rank the 95% intervals allow: 1 + the contestants whose lower bound is above this upper bound, and the field size less those whose upper bound is below this lower bound (LMArena's rule)",
+    )
     standings: dict[str, float | int | str | None] = Field(description="the standings' own columns (debates, wins, losses, ties, points with ties as halves, voided, ballots, score_total, ...)")
 
 
@@ -208,6 +212,7 @@ class WinRateCell(_Model):
     losses: int
     ties: int
     rate: float | None
+    predicted: float | None = Field(default=None, description="the chance the ratings give the row contestant against the column contestant, sides equal")
 
 
 class WinRateMatrix(_Model):

@@ -147,7 +147,9 @@ def mean_interval(values: Sequence[float]) -> CriterionMean:
     return CriterionMean(mean=mean, sd=sd, lower=mean - half, upper=mean + half, n=n)
 
 
-def win_rates(order: Sequence[str], rated: Sequence[q.DebateFacts]) -> WinRateMatrix:
+def win_rates(order: Sequence[str], rated: Sequence[q.DebateFacts], ratings: Mapping[str, float] | None = None) -> WinRateMatrix:
+    """Observed records between each pair, and (given `ratings`) the chance the ratings predict."""
+    ratings = ratings or {}
     index = {name: k for k, name in enumerate(order)}
     size = len(order)
     tally = [[[0, 0, 0] for _ in range(size)] for _ in range(size)]  # [wins, losses, ties] of row vs column
@@ -174,7 +176,9 @@ def win_rates(order: Sequence[str], rated: Sequence[q.DebateFacts]) -> WinRateMa
                 continue
             w, lost, t = tally[i][j]
             n = w + lost + t
-            row.append(WinRateCell(debates=n, wins=w, losses=lost, ties=t, rate=(w + t / 2) / n if n else None))
+            a, b = ratings.get(order[i]), ratings.get(order[j])
+            predicted = 1 / (1 + 10 ** ((b - a) / 400)) if a is not None and b is not None else None
+            row.append(WinRateCell(debates=n, wins=w, losses=lost, ties=t, rate=(w + t / 2) / n if n else None, predicted=predicted))
         cells.append(row)
     return WinRateMatrix(contestants=list(order), cells=cells)
 
