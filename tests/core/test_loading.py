@@ -114,7 +114,7 @@ def test_files_that_cannot_be_read(tmp_path: Path) -> None:
     absent = tmp_path / "absent.yaml"
     assert str(_problem(load_file, absent)) == f"{absent}: no such file"
     assert str(_problem(load_file, absent, missing="no such set; try core-en")) == f"{absent}: no such set; try core-en"
-    assert _problem(load_file, tmp_path).message.startswith("cannot read")  # a folder
+    assert _problem(load_file, tmp_path).message.startswith("not a regular file")  # a folder
     binary = tmp_path / "b.yaml"
     binary.write_bytes(b"a: 1\nb: \xff\n")
     problem = _problem(load_file, binary)
