@@ -89,3 +89,17 @@ def bench_attacks(
     from debate.bench.attacks import run
 
     run(attacks=attacks, console=out)
+
+
+@bench_app.command("soak")
+def bench_soak(
+    kills: Annotated[int, typer.Option(min=0, help="SIGKILLs at random moments before the run may finish")] = 20,
+    fail_rate: Annotated[float, typer.Option(min=0.0, max=0.5, help="chance that any model call fails (retried)")] = 0.2,
+    seed: Annotated[int, typer.Option(help="seeds the moments of the kills")] = 0,
+) -> None:
+    """Kill a faulty fake tournament at random moments, resume it, and compare with an uninterrupted run."""
+    from debate.bench.soak import run
+
+    figures = run(kills=kills, fail_rate=fail_rate, seed=seed, console=out)
+    if not figures["identical"]:
+        raise typer.Exit(1)
