@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import case, func
 from sqlalchemy.orm import aliased
@@ -31,6 +31,9 @@ from debate.store.tables import (
     SpeechRow,
     TournamentRow,
 )
+
+
+_Child = TypeVar("_Child", FindingRow, SpeechRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,32 +219,29 @@ def findings(store: Store, tournament_id: int) -> list[FindingFacts]:
     """Every rule-check finding of the tournament, ordered by debate then id."""
     return [
         FindingFacts(id=r.id or 0, debate_id=r.debate_id, speech_idx=r.speech_idx, side=r.side, kind=r.kind, severity=r.severity, detail=r.detail, evidence=r.evidence)
-        for r in _finding_rows(store, tournament_id)
+        for r in _debate_children(store, tournament_id, FindingRow, FindingRow.id)
     ]
-
-
-def _finding_rows(store: Store, tournament_id: int) -> Sequence[FindingRow]:
-    query = (
-        select(FindingRow)
-        .join(DebateRow, DebateRow.id == FindingRow.debate_id)  # type: ignore[arg-type]
-        .where(DebateRow.tournament_id == tournament_id)
-        .order_by(FindingRow.debate_id, FindingRow.id)  # type: ignore[arg-type]
-    )
-    with store._session() as session:
-        return session.exec(query).all()
 
 
 def speeches(store: Store, tournament_id: int) -> list[SpeechFacts]:
     """Every stored speech of the tournament, ordered by debate then speech."""
+    return [
+        SpeechFacts(debate_id=r.debate_id, idx=r.idx, side=r.side, role=r.role, text=r.text, tokens=r.tokens, finish_reason=r.finish_reason)
+        for r in _debate_children(store, tournament_id, SpeechRow, SpeechRow.idx)
+    ]
+
+
+def _debate_children(store: Store, tournament_id: int, row: type[_Child], then_by: Any) -> Sequence[_Child]:
+    """The rows of `row` (a table keyed by debate_id) that belong to the tournament's debates,
+    ordered by debate, then by `then_by`."""
     query = (
-        select(SpeechRow)
-        .join(DebateRow, DebateRow.id == SpeechRow.debate_id)  # type: ignore[arg-type]
+        select(row)
+        .join(DebateRow, DebateRow.id == row.debate_id)  # type: ignore[arg-type]
         .where(DebateRow.tournament_id == tournament_id)
-        .order_by(SpeechRow.debate_id, SpeechRow.idx)  # type: ignore[arg-type]
+        .order_by(row.debate_id, then_by)  # type: ignore[arg-type]
     )
     with store._session() as session:
-        rows = session.exec(query).all()
-    return [SpeechFacts(debate_id=r.debate_id, idx=r.idx, side=r.side, role=r.role, text=r.text, tokens=r.tokens, finish_reason=r.finish_reason) for r in rows]
+        return session.exec(query).all()
 
 
 def call_usage(store: Store, tournament_id: int) -> list[CallUsage]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -327,23 +328,32 @@ async def test_read_only_spectator_polls_the_store_and_cannot_score(finished_db:
         assert isinstance(app.screen, BoardScreen)
 
 
+async def _score_as(pilot: Any, scorer: str) -> Any:
+    """From the board, open the scoring screen (h) and sign in as `scorer`; returns the screen
+    once its blind debate is loaded."""
+    from tui.screens.scoring import ScoringScreen
+
+    app = pilot.app
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "BoardScreen")
+    await pilot.press("h")
+    await wait_for(pilot, lambda: isinstance(app.screen, ScoringScreen))
+    screen = app.screen
+    await pilot.press(*scorer, "enter")
+    await wait_for(pilot, lambda: screen.blind is not None)
+    return screen
+
+
 async def test_score_a_debate_blind_through_the_ui(finished_db: Path) -> None:
     from textual.widgets import Input, RadioSet, Static
 
     from judges.rubric import load_rubric
     from tui.app import DebateApp
-    from tui.screens.scoring import ReviewScreen, ScoringScreen
+    from tui.screens.scoring import ReviewScreen
 
     rubric = load_rubric("default")
     app = DebateApp(str(finished_db), tournament="fixed")
     async with app.run_test(size=(160, 60)) as pilot:
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "BoardScreen")
-        await pilot.press("h")
-        await wait_for(pilot, lambda: isinstance(app.screen, ScoringScreen))
-        screen = app.screen
-        assert isinstance(screen, ScoringScreen)
-        await pilot.press(*"ann", "enter")
-        await wait_for(pilot, lambda: screen.blind is not None)
+        screen = await _score_as(pilot, "ann")
         text = " ".join(str(w.render()) for w in screen.query(Static))
         for name in ("alpha", "beta", "gamma", "delta"):
             assert f"fake/{name}" not in text
@@ -563,16 +573,10 @@ async def test_navigation_letters_typed_in_the_scoring_form_stay_in_the_form(fin
     from textual.widgets import RadioSet
 
     from tui.app import DebateApp
-    from tui.screens.scoring import ScoringScreen
 
     app = DebateApp(str(finished_db), tournament="fixed")
     async with app.run_test(size=(160, 60)) as pilot:
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "BoardScreen")
-        await pilot.press("h")
-        await wait_for(pilot, lambda: isinstance(app.screen, ScoringScreen))
-        screen = app.screen
-        await pilot.press(*"ann", "enter")
-        await wait_for(pilot, lambda: screen.blind is not None)  # type: ignore[attr-defined]
+        screen = await _score_as(pilot, "ann")
         screen.query_one("#verdict", RadioSet).focus()
         for key in ("b", "s", "d", "e", "q"):
             await pilot.press(key)
