@@ -39,10 +39,14 @@ if TYPE_CHECKING:
     from debate.api.reports import (
         BracketReport,
         Caveat,
+        RatingHistory,
         Scorecard,
         StandingsReport,
+        WinRateMatrix,
         caveat_headline,
         caveats,
+        pairwise,
+        rating_history,
         ratings_prior,
         render_scorecard,
         scorecard,
@@ -64,8 +68,8 @@ _HOME = {
         "open_store", "opened", "round_draw", "round_plans", "rounds", "tournaments",
     ), "reading"),
     **dict.fromkeys((
-        "BracketReport", "Caveat", "Scorecard", "StandingsReport", "caveat_headline", "caveats", "ratings_prior", "render_scorecard", "scorecard", "standings",
-        "write_battles", "write_scorecard",
+        "BracketReport", "Caveat", "RatingHistory", "Scorecard", "StandingsReport", "WinRateMatrix", "caveat_headline", "caveats", "pairwise", "rating_history",
+        "ratings_prior", "render_scorecard", "scorecard", "standings", "write_battles", "write_scorecard",
     ), "reports"),
     **dict.fromkeys((
         "RunSummary", "TournamentConfig", "config_from", "load_config", "run_tournament", "tournament_motions", "tournament_rubric", "validate_config",

@@ -1,5 +1,6 @@
-"""Standings and scorecards of a stored tournament, the scorecard's exports, and the ratings'
-battle log (export, and the prior option of `debate ratings`)."""
+"""Standings and scorecards of a stored tournament (with each pair's observed and predicted
+record, and the ratings after each round), the scorecard's exports, and the ratings' battle
+log (export, and the prior option of `debate ratings`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ if TYPE_CHECKING:
     from debate.api.boards import Ratings
     from debate.reports.caveats import Caveat
     from debate.reports.export import ExportFormat
-    from debate.reports.scorecard import Scorecard
+    from debate.reports.rating_history import RatingHistory
+    from debate.reports.scorecard import Scorecard, WinRateMatrix
     from debate.reports.bracket import BracketReport
     from debate.reports.standings import StandingsReport
     from debate.store import Store
@@ -22,6 +24,22 @@ def standings(store: Store, tournament: str | None = None) -> StandingsReport:
     from debate.reports.standings import standings_report
 
     return standings_report(store, tournament)
+
+
+def pairwise(store: Store, tournament: str | None = None, order: list[str] | None = None) -> WinRateMatrix:
+    """Each pair's observed win rate, the ratings' predicted win probability and their count of
+    rated debates; rows and columns in `order` (default: the rated best first)."""
+    from debate.reports.pairwise import pairwise_report
+
+    return pairwise_report(store, tournament, order)
+
+
+def rating_history(store: Store, tournament: str | None = None) -> RatingHistory:
+    """The ratings (with intervals and rank ranges) after each completed round, fitted on the
+    rated debates up to it."""
+    from debate.reports.rating_history import rating_history as history
+
+    return history(store, store.find_tournament(tournament).id or 0)
 
 
 def caveats(store: Store, tournament: str | None = None) -> list[Caveat]:
@@ -104,6 +122,14 @@ def __getattr__(name: str) -> object:
         from debate.reports.bracket import BracketReport
 
         return BracketReport
+    if name == "RatingHistory":
+        from debate.reports.rating_history import RatingHistory
+
+        return RatingHistory
+    if name == "WinRateMatrix":
+        from debate.reports.scorecard import WinRateMatrix
+
+        return WinRateMatrix
     if name == "StandingsReport":
         from debate.reports.standings import StandingsReport
 

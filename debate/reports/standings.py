@@ -38,6 +38,9 @@ class StandingsReport(BaseModel):
     notes: list[str] = []
     # The knockout after the break (None without one): the table ranks the preliminary rounds only.
     bracket: BracketReport | None = None
+    # Each rated contestant's range of rating ranks (best, worst), and how it was found.
+    rank_ranges: dict[str, tuple[int, int]] = {}
+    rank_method: str | None = None
 
 
 def stored_config(store: Store, tournament_id: int) -> TournamentConfig:
@@ -68,6 +71,8 @@ def standings_report(store: Store, name: str | None) -> StandingsReport:
         usage=store.call_counts(row.id), per_contestant_usage=store.usage_by_contestant(row.id),
         caveats=tournament_caveats(store, row.id, ratings), notes=voided_notes(rows) + forfeit_notes(rows),
         bracket=bracket_report(store, row.name),
+        rank_ranges={} if ratings is None else {r.name: (r.rank_lower, r.rank_upper) for r in ratings.rows if r.rank_lower is not None and r.rank_upper is not None},
+        rank_method=None if ratings is None else ratings.rank_method,
     )
 
 

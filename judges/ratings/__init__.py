@@ -16,6 +16,8 @@ agree with it:
 * Identifiability: no anchor model; the mean rating of the rated models is `center`
   (`bradley_terry`).
 * Intervals: arena-rank's sandwich covariance or a seeded bootstrap (`intervals`).
+* Rank intervals: each contestant's range of ranks over the bootstrap refits, or over seeded
+  draws from the sandwich fit's normal approximation (`ranks`; `RatingRow.rank_lower/upper`).
 * Style control: arena-rank's ContextualBradleyTerry (`style`).
 
 Fitting (`fit`): scipy's Newton-CG with exact gradients and Hessian(-vector) products; the
@@ -45,9 +47,10 @@ if TYPE_CHECKING:
     from judges.ratings.elo import online_elo
     from judges.ratings.fit import DIVERGED_SPREAD, FALLBACK_PRIOR
     from judges.ratings.intervals import HESSIAN_REG
+    from judges.ratings.ranks import NORMAL_DRAWS, normal_draws, rank_intervals, ranks_per_draw
     from judges.ratings.scale import CENTER, SCALE, win_probability
     from judges.ratings.style import STYLE_MIN_PAIR_COUNT
-    from judges.ratings.table import CI, Estimate, RatingRow, RatingTable, SideAdvantage, separability
+    from judges.ratings.table import CI, Estimate, NoEstimate, RatingRow, RatingTable, SideAdvantage, separability
 
 _HOME = {
     "balance": ["DEBATE_OUTCOMES", "MotionBalance", "side_balance"],
@@ -57,9 +60,10 @@ _HOME = {
     "elo": ["online_elo"],
     "fit": ["DIVERGED_SPREAD", "FALLBACK_PRIOR"],
     "intervals": ["HESSIAN_REG"],
+    "ranks": ["NORMAL_DRAWS", "normal_draws", "rank_intervals", "ranks_per_draw"],
     "scale": ["CENTER", "SCALE", "win_probability"],
     "style": ["STYLE_MIN_PAIR_COUNT"],
-    "table": ["CI", "Estimate", "RatingRow", "RatingTable", "SideAdvantage", "separability"],
+    "table": ["CI", "Estimate", "NoEstimate", "RatingRow", "RatingTable", "SideAdvantage", "separability"],
 }
 _MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 __all__ = sorted(_MODULE_OF)

@@ -18,6 +18,7 @@ from judges.ratings.battles import Battles, Cells, FloatArray, IntArray, cell_of
 from judges.ratings.design import Members, plain_design
 from judges.ratings.intervals import HESSIAN_REG, Fitted, fit_with_intervals
 from judges.ratings.no_estimate import SetApart, bound, note, placement, set_apart
+from judges.ratings.ranks import NORMAL_DRAWS, normal_draws, rank_intervals
 from judges.ratings.scale import CENTER, SCALE
 from judges.ratings.style import style_design
 from judges.ratings.table import CI, Estimate, NoEstimate, RatingRow, RatingTable, SideAdvantage
@@ -164,6 +165,7 @@ def _table_header(battles: Battles, opts: FitOptions) -> dict[str, Any]:
         "center": opts.center,
         "battles": len(battles),
         "interval_method": _interval_method(opts, battles),
+        "rank_method": _rank_method(opts),
     }
 
 
@@ -180,6 +182,21 @@ def _interval_method(opts: FitOptions, battles: Battles) -> str | None:
     if debates is None:
         return f"{level}, sandwich over battles (each taken as independent)"
     return f"{level}, sandwich clustered by debate ({debates} debates)"
+
+
+def _rank_method(opts: FitOptions) -> str | None:
+    """How the rank intervals were found, for the reader of the table."""
+    if opts.ci is None:
+        return None
+    source = (
+        f"the {opts.bootstrap_rounds} bootstrap refits"
+        if opts.ci == "bootstrap"
+        else f"{NORMAL_DRAWS} draws from the sandwich fit's normal approximation (seed {opts.seed})"
+    )
+    return (
+        f"the middle {opts.confidence:.0%} of each contestant's ranks in {source}; rank 1 is the best, tied draws share the better rank,"
+        " and a contestant without a finite estimate takes the places above (or below) all the others"
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -199,7 +216,7 @@ class _Fits:
 def _table(fits: _Fits, notes: list[str]) -> RatingTable:
     battles, opts, main = fits.battles, fits.opts, fits.main
     bounds = main.bounds(opts.confidence)
-    rows = _rows(fits, bounds) + _apart_rows(fits)
+    rows = _rows(fits, bounds, _fitted_ranks(fits)) + _apart_rows(fits)
     group = {"above": 0, None: 1, "below": 2}
     rows.sort(key=lambda row: (group[row.no_estimate], -row.rating, row.name))
     # The design's covariates: the style columns first, the side term last.
@@ -221,7 +238,21 @@ def _record(fits: _Fits, model: int) -> dict[str, Any]:
     return {"name": fits.battles.names[model], "battles": int(records.played[model]), "wins": wins, "losses": losses, "ties": ties}
 
 
-def _rows(fits: _Fits, bounds: tuple[FloatArray, FloatArray] | None) -> list[RatingRow]:
+def _fitted_ranks(fits: _Fits) -> list[tuple[int, int]] | None:
+    """The rank interval of each fitted contestant (core order), below those set apart above
+    everyone; None without intervals."""
+    opts, main, n = fits.opts, fits.main, len(fits.core.rated)
+    if main.samples is not None:
+        draws = main.samples[:, :n]
+    elif main.cov is not None:
+        draws = normal_draws(main.params[:n], main.cov[:n, :n], NORMAL_DRAWS, opts.seed)
+    else:
+        return None
+    above = sum(1 for way in fits.apart.way.values() if way == "above")
+    return rank_intervals(draws, opts.confidence, above)
+
+
+def _rows(fits: _Fits, bounds: tuple[FloatArray, FloatArray] | None, ranks: list[tuple[int, int]] | None) -> list[RatingRow]:
     """One row per fitted model; with style control also the plain (raw) figures."""
     opts, raw, main = fits.opts, fits.raw, fits.main
     points = opts.to_points
@@ -235,6 +266,8 @@ def _rows(fits: _Fits, bounds: tuple[FloatArray, FloatArray] | None) -> list[Rat
             raw_rating=float(points(raw.params[k])) if opts.style else None,
             raw_lower=None if raw_bounds is None else float(points(raw_bounds[0][k])),
             raw_upper=None if raw_bounds is None else float(points(raw_bounds[1][k])),
+            rank_lower=None if ranks is None else ranks[k][0],
+            rank_upper=None if ranks is None else ranks[k][1],
             **_record(fits, int(model)),
         )
         rows.append(row)
@@ -242,8 +275,13 @@ def _rows(fits: _Fits, bounds: tuple[FloatArray, FloatArray] | None) -> list[Rat
 
 
 def _apart_rows(fits: _Fits) -> list[RatingRow]:
-    """The contestants without a finite estimate, each placed by its bound given the others."""
+    """The contestants without a finite estimate, each placed by its bound given the others.
+    Those above everyone share the first places among themselves (nothing orders them), those
+    below the last ones."""
     opts, n = fits.opts, len(fits.core.rated)
+    ways = list(fits.apart.way.values())
+    above, total = ways.count("above"), n + len(ways)
+    ranks: dict[NoEstimate, tuple[int, int]] = {"above": (1, above), "below": (above + n + 1, total)}
     rows = []
     for model, way in fits.apart.way.items():
         ends = [_bound(fits, fitted, model, way) for fitted in (fits.main, fits.raw)]
@@ -257,6 +295,8 @@ def _apart_rows(fits: _Fits) -> list[RatingRow]:
             raw_lower=shown[1] if opts.style and way == "above" else None,
             raw_upper=shown[1] if opts.style and way == "below" else None,
             no_estimate=way,
+            rank_lower=None if opts.ci is None else ranks[way][0],
+            rank_upper=None if opts.ci is None else ranks[way][1],
             **_record(fits, model),
         )
         rows.append(row)

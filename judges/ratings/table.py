@@ -37,7 +37,12 @@ class RatingRow(BaseModel):
     never scored a win or tie: "below" everyone; it never conceded one: "above"): the others are
     fitted without it, `rating` is then only a placement (its 95% bound given the others, capped
     at the lowest (highest) fitted rating so it sorts below (above) them all), and the interval
-    is open on one end (`lower` None for "below", `upper` None for "above")."""
+    is open on one end (`lower` None for "below", `upper` None for "above").
+
+    `rank_lower`..`rank_upper`: the best and worst rank (1 = first) the contestant holds at the
+    table's confidence over draws of the ratings (see `judges.ratings.ranks` and the table's
+    `rank_method`); None without intervals. A contestant set apart above (below) everyone takes
+    the first (last) places, shared with any others set apart the same way."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -53,6 +58,8 @@ class RatingRow(BaseModel):
     raw_lower: float | None = None
     raw_upper: float | None = None
     no_estimate: NoEstimate | None = None
+    rank_lower: int | None = None
+    rank_upper: int | None = None
 
 
 class RatingTable(BaseModel):
@@ -61,8 +68,8 @@ class RatingTable(BaseModel):
     With style control `rating`/`lower`/`upper` are style-controlled and `raw_*` are the plain
     Bradley-Terry figures. `prior` is the precision of the Gaussian prior that was needed
     (0.0: plain maximum likelihood). `interval_method` names how the intervals were found, e.g.
-    "95% CI, bootstrap over debates (n=200, 12 debates)". `notes` says what was excluded or
-    regularised.
+    "95% CI, bootstrap over debates (n=200, 12 debates)", and `rank_method` how the rows' rank
+    intervals were. `notes` says what was excluded or regularised.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -75,6 +82,7 @@ class RatingTable(BaseModel):
     battles: int
     prior: float
     interval_method: str | None = None
+    rank_method: str | None = None
     side_advantage: SideAdvantage | None = None
     style_coefficients: list[Estimate] | None = None
     notes: list[str] = []

@@ -111,6 +111,8 @@ def crafted(tmp_path_factory: pytest.TempPathFactory) -> Store:
         _qualification(tid, "j1", accuracy=0.9, position_consistency=0.85),
         _qualification(tid, "j2", accuracy=0.5, position_consistency=0.1, problems=["control accuracy 0.50, under 0.80", "position consistency 0.10, under 0.70"]),
     ])
+    store.finish_round(tid, 1)
+    store.finish_round(tid, 2)
     return store
 
 
@@ -511,16 +513,21 @@ def test_a_rubric_that_cannot_be_found_is_taken_from_the_ballots(tmp_path: Path)
     assert found.source == "file" and [c.id for c in found.criteria] == list(IDS)
 
 
-def test_rank_ranges_follow_the_intervals_and_predictions_the_ratings() -> None:
-    from debate.reports.scorecard.build import _with_rank_ranges
-    from debate.reports.scorecard.model import LeaderboardRow, Record
+def test_rank_ranges_are_the_ratings_and_the_report_says_how(crafted: Store, crafted_card: Scorecard) -> None:
+    from debate.verdicts import tournament_ratings
+
+    table = tournament_ratings(crafted, crafted.find_tournament("crafted").id or 0)
+    assert table is not None
+    ranged = {r.name: r.rank_range for r in crafted_card.leaderboard}
+    assert ranged == {**{r.name: (r.rank_lower, r.rank_upper) for r in table.rows}, "cat": None}
+    # One win and one tie between two: neither is surely first.
+    assert ranged["ann"] == ranged["bob"] == (1, 2)
+    assert crafted_card.rank_method == table.rank_method and crafted_card.rank_method is not None and "draws" in crafted_card.rank_method
+
+
+def test_predictions_are_the_ratings() -> None:
     from debate.reports.scorecard.tallies import win_rates
 
-    def row(name: str, rating: float, lower: float, upper: float) -> LeaderboardRow:
-        return LeaderboardRow(rank=None, name=name, model=f"fake/{name}", record=Record(), rating=rating, lower=lower, upper=upper, battles=4, standings={})
-
-    ranged = {r.name: r.rank_range for r in _with_rank_ranges([row("a", 1150, 1100, 1200), row("b", 950, 900, 1000), row("c", 1050, 950, 1150)])}
-    assert ranged == {"a": (1, 2), "b": (2, 3), "c": (1, 3)}
     matrix = win_rates(["a", "b"], [], {"a": 1200.0, "b": 1000.0})
     ab, ba = matrix.cells[0][1], matrix.cells[1][0]
     assert ab is not None and ba is not None

@@ -73,3 +73,28 @@ async def test_no_banner_when_nothing_is_wrong(lopsided_db: Path, monkeypatch: p
         table = screen.query_one(DataTable)
         await wait_for(pilot, lambda: table.row_count == 3)
         assert not screen.query_one("#caveats-box").display
+
+
+async def test_rank_ranges_show_and_the_pairs_and_rounds_are_a_key_away_at_80x24(lopsided_db: Path) -> None:
+    import re
+
+    from textual.widgets import DataTable, Static
+
+    app, screen = _standings(lopsided_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        await app.push_screen(screen)
+        table = screen.query_one(DataTable)
+        await wait_for(pilot, lambda: table.row_count == 3)
+        ranks = [str(table.get_cell(name, "ranks")) for name in ("alpha", "beta", "gamma")]
+        assert all(re.fullmatch(r"[1-3](–[1-3])?", r) for r in ranks), ranks
+        pairs = str(screen.query_one("#pairs", Static).render())
+        assert "observed win % / predicted %" in pairs and all(name in pairs for name in ("alpha", "beta", "gamma"))
+        box = screen.query_one("#heatmap-box")
+        for key, section in (("o", "#rounds"), ("p", "#pairs")):
+            await pilot.press(key)
+            await pilot.pause(0.2)
+            # The section's first line is now inside the lower pane, which has the keys to scroll on.
+            top = screen.query_one(section).region.y
+            assert box.region.y <= top < box.region.bottom and box.has_focus
+        assert "rating after each round" in str(screen.query_one("#rounds", Static).render())

@@ -17,7 +17,8 @@ ABOUT = """[b]Screens[/]
   Board      every debate of the round: status, speech, tok/s, cost, retries, errors;
              ctrl+r resumes a stopped tournament here, with the config stored with it
   Spectator  one debate side by side, streamed, with findings, ballots and win odds
-  Standings  ratings with 95% interval bars, usage per contestant, category heatmap
+  Standings  ratings with 95% interval bars and rank ranges, usage, category heatmap;
+             p: pairs (observed, predicted, debates), o: rating after each round
   Draw       the round's pairings and why (flags, notes, byes)
   Score      blind human ballot on the rubric (review, then confirm)
   Export     scorecard as json, csv, md or html

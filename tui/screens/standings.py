@@ -1,5 +1,7 @@
 """Standings: a banner of caveats when the ranking cannot be trusted, ratings with interval
-bars, usage beside them, ratings per rubric criterion, and a category heatmap."""
+bars and rank ranges, usage beside them, then (scrolling, p and o jump there) ratings per rubric
+criterion, a category heatmap, each pair's observed against predicted record, and the rating
+after each round."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -19,12 +22,21 @@ from tui.widgets.bars import heat_cell, interval_bar
 if TYPE_CHECKING:
     from debate.api import BracketReport, StandingsReport, Store
     from debate.api.reading import DebateSummary
+    from debate.api.reports import RatingHistory, WinRateMatrix
 
-COLUMNS = ("#", "contestant", "W-L-T", "points", "rating", "95% interval", "", "tokens", "cost", "latency")
+COLUMNS = ("#", "ranks", "contestant", "W-L-T", "points", "rating", "95% interval", "", "tokens", "cost", "latency")
+SPARKS = "▁▂▃▄▅▆▇█"
+# Rounds shown as numbers in the rating-over-rounds table (the sparkline covers them all).
+SHOWN_ROUNDS = 8
 
 
 class StandingsScreen(TournamentScreen):
     CSS_PATH = "standings.tcss"
+    BINDINGS = [
+        *TournamentScreen.BINDINGS,
+        Binding("p", "jump('pairs')", "Pairs"),
+        Binding("o", "jump('rounds')", "Over rounds"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -33,8 +45,11 @@ class StandingsScreen(TournamentScreen):
         yield Static("loading standings…", id="standings-head")
         yield DataTable(id="standings-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="heatmap-box"):
+            yield Static("[dim]p: pairs, observed v predicted · o: rating over rounds · scroll for more[/]", id="standings-keys")
             yield Static(id="criteria")
             yield Static(id="heatmap")
+            yield Static(id="pairs")
+            yield Static(id="rounds")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -49,9 +64,16 @@ class StandingsScreen(TournamentScreen):
         if message.structural:
             self.load()
 
+    def action_jump(self, section: str) -> None:
+        """Scroll the lower pane to a section and give it the keys, so the arrows scroll on."""
+        box = self.query_one("#heatmap-box", VerticalScroll)
+        box.scroll_to_widget(self.query_one(f"#{section}", Static), animate=False, top=True)
+        box.focus()
+
     @work(thread=True, exclusive=True)
     def load(self) -> None:
         from debate.api import criterion_names, debates, motion_categories, standings
+        from debate.api.reports import pairwise, rating_history
 
         app = self.tapp
         try:
@@ -59,12 +81,17 @@ class StandingsScreen(TournamentScreen):
             summaries = debates(app.store, app.tournament)
             categories = motion_categories(app.store, app.tournament)
             by_criterion = criterion_ratings(app.store, app.tournament, criterion_names(app.store, app.tournament, app.base_dir))
+            pairs = pairwise(app.store, app.tournament, [r.name for r in report.rows])
+            history = rating_history(app.store, app.tournament)
         except UserError as exc:  # StoreError: no store, or no such tournament
             self.app.call_from_thread(self.query_one("#standings-head", Static).update, f"[red]{escape(str(exc))}[/]")
             return
-        self.app.call_from_thread(self._loaded, report, summaries, categories, by_criterion)
+        self.app.call_from_thread(self._loaded, report, summaries, categories, by_criterion, pairs, history)
 
-    def _loaded(self, report: StandingsReport, summaries: list[DebateSummary], categories: dict[int, str], by_criterion: dict[str, dict[str, float]]) -> None:
+    def _loaded(
+        self, report: StandingsReport, summaries: list[DebateSummary], categories: dict[int, str], by_criterion: dict[str, dict[str, float]],
+        pairs: WinRateMatrix, history: RatingHistory,
+    ) -> None:
         self._show_caveats(report)
         table = self.query_one(DataTable)
         table.clear()
@@ -78,14 +105,15 @@ class StandingsScreen(TournamentScreen):
             latency = usage.get("mean_latency_s")
             interval = f"{r.rating_lower:.0f}–{r.rating_upper:.0f}" if r.rating_lower is not None else "—"
             table.add_row(
-                str(r.rank), r.name, f"{r.wins}-{r.losses}-{r.ties}", f"{r.points:g}",
+                str(r.rank), rank_range(report.rank_ranges.get(r.name)), r.name, f"{r.wins}-{r.losses}-{r.ties}", f"{r.points:g}",
                 f"{rating:.0f}" if rating is not None else "—", interval,
                 interval_bar(rating, r.rating_lower, r.rating_upper, low, high),
                 str(tokens), f"${usage.get('cost_usd', 0.0):.4f}", f"{latency:.2f}s" if latency is not None else "—",
                 key=r.name,
             )
         side = report.side_advantage
-        extra = f" · proposition advantage {side.rating:+.0f} rating points" if side is not None else ""
+        # round() to an int first: a -0.3 point edge shows as +0, not -0.
+        extra = f" · proposition advantage {round(side.rating):+d} rating points" if side is not None else ""
         knockout = "" if report.bracket is None else f"[b green]{escape(report.bracket.headline())}[/]\n"
         title = "Standings" if report.bracket is None else "Preliminary standings"
         self.query_one("#standings-head", Static).update(
@@ -96,6 +124,8 @@ class StandingsScreen(TournamentScreen):
         names = [r.name for r in report.rows]
         self.query_one("#criteria", Static).update((bracket_lines(report.bracket) if report.bracket else "") + criterion_table(names, by_criterion))
         self.query_one("#heatmap", Static).update(heatmap(names, summaries, categories))
+        self.query_one("#pairs", Static).update(pairs_table(pairs))
+        self.query_one("#rounds", Static).update(rounds_table(history))
 
 
     def _show_caveats(self, report: StandingsReport) -> None:
@@ -173,4 +203,61 @@ def heatmap(names: list[str], summaries: list[DebateSummary], categories: dict[i
             values = score.get((name, c))
             cells.append("     " + heat_cell(sum(values) / len(values) if values else None))
         lines.append(f"{name:<{width}}" + "".join(cells))
+    return "\n".join(lines)
+
+
+def rank_range(ranks: tuple[int, int] | None) -> str:
+    """"2" when the draws fix the rank, "1–3" when they allow a range, "—" unrated."""
+    if ranks is None:
+        return "—"
+    return str(ranks[0]) if ranks[0] == ranks[1] else f"{ranks[0]}–{ranks[1]}"
+
+
+def pairs_table(pairs: WinRateMatrix) -> str:
+    """Row against column: observed win % (coloured), the ratings' predicted %, and the number
+    of rated debates, side by side in each cell."""
+    names = pairs.contestants
+    if not names:
+        return ""
+    width = max(len(n) for n in names) + 2
+    lines = [
+        "\n[b]pairs[/]: row v column · observed win % / predicted % · rated debates",
+        " " * width + "".join(escape(f"{n[:11]:>12}") for n in names),
+    ]
+    for i, name in enumerate(names):
+        cells = []
+        for cell in pairs.cells[i]:
+            if cell is None:
+                cells.append(f"{'·':>12}")
+                continue
+            observed = "–" if cell.rate is None else f"{100 * cell.rate:.0f}"
+            predicted = "–" if cell.predicted is None else f"{100 * cell.predicted:.0f}"
+            colour = "dim" if cell.rate is None else "red" if cell.rate < 0.34 else "yellow" if cell.rate < 0.67 else "green"
+            cells.append(f"[{colour}]{observed:>5}[/]/{predicted:<3}{cell.debates:>3}")
+        lines.append(escape(f"{name:<{width}}") + "".join(cells))
+    return "\n".join(lines)
+
+
+def rounds_table(history: RatingHistory) -> str:
+    """Each contestant's rating after the last few completed rounds, and a sparkline over all
+    of them on one scale for everyone (a low line is a low rating, not only a fall)."""
+    rounds = [r for r in history.rounds if r.ratings]
+    if not rounds:
+        return "\n[dim]no completed round with a rated debate yet: no rating over rounds[/]"
+    names = history.contestants()
+    by_round = [{r.name: r.rating for r in entry.ratings} for entry in rounds]
+    shown = list(zip(rounds, by_round, strict=True))[-SHOWN_ROUNDS:]
+    values = [v for ratings in by_round for v in ratings.values()]
+    low, high = min(values), max(values)
+    width = max(len(n) for n in names) + 2
+    lines = [
+        "\n[b]rating after each round[/] (refitted on the rated debates so far)",
+        " " * width + "".join(f"{'R' + str(entry.round):>7}" for entry, _ in shown) + "  trend",
+    ]
+    for name in names:
+        cells = "".join(f"{ratings[name]:>7.0f}" if name in ratings else f"{'·':>7}" for _, ratings in shown)
+        spark = "".join(
+            " " if name not in ratings else SPARKS[0 if high == low else round((ratings[name] - low) / (high - low) * (len(SPARKS) - 1))] for ratings in by_round
+        )
+        lines.append(escape(f"{name:<{width}}") + cells + "  " + spark)
     return "\n".join(lines)

@@ -16,20 +16,25 @@
   has none), `ballot_winner` this ballot's; `both_poor` and `abstained` are `true`/`false`;
   a criterion the ballot did not score is empty; `findings` is the number of rule-check
   findings in the debate; `judge_qualification` is the model judge's standing on control
-  debates (passed | flagged | not tested; empty for human scorers). The caveats and the
-  judge tables have no row here: the other formats carry them. Written by the csv module
+  debates (passed | flagged | not tested; empty for human scorers). The caveats, the judge
+  tables, the pairs' matrices and the rating over rounds have no row here: the other formats
+  carry them. Written by the csv module
   (quoted where needed, `\\r\\n` line ends). Free text that a spreadsheet would run as a
   formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with a `'`.
 - Every format but csv opens with the scorecard's caveats (Markdown: a blockquote under the
   title; HTML: a warning box above everything), when there are any.
-- md: a readable report: leaderboard, contestants, win rates, judge agreement (with the
+- md: a readable report: leaderboard (with rank ranges and how they were found), rating over
+  rounds (a contestant-by-round table), contestants, win rates (observed, predicted and
+  rated-debate count as three tables), judge agreement (with the
   judges' winner agreement matrix and presented-side bias), judge qualification, side
   balance, excluded debates, then every debate with its ballots' scores, reasons and
   findings. Text from debaters and judges is backslash-escaped, so it can never become
   markup.
 - html: one file, no scripts, no external fonts, images or style sheets: inline CSS and inline
-  SVG charts (ratings with 95% interval bars, a win-rate heatmap, a contestant-by-criterion
-  and a contestant-by-category heatmap), the leaderboard, judge agreement (winner agreement
+  SVG charts (ratings with 95% interval bars, the rating over rounds as lines with interval
+  bands, observed win rate, predicted win probability and battle count per pair as three
+  heatmaps side by side, a contestant-by-criterion and a contestant-by-category heatmap), the
+  leaderboard, judge agreement (winner agreement
   matrix, presented-side bias), judge qualification, side balance, excluded debates and a
   collapsible section per debate. Every piece of text is escaped with `html.escape`.
 """

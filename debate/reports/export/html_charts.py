@@ -1,6 +1,7 @@
-"""Inline SVG charts of the HTML scorecard: ratings with 95% interval bars, heatmaps (win
-rates, contestant by criterion, contestant by category), per-contestant criterion means and
-the side-balance bar. No scripts: tooltips are SVG `<title>` elements.
+"""Inline SVG charts of the HTML scorecard: ratings with 95% interval bars, heatmaps (observed
+win rates, predicted win probabilities and battle counts of each pair, contestant by
+criterion, contestant by category), the rating over rounds as lines, per-contestant criterion
+means and the side-balance bar. No scripts: tooltips are SVG `<title>` elements.
 """
 
 from __future__ import annotations
@@ -127,11 +128,13 @@ def _gradient_legend(grad_id: str, stops: Stops, x0: float, y0: float, labels: S
 def _heatmap_svg(
     svg_id: str, label: str, rows: Sequence[str], cols: Sequence[str], values: Sequence[Sequence[float | None]],
     main: Callable[[int, int], str], sub: Callable[[int, int], str], tip: Callable[[int, int], str], stops: Stops,
-    legend: Sequence[tuple[float, str]], skip_diagonal: bool = False,
+    legend: Sequence[tuple[float, str]], skip_diagonal: bool = False, compact: bool = False,
 ) -> str:
+    """A heatmap; `compact` narrows the cells and the legend so that three fit side by side."""
     if not rows or not cols:
         return f'<svg id="{e(svg_id)}" role="img" aria-label="{e(label)}" viewBox="0 0 600 40" width="600" height="40"><text x="0" y="24" font-size="14" fill="#5f6b7a">Nothing to show yet.</text></svg>'
-    cell_w = max(46, min(96, 860 // max(1, len(cols))))
+    cell_w = max(46, min(56 if compact else 96, 860 // max(1, len(cols))))
+    legend_w = 140 if compact else 220
     cell_h = 44
     row_labels = [shorten(r) for r in rows]
     col_labels = [shorten(c, 20) for c in cols]
@@ -139,7 +142,7 @@ def _heatmap_svg(
     longest = max(_text_width(t, 6.6) for t in col_labels)
     top = 22 + longest * 0.6 if longest > cell_w - 6 else 30
     rotate = longest > cell_w - 6
-    width = max(left + cell_w * len(cols) + (longest * 0.8 if rotate else 0) + 10, left + 220 + 50)  # room for the legend
+    width = max(left + cell_w * len(cols) + (longest * 0.8 if rotate else 0) + 10, left + legend_w + 50)  # room for the legend
     height = top + cell_h * len(rows) + 48
     out = [f'<svg id="{e(svg_id)}" role="img" aria-label="{e(label)}" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}">']
     for j, text in enumerate(col_labels):
@@ -157,6 +160,7 @@ def _heatmap_svg(
             if skip_diagonal and i == j:
                 out.append(f'<rect x="{x0 + 1:.1f}" y="{y0 + 1:.1f}" width="{cell_w - 2}" height="{cell_h - 2}" rx="4" fill="#f6f7f9" stroke="#e3e8ef" stroke-dasharray="3 3"/>')
                 continue
+            below = sub(i, j)
             if value is None:
                 fill, ink = EMPTY, "#8a94a6"
             else:
@@ -164,9 +168,9 @@ def _heatmap_svg(
                 fill, ink = _hex(rgb), _ink(rgb)
             out.append(f'<g><rect x="{x0 + 1:.1f}" y="{y0 + 1:.1f}" width="{cell_w - 2}" height="{cell_h - 2}" rx="4" fill="{fill}"/>'
                        f'<title>{e(tip(i, j))}</title>'
-                       f'<text x="{x0 + cell_w / 2:.1f}" y="{y0 + 19:.1f}" font-size="13" font-weight="700" fill="{ink}" text-anchor="middle">{e(main(i, j))}</text>'
-                       f'<text x="{x0 + cell_w / 2:.1f}" y="{y0 + 33:.1f}" font-size="10" fill="{ink}" fill-opacity="0.85" text-anchor="middle">{e(sub(i, j))}</text></g>')
-    out.append(_gradient_legend(f"{svg_id}-scale", stops, left, top + cell_h * len(rows) + 12, legend))
+                       f'<text x="{x0 + cell_w / 2:.1f}" y="{y0 + (19 if below else cell_h / 2 + 5):.1f}" font-size="13" font-weight="700" fill="{ink}" text-anchor="middle">{e(main(i, j))}</text>'
+                       + (f'<text x="{x0 + cell_w / 2:.1f}" y="{y0 + 33:.1f}" font-size="10" fill="{ink}" fill-opacity="0.85" text-anchor="middle">{e(below)}</text>' if below else "") + "</g>")
+    out.append(_gradient_legend(f"{svg_id}-scale", stops, left, top + cell_h * len(rows) + 12, legend, legend_w))
     out.append("</svg>")
     return '<div class="chart">' + "".join(out) + "</div>"
 
@@ -191,7 +195,43 @@ def winrate_svg(card: Scorecard) -> str:
         return f"{names[i]} vs {names[j]}: {cell.wins} won, {cell.losses} lost, {cell.ties} tied ({pct(cell.rate)})"
 
     return _heatmap_svg("winrate-heatmap", "win-rate heatmap", names, names, values, main, sub, tip, DIVERGING,
-                        [(0, "0% (lost all)"), (0.5, "50%"), (1, "100% (won all)")], skip_diagonal=True)
+                        [(0, "0% (lost all)"), (0.5, "50%"), (1, "100% (won all)")], skip_diagonal=True, compact=True)
+
+
+def predicted_svg(card: Scorecard) -> str:
+    """The ratings' predicted win probability of the row contestant against the column one,
+    coloured as the observed win rates are."""
+    w = card.win_rates
+    names = w.contestants
+    values = [[cell.predicted if cell is not None else None for cell in row] for row in w.cells]
+
+    def main(i: int, j: int) -> str:
+        return pct(values[i][j])
+
+    def tip(i: int, j: int) -> str:
+        if values[i][j] is None:
+            return f"{names[i]} or {names[j]} is not rated: no prediction"
+        return f"{names[i]} vs {names[j]}: the ratings give {names[i]} {pct(values[i][j])}"
+
+    return _heatmap_svg("predicted-heatmap", "predicted win-probability heatmap", names, names, values, main, lambda i, j: "", tip, DIVERGING,
+                        [(0, "0%"), (0.5, "50%"), (1, "100%")], skip_diagonal=True, compact=True)
+
+
+def battles_svg(card: Scorecard) -> str:
+    """How many rated debates (battles in the ratings) each pair had; darker is more."""
+    w = card.win_rates
+    names = w.contestants
+    counts = [[cell.debates if cell is not None else 0 for cell in row] for row in w.cells]
+    most = max((n for row in counts for n in row), default=0)
+    # Never the darkest blue: a full scale of navy cells would drown the numbers.
+    values = [[0.1 + 0.7 * n / most if most else 0.0 for n in row] for row in counts]
+
+    def tip(i: int, j: int) -> str:
+        n = counts[i][j]
+        return f"{names[i]} and {names[j]}: {n} rated debate{'' if n == 1 else 's'}"
+
+    return _heatmap_svg("battles-heatmap", "battle-count heatmap", names, names, values, lambda i, j: str(counts[i][j]), lambda i, j: "", tip, SEQUENTIAL,
+                        [(0.1, "0"), (0.8, f"{most}")], skip_diagonal=True, compact=True)
 
 
 def criterion_svg(card: Scorecard, names: dict[str, str]) -> str:
@@ -281,3 +321,78 @@ def side_bar(rate: float) -> str:
             f'<rect x="0" y="1" width="{w}" height="10" rx="5" fill="#b2182b" fill-opacity="0.75"/>'
             f'<rect x="0" y="1" width="{p:.1f}" height="10" rx="5" fill="#2166ac"/>'
             f'<line x1="{w / 2}" y1="0" x2="{w / 2}" y2="12" stroke="#fff" stroke-width="2"/></svg>')
+
+
+# Tableau 10: distinct hues for the lines of the rating-over-rounds chart.
+LINES = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+
+
+def history_svg(card: Scorecard) -> str:
+    """Each contestant's rating after every completed round, a line each, its 95% interval a
+    faint band. The scale follows the ratings: a band wider than the chart is cut at its edge
+    (the tooltips give the numbers)."""
+    history = card.rating_history
+    rounds = [] if history is None else [r for r in history.rounds if r.ratings]
+    if history is None or not rounds:
+        return '<svg id="history-chart" role="img" aria-label="no rating history" viewBox="0 0 600 40" width="600" height="40"><text x="0" y="24" font-size="14" fill="#5f6b7a">No completed round with a rated debate yet.</text></svg>'
+    names = history.contestants()
+    points = [r.rating for entry in rounds for r in entry.ratings]
+    lo, hi = min(points), max(points)
+    pad = max(50.0, 0.15 * (hi - lo))
+    step = _nice_step(hi - lo + 2 * pad, 5)
+    lo, hi = math.floor((lo - pad) / step) * step, math.ceil((hi + pad) / step) * step
+    labels = [shorten(n, 18) for n in names]
+    left, top, plot_w, plot_h = 56, 14, 640, 300
+    height = top + plot_h + 46
+    numbers = [entry.round for entry in rounds]
+
+    def x(number: int) -> float:
+        return left + (plot_w / 2 if len(numbers) == 1 else (numbers.index(number)) / (len(numbers) - 1) * plot_w)
+
+    def y(value: float) -> float:
+        return top + (hi - value) / (hi - lo) * plot_h
+
+    out = [f'<defs><clipPath id="history-plot"><rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}"/></clipPath></defs>']
+    tick = lo
+    while tick <= hi + 1e-9:
+        out.append(f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" stroke="#e3e8ef"/>'
+                   f'<text x="{left - 8}" y="{y(tick) + 4:.1f}" font-size="11" fill="#5f6b7a" text-anchor="end">{e(f"{tick:g}")}</text>')
+        tick += step
+    for number in numbers:
+        out.append(f'<text x="{x(number):.1f}" y="{top + plot_h + 18}" font-size="11" fill="#5f6b7a" text-anchor="middle">R{number}</text>')
+    out.append(f'<text x="{left + plot_w / 2:.0f}" y="{top + plot_h + 38}" font-size="11.5" fill="#5f6b7a" text-anchor="middle">after round</text>')
+    ends: list[tuple[float, str, str]] = []
+    for k, name in enumerate(names):
+        colour = LINES[k % len(LINES)]
+        seen = [(entry.round, next((r for r in entry.ratings if r.name == name), None)) for entry in rounds]
+        rated = [(number, r) for number, r in seen if r is not None]
+        banded = [(number, r) for number, r in rated if r.lower is not None and r.upper is not None]
+        if len(banded) > 1:
+            edge = [f"{x(n):.1f},{y(r.upper):.1f}" for n, r in banded] + [f"{x(n):.1f},{y(r.lower):.1f}" for n, r in reversed(banded)]  # type: ignore[arg-type]
+            out.append(f'<polygon points="{" ".join(edge)}" fill="{colour}" fill-opacity="0.08" clip-path="url(#history-plot)"/>')
+        # A round where it was not rated breaks the line.
+        run: list[str] = []
+        for number, r in [*seen, (None, None)]:
+            if r is not None and number is not None:
+                run.append(f"{x(number):.1f},{y(r.rating):.1f}")
+                continue
+            if len(run) > 1:
+                out.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-linejoin="round"/>')
+            run = []
+        for number, r in rated:
+            hollow = r.no_estimate is not None
+            tip = f"{name} after round {number}: {rating(r.rating)} ({interval(r.lower, r.upper)}), {r.battles} battles" + (f", no finite estimate ({r.no_estimate} everyone)" if hollow else "")
+            out.append(f'<circle cx="{x(number):.1f}" cy="{y(r.rating):.1f}" r="4.5" fill="{"#fff" if hollow else colour}" stroke="{colour}" stroke-width="2"><title>{e(tip)}</title></circle>')
+        if rated:
+            ends.append((y(rated[-1][1].rating), f"{labels[k]} {rating(rated[-1][1].rating)}", colour))
+    # The names at the lines' right ends, pushed apart so that none overlaps another.
+    ends.sort()
+    placed: list[float] = []
+    for at, _, _ in ends:
+        placed.append(max(at, placed[-1] + 15) if placed else at)
+    for (at, text, colour), shown in zip(ends, placed, strict=True):
+        out.append(f'<text x="{left + plot_w + 12}" y="{shown + 4:.1f}" font-size="12.5" font-weight="600" fill="{colour}">{e(text)}</text>')
+    height = max(height, round(placed[-1]) + 12) if placed else height
+    width = left + plot_w + 12 + max((_text_width(text, 9.0) for _, text, _ in ends), default=0) + 8
+    head = f'<svg id="history-chart" role="img" aria-label="rating after each round" viewBox="0 0 {width:.0f} {height}" width="{width:.0f}" height="{height}">'
+    return '<div class="chart">' + head + "".join(out) + "</svg></div>"

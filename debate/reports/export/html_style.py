@@ -38,6 +38,9 @@ tr:hover td{background:#fafbff}
 .pill{display:inline-block;border-radius:999px;padding:1px 9px;font-size:12px;font-weight:600;white-space:nowrap}
 .pill.good{background:#e3f5ec;color:var(--good)}.pill.warn{background:#fff1d6;color:var(--warn)}.pill.bad{background:#fde7e5;color:var(--bad)}.pill.info{background:#eef2ff;color:var(--accent)}.pill.grey{background:#eef1f5;color:var(--muted)}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:16px}
+.matrices{display:flex;flex-wrap:wrap;gap:14px 26px;align-items:flex-start}
+.matrices figure{margin:0;max-width:100%}
+.matrices figcaption{font-weight:600;font-size:14px;margin:0 0 4px}
 .person{border:1px solid var(--line);border-radius:12px;padding:14px 16px}
 .person h3{margin:0;font-size:17px}
 .person .model{color:var(--muted);font-size:13px;word-break:break-all}

@@ -5,9 +5,12 @@ style sheets. Every piece of text is escaped with `html.escape` (`e`).
 from __future__ import annotations
 
 from debate.reports.export.html_charts import (
+    battles_svg,
     category_svg,
     criterion_svg,
+    history_svg,
     means_svg,
+    predicted_svg,
     ratings_svg,
     side_bar,
     winrate_svg,
@@ -57,7 +60,7 @@ def render_html(card: Scorecard) -> str:
         f'<p class="sub">{e(t.pairing)} · format {e(t.format)} · rubric {e(t.rubric.name)} · {e(t.status)} · {t.rounds} rounds · generated {e(card.generated_at.strftime("%Y-%m-%d %H:%M UTC"))}</p>',
         '<ul class="stats">' + "".join(f"<li><b>{e(v)}</b><span>{e(k)}</span></li>" for v, k in stats) + "</ul>",
         '<nav class="toc">' + "".join(f'<a href="#{a}">{e(label)}</a>' for a, label in (
-            ("ratings", "Ratings"), ("win-rates", "Win rates"), ("criteria", "Criteria"), ("categories", "Categories"),
+            ("ratings", "Ratings"), ("history", "Rating over rounds"), ("win-rates", "Win rates"), ("criteria", "Criteria"), ("categories", "Categories"),
             *((("knockout", "Knockout"),) if card.knockout else ()), ("leaderboard", "Leaderboard"), ("contestants", "Contestants"), ("agreement", "Judge agreement"),
             ("qualification", "Judge qualification"), ("side-balance", "Side balance"), ("excluded", "Excluded debates"), ("debates", "Debates"),
         )) + "</nav>",
@@ -67,7 +70,8 @@ def render_html(card: Scorecard) -> str:
         parts.append(f'<div class="note">{e(note)}</div>')
     parts += [
         _section("ratings", "Ratings", "Bradley–Terry ratings with 95% confidence intervals (rated debates only). Dashed line: the field's mean rating.", ratings_svg(card)),
-        _section("win-rates", "Win rates", "How the row contestant did against the column contestant: share of debates won, a tie counting half. Blue: winning, red: losing.", winrate_svg(card) + _predicted_html(card)),
+        _section("history", "Rating over rounds", "Each contestant's rating after every completed round, refitted on the rated debates so far; the band is its 95% interval, a hollow point a contestant without a finite estimate.", _history_html(card)),
+        _section("win-rates", "Win rates", "The row contestant against the column contestant: the share of rated debates it won (a tie counting half), the win probability the ratings predict, and how many rated debates the two had. Blue: the row contestant ahead, red: behind.", _matrices_html(card)),
         _section("criteria", "Rubric criteria", "Mean score each contestant's side received from the judges on each criterion; darker is better. ± is the 95% interval's half width.", criterion_svg(card, names)),
         _section("categories", "Motion categories", "Win rate per motion category (ties half), with the number of debates.", category_svg(card)),
         *([_section("knockout", "Knockout", "The elimination rounds after the break: seeds, who went through and how (a tied debate is settled by the rubric total, then the better seed).", _knockout_html(card))] if card.knockout else []),
@@ -110,33 +114,25 @@ def _leaderboard_html(card: Scorecard) -> str:
             f"<td class='n'>{e(_plain(s.get('score_average')))}</td><td class='n'>{e(_plain(s.get('opponent_strength')))}</td></tr>"
         )
     extra = ""
+    if card.rank_method is not None:
+        extra += f'<p class="muted">Rank range: {e(card.rank_method)}.</p>'
     if card.separability is not None:
-        extra = f'<p class="muted">Separability: {pct(card.separability)} of contestant pairs have 95% intervals that do not overlap.</p>'
+        extra += f'<p class="muted">Separability: {pct(card.separability)} of contestant pairs have 95% intervals that do not overlap.</p>'
     return f"<div class='chart'><table>{head}{''.join(rows)}</table></div>{extra}"
 
 
 
-def _predicted_html(card: Scorecard) -> str:
-    """Observed against predicted: each pair's record, its debate count, and the chance the
-    ratings give it; far apart means the ratings do not describe that pairing well."""
-    w = card.win_rates
-    if not any(c is not None and c.predicted is not None for row in w.cells for c in row):
-        return ""
-    head = "<tr><th></th>" + "".join(f"<th class='c'>{e(n)}</th>" for n in w.contestants) + "</tr>"
-    rows = []
-    for i, name in enumerate(w.contestants):
-        cells = []
-        for c in w.cells[i]:
-            if c is None:
-                cells.append("<td class='c muted'>·</td>")
-                continue
-            observed = "–" if c.rate is None else pct(c.rate)
-            predicted = "–" if c.predicted is None else pct(c.predicted)
-            cells.append(f"<td class='c'>{observed} <span class='muted'>/ {predicted} · {c.debates}</span></td>")
-        rows.append(f"<tr><th>{e(name)}</th>{''.join(cells)}</tr>")
-    return ("<h4>Observed / predicted · debates</h4><p class='muted'>Each cell: the row contestant's observed win rate against the column "
-            "contestant, the rating model's predicted win probability, and the number of rated debates between them.</p>"
-            f"<table>{head}{''.join(rows)}</table>")
+def _matrices_html(card: Scorecard) -> str:
+    """Observed, predicted and counted, side by side: where the first two differ on many
+    debates, the ratings do not describe that pairing well."""
+    figures = (("Observed win rate", winrate_svg(card)), ("Predicted win probability", predicted_svg(card)), ("Rated debates", battles_svg(card)))
+    return "<div class='matrices'>" + "".join(f"<figure><figcaption>{e(title)}</figcaption>{chart}</figure>" for title, chart in figures) + "</div>"
+
+
+def _history_html(card: Scorecard) -> str:
+    history = card.rating_history
+    method = "" if history is None else f"<p class='muted'>{e(history.method)}. Every round's fit centres the field's mean rating on 1000.</p>"
+    return history_svg(card) + method
 
 
 def _plain(value: object) -> str:

@@ -6,7 +6,7 @@ Text from debaters and judges is backslash-escaped (`md`), so it can never becom
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from debate.reports.caveats import headline
 from debate.reports.export.text import (
@@ -24,7 +24,7 @@ from debate.reports.export.text import (
     signed,
     winner_name,
 )
-from debate.reports.scorecard import Agreement, ContestantCard, CriterionMean, DebateCard, Scorecard
+from debate.reports.scorecard import Agreement, ContestantCard, CriterionMean, DebateCard, Scorecard, WinRateCell
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
@@ -55,7 +55,7 @@ def _cell(value: object) -> str:
 def render_markdown(card: Scorecard) -> str:
     names = card.criterion_names()
     lines = [
-        *_head(card), *_knockout(card), *_leaderboard(card), *_contestants(card, names), *_win_rates(card),
+        *_head(card), *_knockout(card), *_leaderboard(card), *_history(card), *_contestants(card, names), *_win_rates(card),
         *_agreement(card, names), *_qualifications(card), *_side_balance(card), *_excluded(card), "## Debates", "",
     ]
     for d in card.debates:
@@ -102,10 +102,31 @@ def _leaderboard(card: Scorecard) -> list[str]:
     lines = ["## Leaderboard", ""]
     lines += _table(["#", "Contestant", "Model", "W–L–T", "Rating", "95% CI", "Rank range", "Battles", "Ballots", "Score avg"], rows,
                     ["r", "l", "l", "c", "r", "c", "c", "r", "r", "r"])
+    if card.rank_method is not None:
+        lines += ["", f"Rank range: {md(card.rank_method)}."]
     if card.separability is not None:
         lines += ["", f"Separability: {pct(card.separability)} of contestant pairs have non-overlapping 95% intervals."]
     lines.append("")
     return lines
+
+
+def _history(card: Scorecard) -> list[str]:
+    """A row per contestant, a column per completed round: rating and 95% interval."""
+    history = card.rating_history
+    rounds = [] if history is None else [r for r in history.rounds if r.ratings]
+    lines = ["## Rating over rounds", ""]
+    if history is None or not rounds:
+        return [*lines, "No completed round with a rated debate yet.", ""]
+    lines += [f"{md(history.method)}. Every round's fit centres the field's mean rating on 1000; * marks a contestant without a finite estimate.", ""]
+    rows = []
+    for name in history.contestants():
+        cells = []
+        for entry in rounds:
+            r = next((r for r in entry.ratings if r.name == name), None)
+            cells.append("–" if r is None else f"{rating(r.rating)}{'*' if r.no_estimate else ''} ({interval(r.lower, r.upper)})")
+        rows.append([f"**{md(name)}**", *cells])
+    lines += _table(["", *(f"Round {entry.round} ({entry.debates} debates)" for entry in rounds)], rows, ["l"] + ["c"] * len(rounds))
+    return [*lines, ""]
 
 
 
@@ -163,20 +184,20 @@ def _contestant(p: ContestantCard, names: dict[str, str]) -> list[str]:
 
 
 def _win_rates(card: Scorecard) -> list[str]:
-    lines = ["## Win rates", "", "Row contestant against column contestant: share of debates won, a tie counting half (rated debates only), "
-             "the number of those debates, and the win probability the ratings predict.", ""]
+    """Three matrices, row contestant against column contestant (rated debates only)."""
     w = card.win_rates
-    rows = []
-    for i, name in enumerate(w.contestants):
-        cells = []
-        for j in range(len(w.contestants)):
-            cell = w.cells[i][j]
-            predicted = "" if cell is None or cell.predicted is None else f" · pred {pct(cell.predicted)}"
-            cells.append("·" if cell is None else ("–" if cell.rate is None else f"{pct(cell.rate)} ({cell.debates})") + predicted)
-        rows.append([f"**{md(name)}**", *cells])
-    lines += _table(["", *(md(n) for n in w.contestants)], rows, ["l"] + ["c"] * len(w.contestants))
-    lines.append("")
-    return lines
+
+    def matrix(title: str, lead: str, show: Callable[[WinRateCell], str]) -> list[str]:
+        rows = [[f"**{md(name)}**", *("·" if cell is None else show(cell) for cell in w.cells[i])] for i, name in enumerate(w.contestants)]
+        return [f"### {title}", "", lead, "", *_table(["", *(md(n) for n in w.contestants)], rows, ["l"] + ["c"] * len(w.contestants)), ""]
+
+    return [
+        "## Win rates", "",
+        *matrix("Observed win rate", "Share of their rated debates the row contestant won, a tie counting half (W–L–T).",
+                lambda c: "–" if c.rate is None else f"{pct(c.rate)} ({record(c.wins, c.losses, c.ties)})"),
+        *matrix("Predicted win probability", "The row contestant's chance against the column contestant under the ratings.", lambda c: pct(c.predicted)),
+        *matrix("Rated debates", "How many rated debates the two had (each one battle in the ratings).", lambda c: str(c.debates)),
+    ]
 
 
 def _agreement(card: Scorecard, names: dict[str, str]) -> list[str]:

@@ -7,15 +7,19 @@ ratings (`debate.verdicts.tournament_ratings`), and assembles a `Scorecard` (`mo
 - `tournament`: name, status, pairing, format, rubric (criteria ids, names, scales, weights),
   judges, and counts (debates judged, failed, excluded, ballots, human scorers);
 - `leaderboard`: the standings in rank order, each row with the contestant's record, rating
-  with its 95% interval, battles, and the standings' own columns;
+  with its 95% interval, rank range (`rank_method` says how it was found: the middle 95% of
+  its ranks over seeded draws of the ratings), battles, and the standings' own columns;
+- `rating_history`: after each completed round, the ratings (intervals, rank ranges) refitted
+  on the rated debates of that round and the ones before it (`debate.reports.rating_history`);
 - `contestants`: per contestant its record, rating, criterion means with 95% intervals (model
   judges; human scorers separately), per motion category debates / wins / win rate, and the
   strongest and weakest category (by win rate, ties to the first name; the weakest is another
   category than the strongest whenever there are two);
 - `debates`: every debate with its motion, sides, panel result, every ballot (model and human,
   every stage, scores per criterion per side, reason) and its rule findings;
-- `win_rates` (contestant against contestant), `criterion_heatmap` (contestant x criterion)
-  and `category_heatmap` (contestant x motion category);
+- `win_rates` (contestant against contestant: observed win rate, predicted win probability and
+  count of rated debates per pair), `criterion_heatmap` (contestant x criterion) and
+  `category_heatmap` (contestant x motion category);
 - `agreement`: Krippendorff's alpha per criterion over all raters (interval level) and of the
   verdicts (ordinal), Cohen's kappa of each judge against the human consensus on winners (null
   without human ballots), and the raters flagged as outliers against the panel;

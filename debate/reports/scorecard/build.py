@@ -14,6 +14,7 @@ from judges.rubric import Rubric
 
 from debate.verdicts import tournament_ratings
 from debate.reports.caveats import tournament_caveats
+from debate.reports.rating_history import rating_history
 from debate.reports.scorecard.agreement import agreement
 from debate.reports.scorecard.model import (
     BallotCard,
@@ -102,6 +103,8 @@ def build_scorecard(store: Store, tournament_name: str | None = None, *, rubric:
         side_balance=side_balance([(d.motion_key, d.winner) for d in rated_rows]),  # type: ignore[misc]
         side_advantage=table.side_advantage if table is not None else None,
         separability=_separability(table),
+        rank_method=table.rank_method if table is not None else None,
+        rating_history=rating_history(store, facts.id),
         rating_notes=list(table.notes) if table is not None else [],
         excluded_debates=[
             ExcludedDebate(id=d.id, round=d.round, proposition=d.proposition, opposition=d.opposition, motion=d.motion_key, reason=d.excluded_reason or "excluded from ratings")
@@ -128,27 +131,10 @@ def _leaderboard(people: Sequence[q.ContestantFacts], report: StandingsReport, t
             rank=row.get("rank"), name=name, model=models[name], record=by_name.get(name, Record()),
             rating=num(rating.rating) if rating else None, lower=num(rating.lower) if rating else None, upper=num(rating.upper) if rating else None,
             battles=rating.battles if rating else 0,
+            rank_range=(rating.rank_lower, rating.rank_upper) if rating and rating.rank_lower is not None and rating.rank_upper is not None else None,
             standings={k: cell(v) for k, v in row.items() if k not in _NOT_STANDINGS},
         ))
-    return _with_rank_ranges(leaderboard)
-
-
-def _with_rank_ranges(rows: list[LeaderboardRow]) -> list[LeaderboardRow]:
-    """Each rated row's range of ranks its interval allows against the others' (open intervals
-    count as reaching that way without end)."""
-    rated = [r for r in rows if r.rating is not None]
-    inf = float("inf")
-
-    def bounds(r: LeaderboardRow) -> tuple[float, float]:
-        return (-inf if r.lower is None else r.lower), (inf if r.upper is None else r.upper)
-
-    ranged = {}
-    for r in rated:
-        low, high = bounds(r)
-        best = 1 + sum(1 for o in rated if o is not r and bounds(o)[0] > high)
-        worst = len(rated) - sum(1 for o in rated if o is not r and bounds(o)[1] < low)
-        ranged[r.name] = (best, worst)
-    return [r.model_copy(update={"rank_range": ranged.get(r.name)}) for r in rows]
+    return leaderboard
 
 
 def _contestant_cards(

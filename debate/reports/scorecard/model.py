@@ -13,6 +13,7 @@ from judges.ratings import MotionBalance, SideAdvantage
 
 from debate.reports.bracket import BracketReport
 from debate.reports.caveats import Caveat
+from debate.reports.rating_history import RatingHistory
 
 SCHEMA_VERSION = 1
 # p below which a rater's agreement with the panel is improbably low (see `Agreement`).
@@ -93,7 +94,7 @@ class LeaderboardRow(_Model):
     battles: int
     rank_range: tuple[int, int] | None = Field(
         default=None,
-        description="the best and worst rating rank the 95% intervals allow: 1 + the contestants whose lower bound is above this upper bound, and the field size less those whose upper bound is below this lower bound (LMArena's rule)",
+        description="the best and worst rank (1 = first) the contestant holds in 95% of draws of the ratings (see the scorecard's `rank_method`); null when unrated",
     )
     standings: dict[str, float | int | str | None] = Field(description="the standings' own columns (debates, wins, losses, ties, points with ties as halves, voided, ballots, score_total, ...)")
 
@@ -207,7 +208,7 @@ class DebateCard(_Model):
 
 
 class WinRateCell(_Model):
-    debates: int
+    debates: int = Field(description="rated debates between the two (each one battle in the ratings): the battle-count matrix")
     wins: int
     losses: int
     ties: int
@@ -216,7 +217,9 @@ class WinRateCell(_Model):
 
 
 class WinRateMatrix(_Model):
-    """`cells[i][j]`: how `contestants[i]` did against `contestants[j]` (null on the diagonal)."""
+    """`cells[i][j]`: how `contestants[i]` did against `contestants[j]` (null on the diagonal):
+    the observed win rate (`rate`), the ratings' predicted win probability (`predicted`) and the
+    number of rated debates between them (`debates`), three matrices in one."""
 
     contestants: list[str]
     cells: list[list[WinRateCell | None]]
@@ -361,6 +364,8 @@ class Scorecard(_Model):
     side_balance: list[MotionBalance]
     side_advantage: SideAdvantage | None
     separability: float | None
+    rank_method: str | None = Field(default=None, description="how the leaderboard's rank ranges were found; null without ratings")
+    rating_history: RatingHistory | None = Field(default=None, description="the ratings after each completed round, fitted on the rated debates so far")
     rating_notes: list[str]
     excluded_debates: list[ExcludedDebate]
     usage: Usage
