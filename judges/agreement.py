@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 import numpy as np
-from scipy.stats import binomtest
 
 from judges.ballot import Ballot, signed_margin, verdict_side
 from judges.rubric import Rubric
@@ -122,6 +121,8 @@ def outlier_scorers(agreements: Mapping[str, tuple[int, int]], baseline_rate: fl
     """
     if not 0 <= baseline_rate <= 1:
         raise ValueError(f"baseline_rate must be between 0 and 1, not {baseline_rate}")
+    from scipy.stats import binomtest  # here, not at the top: scipy.stats takes about a second to load
+
     flagged = []
     for scorer, (agree, total) in agreements.items():
         if total <= 0:

@@ -2,9 +2,13 @@
 
 For each size it prints one line (our time, Spearman correlation with the true strengths and,
 when LMArena's `arena-rank` can be run, its time on the same battles and the largest rating and
-interval-bound differences); the last line is one JSON object for scripts:
+interval-bound differences) and a whole-process line: the battles written as a CSV battle log,
+rated by `debate ratings --battles LOG --format json` in a fresh process, start-up, imports and
+reading included, beside a fresh arena-rank process that reads the same CSV with pandas and
+computes ratings and intervals. The last line is one JSON object for scripts:
 {"sizes": [{models, battles, seconds, spearman, arena_rank_seconds, speedup, max_rating_diff,
-max_bound_diff}, ...]}.
+max_bound_diff, whole_process_seconds, arena_rank_whole_process_seconds,
+whole_process_speedup}, ...]}.
 
 arena-rank pins its own numpy and brings jax, so it usually lives in a separate virtual
 environment: point ARENA_RANK_PYTHON at that environment's python (it is also used when
@@ -12,7 +16,8 @@ environment: point ARENA_RANK_PYTHON at that environment's python (it is also us
 tabular battles to finished ratings with intervals: ours from `Battles` (aggregation, fit,
 sandwich), arena-rank from its DataFrame (`PairDataset.from_pandas` + `compute_ratings_and_cis`).
 Times are medians of `repeats` (ours) and `arena_repeats` runs (arena-rank's first run also
-compiles with jax; that run is reported separately as `arena_rank_first_seconds`).
+compiles with jax; that run is reported separately as `arena_rank_first_seconds`); whole-process
+times are medians of as many fresh processes.
 
 On a machine whose other core is busy, OpenBLAS's threads make the small dense solves of the
 sandwich step slow and erratic (tens to hundreds of ms instead of ~3 ms); OPENBLAS_NUM_THREADS=1
@@ -37,9 +42,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from scipy import stats
 
-from judges.ratings import SCALE, Battles, bradley_terry
+from judges.ratings import SCALE, Battles, bradley_terry, write_battles_csv
 
 DEFAULT_SIZES: list[tuple[int, int]] = [(20, 10_000), (50, 100_000), (200, 1_000_000)]
 TIE_RATE = 0.1
@@ -112,6 +116,18 @@ print(json.dumps(out))
 """
 
 
+# A whole arena-rank process on a CSV battle log, as someone would run it: read, fit, print.
+_ARENA_PROCESS = r"""
+import json, sys
+import numpy as np, pandas as pd
+from arena_rank.utils.data_utils import PairDataset
+from arena_rank.models.bradley_terry import BradleyTerry
+dataset = PairDataset.from_pandas(pd.read_csv(sys.argv[1]))
+result = BradleyTerry(n_competitors=len(dataset.competitors)).compute_ratings_and_cis(dataset, significance_level=0.05)
+print(json.dumps({"names": list(result["competitors"]), "ratings": np.asarray(result["ratings"]).tolist()}))
+"""
+
+
 def arena_rank_python() -> str | None:
     """A python that can import arena_rank: this one, or $ARENA_RANK_PYTHON if it works."""
     if importlib.util.find_spec("arena_rank") is not None:
@@ -140,12 +156,27 @@ def run_arena_rank(battles: Battles, python: str, *, repeats: int = 1, confidenc
             arrays["style"] = battles.style
         np.savez(path, **arrays)  # type: ignore[arg-type]
         spec = {"path": str(path), "repeats": repeats, "alpha": 1.0 - confidence}
-        env = dict(os.environ, JAX_PLATFORMS="cpu", TF_CPP_MIN_LOG_LEVEL="3")
-        done = subprocess.run([python, "-c", _ARENA_SCRIPT, json.dumps(spec)], capture_output=True, text=True, env=env, check=False)
+        done = subprocess.run([python, "-c", _ARENA_SCRIPT, json.dumps(spec)], capture_output=True, text=True, env=_arena_env(), check=False)
     if done.returncode != 0:
         raise RuntimeError(f"arena-rank failed:\n{done.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def _arena_env() -> dict[str, str]:
+    return dict(os.environ, JAX_PLATFORMS="cpu", TF_CPP_MIN_LOG_LEVEL="3")
+
+
+def whole_process_seconds(command: Sequence[str], repeats: int, env: dict[str, str] | None = None) -> float:
+    """Median wall time of `command` run start to finish in a fresh process, `repeats` times."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        done = subprocess.run(list(command), capture_output=True, text=True, env=env, check=False)
+        times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command[:4])} ... failed:\n{done.stderr[-2000:]}")
+    return statistics.median(times)
 
 
 def compare(ours: dict[str, tuple[float, float | None, float | None]], theirs: dict[str, Any]) -> tuple[float, float]:
@@ -175,52 +206,75 @@ def _time_ours(battles: Battles, repeats: int) -> tuple[float, Any]:
 def run(
     sizes: Sequence[tuple[int, int]] = DEFAULT_SIZES, seed: int = 0, console: Printer | None = None, *, repeats: int = 5, arena_repeats: int = 3
 ) -> dict[str, Any]:
-    """Run the benchmark; print one line per size and, last, the JSON object; return it."""
+    """Run the benchmark; print two lines per size and, last, the JSON object; return it."""
+    from scipy import stats  # the benchmark's own check; the ratings themselves do without scipy
+
     out = console or _Stdout()
     python = arena_rank_python()
     if python is None:
         out.print("arena-rank not available (set ARENA_RANK_PYTHON to a python that imports arena_rank): comparing with the truth only")
     runs = []
-    for models, count in sizes:
-        battles, truth = synthetic_battles(models, count, seed=seed)
-        seconds, table = _time_ours(battles, repeats)
-        index = {name: k for k, name in enumerate(battles.names)}
-        rated = [row for row in table.rows]
-        estimate = np.array([row.rating for row in rated])
-        rho = float(stats.spearmanr(truth[[index[row.name] for row in rated]], estimate).statistic)
-        entry: dict[str, Any] = {
-            "models": models,
-            "battles": count,
-            "seconds": round(seconds, 6),
-            "spearman": round(rho, 6),
-            "arena_rank_seconds": None,
-            "arena_rank_first_seconds": None,
-            "speedup": None,
-            "max_rating_diff": None,
-            "max_bound_diff": None,
-        }
-        line = f"{models:>5} models {count:>10,} battles  BT+sandwich {seconds * 1000:8.1f} ms  spearman {rho:.4f}"
-        if python is not None:
-            theirs = run_arena_rank(battles, python, repeats=arena_repeats)
-            their_seconds = statistics.median(theirs["seconds"])
-            ours = {row.name: (row.rating, row.lower, row.upper) for row in table.rows}
-            rating_diff, bound_diff = compare(ours, theirs)
-            entry.update(
-                arena_rank_seconds=round(their_seconds, 6),
-                arena_rank_first_seconds=round(theirs["seconds"][0], 6),
-                speedup=round(their_seconds / seconds, 2),
-                max_rating_diff=round(rating_diff, 6),
-                max_bound_diff=round(bound_diff, 6),
-            )
-            line += (
-                f"  arena-rank {their_seconds * 1000:8.1f} ms (first {theirs['seconds'][0] * 1000:.0f} ms)  speedup {their_seconds / seconds:5.1f}x"
-                f"  max |rating diff| {rating_diff:.4f}  max |bound diff| {bound_diff:.4f}"
-            )
-        out.print(line)
-        runs.append(entry)
+    with tempfile.TemporaryDirectory() as folder:
+        for models, count in sizes:
+            battles, truth = synthetic_battles(models, count, seed=seed)
+            seconds, table = _time_ours(battles, repeats)
+            index = {name: k for k, name in enumerate(battles.names)}
+            estimate = np.array([row.rating for row in table.rows])
+            rho = float(stats.spearmanr(truth[[index[row.name] for row in table.rows]], estimate).statistic)
+            entry: dict[str, Any] = {
+                "models": models,
+                "battles": count,
+                "seconds": round(seconds, 6),
+                "spearman": round(rho, 6),
+                "arena_rank_seconds": None,
+                "arena_rank_first_seconds": None,
+                "speedup": None,
+                "max_rating_diff": None,
+                "max_bound_diff": None,
+            }
+            line = f"{models:>5} models {count:>10,} battles  BT+sandwich {seconds * 1000:8.1f} ms  spearman {rho:.4f}"
+            if python is not None:
+                theirs = run_arena_rank(battles, python, repeats=arena_repeats)
+                their_seconds = statistics.median(theirs["seconds"])
+                ours = {row.name: (row.rating, row.lower, row.upper) for row in table.rows}
+                rating_diff, bound_diff = compare(ours, theirs)
+                entry.update(
+                    arena_rank_seconds=round(their_seconds, 6),
+                    arena_rank_first_seconds=round(theirs["seconds"][0], 6),
+                    speedup=round(their_seconds / seconds, 2),
+                    max_rating_diff=round(rating_diff, 6),
+                    max_bound_diff=round(bound_diff, 6),
+                )
+                line += (
+                    f"  arena-rank {their_seconds * 1000:8.1f} ms (first {theirs['seconds'][0] * 1000:.0f} ms)  speedup {their_seconds / seconds:5.1f}x"
+                    f"  max |rating diff| {rating_diff:.4f}  max |bound diff| {bound_diff:.4f}"
+                )
+            out.print(line)
+            entry.update(_whole_processes(battles, Path(folder) / f"battles-{models}x{count}.csv", python, repeats, arena_repeats))
+            out.print(_whole_process_line(entry))
+            runs.append(entry)
     figures = {"sizes": runs, "scale": SCALE, "seed": seed, "repeats": repeats, "arena_repeats": arena_repeats}
     print(json.dumps(figures), flush=True)
     return figures
+
+
+def _whole_processes(battles: Battles, log: Path, python: str | None, repeats: int, arena_repeats: int) -> dict[str, Any]:
+    """Both sides rate the same CSV battle log in fresh processes: start-up, imports, reading,
+    the fit with intervals and the output, as a user waits for them."""
+    write_battles_csv(log, [battles])
+    ours = whole_process_seconds([sys.executable, "-m", "debate.cli", "ratings", "--battles", str(log), "--format", "json"], repeats)
+    figures: dict[str, Any] = {"whole_process_seconds": round(ours, 4), "arena_rank_whole_process_seconds": None, "whole_process_speedup": None}
+    if python is not None:
+        theirs = whole_process_seconds([python, "-c", _ARENA_PROCESS, str(log)], arena_repeats, env=_arena_env())
+        figures.update(arena_rank_whole_process_seconds=round(theirs, 4), whole_process_speedup=round(theirs / ours, 2))
+    return figures
+
+
+def _whole_process_line(entry: dict[str, Any]) -> str:
+    line = f"{'':>5} whole process, CSV log to ratings: debate ratings {entry['whole_process_seconds'] * 1000:8.1f} ms"
+    if entry["arena_rank_whole_process_seconds"] is not None:
+        line += f"  arena-rank {entry['arena_rank_whole_process_seconds'] * 1000:8.1f} ms  speedup {entry['whole_process_speedup']:5.1f}x"
+    return line
 
 
 def _parse_sizes(text: str) -> list[tuple[int, int]]:

@@ -61,11 +61,12 @@ def bench_tui(debates: Annotated[int, typer.Option(help="debates streaming at on
 
 
 @bench_app.command("startup")
-def bench_startup(runs: Annotated[int, typer.Option()] = 5) -> None:
-    """Start-up time of commands that call no model (target: --help under 0.5 s)."""
-    from debate.bench.orchestration import startup
+def bench_startup(runs: Annotated[int, typer.Option(min=1, help="fresh processes per command (the median is shown)")] = 5) -> None:
+    """Whole-process time of --help, standings, show, ratings and more on a small fake tournament
+    (target: each under 0.5 s, none importing litellm, scipy or textual)."""
+    from debate.bench.startup import run
 
-    startup(runs=runs, console=out)
+    run(runs=runs, console=out)
 
 
 @bench_app.command("validity")

@@ -20,8 +20,9 @@ agree with it:
   draws from the sandwich fit's normal approximation (`ranks`; `RatingRow.rank_lower/upper`).
 * Style control: arena-rank's ContextualBradleyTerry (`style`).
 
-Fitting (`fit`): scipy's Newton-CG with exact gradients and Hessian(-vector) products; the
-remaining difference from arena-rank (its L-BFGS stops at ftol 1e-9) is a few 1e-4 points.
+Fitting (`fit`): Newton's method on numpy with the exact gradient and Hessian (no scipy, so a
+command that rates starts fast); the remaining difference from arena-rank (its L-BFGS stops at
+ftol 1e-9) is a few 1e-4 points.
 
 Additions beyond arena-rank (off by default): a proposition-side term (one more covariate,
 +1 when model_a spoke for the proposition, -1 when model_b did; unpenalised); contestants

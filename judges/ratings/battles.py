@@ -154,8 +154,8 @@ class Battles:
         index = {name: k for k, name in enumerate(names)}
         return cls.from_arrays(
             names,
-            np.fromiter((index[m] for m in model_a), dtype=np.int64, count=len(model_a)),
-            np.fromiter((index[m] for m in model_b), dtype=np.int64, count=len(model_b)),
+            np.fromiter(map(index.__getitem__, model_a), dtype=np.int64, count=len(model_a)),
+            np.fromiter(map(index.__getitem__, model_b), dtype=np.int64, count=len(model_b)),
             np.asarray(outcome, dtype=np.float64),
             a_is_proposition=a_is_proposition,
             style=style,

@@ -1,17 +1,18 @@
 """The maximum-likelihood fit, and the fallback prior when no estimate exists.
 
-scipy.optimize.minimize(method="Newton-CG") with exact gradients and Hessian(-vector) products
-assembled from the design's rows; a fit is converged to ~1e-9 log-odds.
+Newton's method on numpy alone (exact gradient and dense Hessian assembled from the design's
+rows, a backtracking line search while far from the optimum); a fit is converged to ~1e-10
+log-odds. scipy is imported only for the rare separation check (`_separable`), so rating a
+board does not pay for loading it.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy import optimize, sparse, special
-from scipy.sparse import csgraph
 
-from judges.ratings.battles import FloatArray
+from judges.ratings.battles import FloatArray, IntArray
 from judges.ratings.design import Design, assemble, logits
+from judges.ratings.scale import logistic
 
 FALLBACK_PRIOR = 1.0
 """Precision of the N(0, 1/prior) prior on theta (and on the side/style coefficients) used
@@ -25,6 +26,19 @@ skipped; the fit's own run-off check still catches an estimate heading to infini
 SUSPICIOUS_LOGIT = 7.0
 """A fitted row this far from even odds (about 1,200 rating points) is either real or a
 covariate running off; only then is the separation programme run."""
+MAX_STEPS = 200
+"""Newton steps at most; a fit running off to infinity gains about one log-odds unit a step,
+so it passes DIVERGED_SPREAD long before this."""
+STEP_TOL = 1e-10
+"""A full Newton step moving no parameter by more than this (log-odds) ends the fit."""
+QUADRATIC = 1e-8
+"""Below this Newton decrement (about twice the distance to the minimum), relative to the
+objective's value, full steps are taken without a line search: Newton's method converges
+quadratically there, and a sum over a million rows has a rounding error not far below it."""
+MIN_SHRINK = 1e-10
+"""The line search gives up halving the step below this fraction of it."""
+SINGULAR = 1e-13
+"""A Cholesky pivot this small next to the largest marks the Hessian singular to rounding."""
 
 
 def fit(d: Design, counts: FloatArray, prior: float | None, start: FloatArray | None = None) -> tuple[FloatArray, float, bool]:
@@ -43,12 +57,11 @@ def fit(d: Design, counts: FloatArray, prior: float | None, start: FloatArray | 
 
 
 class _Objective:
-    """The (weighted) negative log-likelihood with its gradient, Hessian and Hessian-vector
-    product.
+    """The (weighted) negative log-likelihood with its gradient and Hessian.
 
     Divided by (total weight / models) so the Hessian's eigenvalues are of order one whatever
-    the number of verdicts (Newton-CG's curvature test is absolute). When prior == 0 a
-    sum-to-zero ("gauge") term fixes the free constant without moving the optimum.
+    the number of verdicts (the stopping rules are absolute). When prior == 0 a sum-to-zero
+    ("gauge") term fixes the free constant without moving the optimum.
     """
 
     def __init__(self, d: Design, counts: FloatArray, prior: float) -> None:
@@ -58,7 +71,6 @@ class _Objective:
         weight = max(float(self.total.sum()), 1e-300)
         self.unit = weight / d.n
         self.gauge = 0.0 if prior > 0 else 0.25 * weight / (d.n * d.n)
-        self._curvature: dict[str, FloatArray] = {}
 
     def value_and_grad(self, params: FloatArray) -> tuple[float, FloatArray]:
         d, n, prior, pen, gauge = self.d, self.d.n, self.prior, self.pen, self.gauge
@@ -68,7 +80,7 @@ class _Objective:
         # for them, which gains nothing here and costs a lot on a busy machine.
         value = float(np.sum(self.total * np.logaddexp(0.0, logit) - self.score * logit))
         value += 0.5 * prior * float(np.sum(params * params)) + 0.5 * float(np.sum(pen * beta * beta)) + 0.5 * gauge * theta.sum() ** 2
-        resid = self.score - self.total * special.expit(logit)
+        resid = self.score - self.total * logistic(logit)
         grad = np.empty_like(params)
         grad[:n] = np.bincount(d.j, weights=resid, minlength=n) - np.bincount(d.i, weights=resid, minlength=n)
         grad[:n] += prior * theta + gauge * theta.sum()
@@ -78,49 +90,58 @@ class _Objective:
 
     def hess(self, params: FloatArray) -> FloatArray:
         n = self.d.n
-        p = special.expit(logits(self.d, params))
+        p = logistic(logits(self.d, params))
         h = assemble(self.d, self.total * p * (1.0 - p))
         h[np.diag_indices(len(params))] += self.prior
         h[:n, :n] += self.gauge
         h[n:, n:] += np.diag(self.pen)
         return h / self.unit
 
-    def hessp(self, params: FloatArray, vector: FloatArray) -> FloatArray:
-        """Hessian times vector straight from the rows (no dense matrix, no BLAS threads)."""
-        d, n, curvature = self.d, self.d.n, self._curvature
-        if "at" not in curvature or not np.array_equal(curvature["at"], params):
-            p = special.expit(logits(d, params))
-            curvature["at"], curvature["h"] = params.copy(), self.total * p * (1.0 - p)
-        t = curvature["h"] * logits(d, vector)
-        out = np.empty_like(vector)
-        theta = vector[:n]
-        out[:n] = np.bincount(d.i, weights=t, minlength=n) - np.bincount(d.j, weights=t, minlength=n) + self.prior * theta + self.gauge * theta.sum()
-        if len(out) > n:
-            out[n:] = np.einsum("rk,r->k", d.x, t) + (self.pen + self.prior) * vector[n:]
-        return out / self.unit
-
 
 def optimise(d: Design, counts: FloatArray, prior: float, start: FloatArray) -> tuple[FloatArray, bool]:
-    """Minimise the objective with scipy's Newton-CG (the inner CG needs only Hessian-vector
-    products, no factorisation). Returns the parameters (theta re-centred to mean 0) and
-    whether the fit stayed finite."""
+    """Minimise the objective by Newton's method with a backtracking line search. Returns the
+    parameters (theta re-centred to mean 0) and whether the fit stayed finite.
+
+    The objective is convex, so each step solves H s = -g with the dense (n + m)^2 Hessian, as
+    the sandwich intervals factorise it anyway; near the optimum full steps converge
+    quadratically, and the fit stops when a step moves no parameter by more than STEP_TOL.
+    """
     n = d.n
     objective = _Objective(d, counts, prior)
-    # Few rows (aggregated pairs): products straight from the rows. Many rows (style control,
-    # one per verdict): one dense Hessian per Newton step is cheaper than a pass per CG step.
-    rows_per_entry = len(d.i) / float((n + len(d.pen)) ** 2)
-    second = {"hessp": objective.hessp} if rows_per_entry < 4.0 else {"hess": objective.hess}
-
-    def running_off(intermediate_result: optimize.OptimizeResult) -> None:
-        if not _finite_fit(intermediate_result.x, n):
-            raise StopIteration
-
-    result = optimize.minimize(
-        objective.value_and_grad, start, jac=True, method="Newton-CG", callback=running_off, options={"xtol": 1e-11, "maxiter": 200}, **second
-    )
-    params = np.array(result.x, dtype=np.float64)
+    params = np.array(start, dtype=np.float64)
+    value, grad = objective.value_and_grad(params)
+    for _ in range(MAX_STEPS):
+        step = _newton_step(objective.hess(params), grad)
+        decrement = -float(np.sum(grad * step))  # Newton decrement squared: about 2 * (value - minimum)
+        if not decrement > 0.0:  # at the optimum to rounding (or the step is NaN)
+            break
+        shrink = 1.0
+        trial = params + step
+        trial_value, trial_grad = objective.value_and_grad(trial)
+        # Far from the optimum a full step can overshoot; near it the values differ by less
+        # than their rounding, so the quadratic model is trusted instead.
+        while decrement > QUADRATIC * (1.0 + abs(value)) and not trial_value <= value - 0.25 * shrink * decrement and shrink > MIN_SHRINK:
+            shrink *= 0.5
+            trial = params + shrink * step
+            trial_value, trial_grad = objective.value_and_grad(trial)
+        params, value, grad = trial, trial_value, trial_grad
+        if not _finite_fit(params, n) or float(np.max(np.abs(shrink * step))) < STEP_TOL:
+            break
     params[:n] -= params[:n].mean()
     return params, _finite_fit(params, n)
+
+
+def _newton_step(hessian: FloatArray, grad: FloatArray) -> FloatArray:
+    """Solve hessian @ step = -grad. A Hessian that is singular to rounding (a board in pieces
+    fitted with no prior) gets the pseudo-inverse, which leaves the pieces' offsets alone
+    instead of sending them off along the flat direction."""
+    try:
+        pivots = np.diag(np.linalg.cholesky(hessian)) ** 2
+    except np.linalg.LinAlgError:
+        pivots = np.zeros(1)
+    if pivots.min() <= SINGULAR * pivots.max():
+        return -(np.linalg.pinv(hessian, hermitian=True) @ grad)
+    return np.linalg.solve(hessian, -grad)
 
 
 def _finite_fit(params: FloatArray, n: int) -> bool:
@@ -137,9 +158,28 @@ def _strongly_connected(d: Design, counts: FloatArray) -> bool:
     backward = counts[:, 2] + counts[:, 1] > 0
     src = np.concatenate([d.i[forward], d.j[backward]])
     dst = np.concatenate([d.j[forward], d.i[backward]])
-    graph = sparse.coo_matrix((np.ones(len(src)), (src, dst)), shape=(d.n, d.n)).tocsr()
-    components, _ = csgraph.connected_components(graph, directed=True, connection="strong")
-    return components == 1
+    # Style designs have a row per verdict: fold them to distinct edges first.
+    key = src * d.n + dst
+    if d.n * d.n <= max(4 * len(key), 1 << 22):
+        edges = np.flatnonzero(np.bincount(key, minlength=d.n * d.n))
+    else:
+        edges = np.unique(key)
+    src, dst = edges // d.n, edges % d.n
+    return _reaches_all(src, dst, d.n) and _reaches_all(dst, src, d.n)
+
+
+def _reaches_all(src: IntArray, dst: IntArray, n: int) -> bool:
+    """Whether every model is reached from model 0 along the edges src -> dst (one sweep over
+    the edges per step of distance)."""
+    reached = np.zeros(n, dtype=bool)
+    reached[0] = True
+    count = 1
+    while True:
+        reached[dst[reached[src]]] = True
+        now = int(np.count_nonzero(reached))
+        if now == count:
+            return now == n
+        count = now
 
 
 def _separable(d: Design, counts: FloatArray) -> bool:
@@ -147,6 +187,8 @@ def _separable(d: Design, counts: FloatArray) -> bool:
     i scored, <= 0 where only j scored, = 0 where both did, not all zero): then the likelihood
     keeps rising along v and no maximum-likelihood estimate exists. A small linear programme
     (scipy HiGHS); coefficients with an L2 penalty cannot run off and are held at 0."""
+    from scipy import optimize, sparse  # only for a covariate fit heading off: rare, and scipy is slow to load
+
     used = counts.sum(axis=1) > 0
     i_scored = (counts[:, 0] + counts[:, 1] > 0) & used
     j_scored = (counts[:, 2] + counts[:, 1] > 0) & used

@@ -17,19 +17,22 @@ longer narrows the intervals by sqrt(k).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
-from scipy import linalg, sparse, special, stats
 
-from judges.ratings.battles import FloatArray
+from judges.ratings.battles import FloatArray, IntArray
 from judges.ratings.design import Design, assemble, logits
 from judges.ratings.fit import FALLBACK_PRIOR, fit
+from judges.ratings.scale import logistic
 from judges.ratings.table import CI
 
 HESSIAN_REG = 1e-5
 """arena-rank's ridge on the sandwich Hessian, per verdict."""
+PAIRS_PER_PASS = 1 << 22
+"""Products of score entries summed per pass when the clustered G is assembled (bounds memory)."""
 
 
 @dataclass(eq=False)
@@ -43,7 +46,7 @@ class Fitted:
 
     def bounds(self, confidence: float) -> tuple[FloatArray, FloatArray] | None:
         if self.cov is not None:
-            z = stats.norm.ppf(0.5 + confidence / 2.0)
+            z = NormalDist().inv_cdf(0.5 + confidence / 2.0)
             width = z * np.sqrt(np.maximum(np.diag(self.cov), 0.0))
             return self.params - width, self.params + width
         if self.samples is not None:
@@ -78,7 +81,7 @@ def sandwich(d: Design, params: FloatArray, prior: float, hessian_reg: float) ->
     """
     n = d.n
     counts = d.counts
-    p = special.expit(logits(d, params))
+    p = logistic(logits(d, params))
     verdicts = float(counts.sum())
     h_vals = d.w * counts.sum(axis=1) * p * (1.0 - p)
     g_vals = d.w**2 * (counts[:, 0] * (1.0 - p) ** 2 + counts[:, 1] * (0.5 - p) ** 2 + counts[:, 2] * p**2)
@@ -88,13 +91,29 @@ def sandwich(d: Design, params: FloatArray, prior: float, hessian_reg: float) ->
     if d.style_cols and d.style_reg:
         beta = params[n : n + d.style_cols]
         grad_cov[n : n + d.style_cols, n : n + d.style_cols] -= d.style_reg**2 * np.outer(beta, beta)
-    try:  # one Cholesky factorisation serves both solves; the ridge keeps H positive definite
-        factor = linalg.cho_factor(hessian)
-        cov = linalg.cho_solve(factor, linalg.cho_solve(factor, grad_cov).T)
-    except linalg.LinAlgError:
+    _drop_constant_direction(hessian, grad_cov, n)
+    try:  # H^-1 from its Cholesky factor L (H^-1 = L^-T L^-1); the ridge keeps H positive definite
+        inverse_factor = np.linalg.inv(np.linalg.cholesky(hessian))
+        inverse = inverse_factor.T @ inverse_factor
+    except np.linalg.LinAlgError:
         inverse = np.linalg.pinv(hessian, hermitian=True)
-        cov = inverse @ grad_cov @ inverse
+    cov = inverse @ grad_cov @ inverse
     return 0.5 * (cov + cov.T)
+
+
+def _drop_constant_direction(hessian: FloatArray, grad_cov: FloatArray, n: int) -> None:
+    """Make H^-1 G H^-1 blind to adding a constant to every rating, in place.
+
+    Every score vector sums to zero over the ratings (x = e_a - e_b), so G has nothing along
+    that direction u and the result does not depend on H's curvature along it, which is the
+    ridge alone: a rounding error of G along u would be amplified by 1 / ridge^2 (one part in
+    1e9 on a small board). G is projected off u and H gets an ordinary curvature along u, which
+    leaves the exact covariance as it is."""
+    u = np.zeros(len(hessian))
+    u[:n] = 1.0 / np.sqrt(n)
+    off = np.eye(len(u)) - np.outer(u, u)
+    grad_cov[:] = off @ grad_cov @ off
+    hessian += np.outer(u, u) * float(np.mean(np.diag(hessian)[:n]))
 
 
 def bootstrap(d: Design, params: FloatArray, prior: float, rounds: int, seed: int) -> tuple[FloatArray, int]:
@@ -135,13 +154,39 @@ def _debates_resampler(d: Design, rng: np.random.Generator) -> Callable[[], Floa
 
 
 def _clustered_scores(d: Design, p: FloatArray) -> FloatArray:
-    """G = sum over debates of s_c s_c^T, s_c the debate's summed score vector w (o - p) x."""
+    """G = sum over debates of s_c s_c^T, s_c the debate's summed score vector w (o - p) x.
+
+    s_c has an entry only in the columns of the debate's contestants and the covariates, so G
+    is summed from the products of entries within each debate, never from a dense
+    debates x columns matrix."""
     members = d.members
     assert members is not None
     row, n, m = members.row, d.n, d.x.shape[1]
+    width = n + m
     resid = d.w[row] * (1.0 - 0.5 * members.code - p[row])  # code 0/1/2: i's score 1, 0.5, 0
     columns = [d.i[row], d.j[row]] + [np.full(len(row), n + k) for k in range(m)]
     values = [resid, -resid] + [resid * d.x[row, k] for k in range(m)]
-    # Summing duplicate (debate, column) entries is what adds a debate's battles together.
-    scores = sparse.csr_matrix((np.concatenate(values), (np.tile(members.cluster, 2 + m), np.concatenate(columns))), shape=(members.clusters, n + m))
-    return np.asarray((scores.T @ scores).todense())
+    # One entry per (debate, column): summing duplicates is what adds a debate's battles together.
+    key, where = np.unique(np.tile(members.cluster, 2 + m) * width + np.concatenate(columns), return_inverse=True)
+    entry = np.bincount(where.reshape(-1), weights=np.concatenate(values))
+    debate, column = key // width, key % width  # sorted by debate, then column
+    sizes = np.bincount(debate, minlength=members.clusters)
+    first = np.cumsum(sizes) - sizes
+    partners = sizes[debate]  # each entry pairs with every entry of its debate
+    grad_cov = np.zeros(width * width)
+    for lo, hi in _passes(partners):
+        left = np.repeat(np.arange(lo, hi), partners[lo:hi])
+        starts = np.cumsum(partners[lo:hi]) - partners[lo:hi]
+        right = first[debate[left]] + np.arange(len(left)) - np.repeat(starts, partners[lo:hi])
+        grad_cov += np.bincount(column[left] * width + column[right], weights=entry[left] * entry[right], minlength=width * width)
+    return grad_cov.reshape(width, width)
+
+
+def _passes(partners: IntArray) -> Iterator[tuple[int, int]]:
+    """Consecutive entry ranges with about PAIRS_PER_PASS products each."""
+    ends = np.cumsum(partners)
+    lo = 0
+    while lo < len(partners):
+        hi = max(int(np.searchsorted(ends, ends[lo] - partners[lo] + PAIRS_PER_PASS, side="right")), lo + 1)
+        yield lo, hi
+        lo = hi

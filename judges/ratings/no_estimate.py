@@ -11,12 +11,16 @@ are fitted without them, and each is reported "below" or "above" everyone with t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
-from scipy import optimize, stats
 
 from judges.ratings.battles import Cells, FloatArray, IntArray
 from judges.ratings.table import NoEstimate
+
+
+BISECT_TOL = 1e-10
+"""Width in log-odds to which a bound is bisected."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,8 @@ def set_apart(cells: Cells, names: int) -> SetApart:
         way.update({int(k): "below" for k in below} | {int(k): "above" for k in above})
         gone = np.concatenate([below, above])
         live &= ~np.isin(gi, gone) & ~np.isin(gj, gone)
-    rated = np.union1d(gi, gj)
-    return SetApart({} if len(rated) - len(way) < 2 else way)
+    rated = np.count_nonzero(np.bincount(np.concatenate([gi, gj]), minlength=names))
+    return SetApart({} if rated - len(way) < 2 else way)
 
 
 def _per_model(gi: IntArray, gj: IntArray, for_i: FloatArray, for_j: FloatArray, live: np.ndarray, names: int) -> FloatArray:
@@ -69,14 +73,22 @@ def bound(model: int, way: NoEstimate, cells: Cells, theta: FloatArray, side: fl
     own_side = np.where((gs[mine] == 0) == as_i, side, -side)
     battles = counts[mine].sum(axis=1)
     sign = 1.0 if way == "below" else -1.0  # below: every battle lost; above: every one won
-    drop = 0.5 * stats.norm.ppf(0.5 + confidence / 2.0) ** 2
+    drop = 0.5 * NormalDist().inv_cdf(0.5 + confidence / 2.0) ** 2
 
     def fall(t: float) -> float:
         return float(np.sum(battles * np.logaddexp(0.0, sign * (t - other + own_side)))) - drop
 
-    # fall rises with t for "below" (falls for "above"); bracket around the opponents.
+    # fall rises with t for "below" (falls for "above"), from -drop to far above 0 across this
+    # bracket around the opponents: bisect to its root.
     low, high = float(other.min()) - 60.0, float(other.max()) + 60.0
-    return float(optimize.brentq(fall, low, high, xtol=1e-10))
+    rising = fall(high) > 0.0
+    while high - low > BISECT_TOL:
+        middle = 0.5 * (low + high)
+        if (fall(middle) > 0.0) == rising:
+            high = middle
+        else:
+            low = middle
+    return 0.5 * (low + high)
 
 
 def placement(way: NoEstimate, end: float | None, fitted: FloatArray) -> float:

@@ -12,14 +12,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from scipy import special
 
 from judges.ratings.battles import Battles, Cells, FloatArray, IntArray, cell_of, plain_cells
 from judges.ratings.design import Members, plain_design
 from judges.ratings.intervals import HESSIAN_REG, Fitted, fit_with_intervals
 from judges.ratings.no_estimate import SetApart, bound, note, placement, set_apart
 from judges.ratings.ranks import NORMAL_DRAWS, normal_draws, rank_intervals
-from judges.ratings.scale import CENTER, SCALE
+from judges.ratings.scale import CENTER, SCALE, logistic
 from judges.ratings.style import style_design
 from judges.ratings.table import CI, Estimate, NoEstimate, RatingRow, RatingTable, SideAdvantage
 
@@ -225,7 +224,7 @@ def _table(fits: _Fits, notes: list[str]) -> RatingTable:
     side_advantage = None
     if opts.side:
         side = estimates[-1]
-        side_advantage = SideAdvantage(**side.model_dump(), win_probability=float(special.expit(side.coefficient)))
+        side_advantage = SideAdvantage(**side.model_dump(), win_probability=float(logistic(np.float64(side.coefficient))))
     coefficients = estimates[: len(style_names)] if opts.style else None
     return RatingTable(
         rows=rows, prior=main.prior, side_advantage=side_advantage, style_coefficients=coefficients, notes=notes, **_table_header(battles, opts)

@@ -12,7 +12,6 @@ cannot also take first place.
 from __future__ import annotations
 
 import numpy as np
-from scipy import linalg
 
 from judges.ratings.battles import FloatArray, IntArray
 
@@ -30,9 +29,9 @@ def normal_draws(params: FloatArray, cov: FloatArray, draws: int, seed: int) -> 
     n = len(params)
     shifted = cov + np.full((n, n), max(float(np.trace(cov)) / n, 1e-12) / n)
     try:
-        root = linalg.cholesky(shifted, lower=True)
-    except linalg.LinAlgError:
-        values, vectors = linalg.eigh(shifted)
+        root = np.linalg.cholesky(shifted)
+    except np.linalg.LinAlgError:
+        values, vectors = np.linalg.eigh(shifted)
         root = vectors * np.sqrt(np.maximum(values, 0.0))
     return params + np.random.default_rng(seed).standard_normal((draws, n)) @ root.T
 

@@ -25,6 +25,12 @@ def win_probability(rating_a: ArrayLike, rating_b: ArrayLike, scale: float = SCA
     return float(value) if np.ndim(value) == 0 else value
 
 
+def logistic(logit: NDArray[np.float64]) -> NDArray[np.float64]:
+    """1 / (1 + exp(-logit)) elementwise (scipy's expit): accurate in both tails, never overflows."""
+    small = np.exp(-np.abs(logit))
+    return np.where(logit >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
+
+
 def _logistic(logit: float) -> float:
     # The favourite's chance, and the other's as its complement: exp never overflows, even
     # odds give exactly 0.5, and P(a beats b) + P(b beats a) is exactly 1 (1 - p is exact for

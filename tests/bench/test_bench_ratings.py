@@ -13,7 +13,10 @@ import pytest
 
 from debate.bench import ratings as bench_ratings
 
-KEYS = {"models", "battles", "seconds", "spearman", "arena_rank_seconds", "speedup", "max_rating_diff", "max_bound_diff"}
+KEYS = {
+    "models", "battles", "seconds", "spearman", "arena_rank_seconds", "speedup", "max_rating_diff", "max_bound_diff",
+    "whole_process_seconds", "arena_rank_whole_process_seconds", "whole_process_speedup",
+}  # fmt: skip
 
 
 class _Lines:
@@ -38,7 +41,11 @@ def test_bench_module_prints_one_line_per_size_and_json_last() -> None:
         assert KEYS <= set(size)
         assert size["seconds"] > 0 and size["spearman"] > 0.5
         assert size["arena_rank_seconds"] is None and size["max_rating_diff"] is None
+        # The whole process reads the CSV log, so it cannot be quicker than the fit alone.
+        assert size["whole_process_seconds"] > size["seconds"]
+        assert size["arena_rank_whole_process_seconds"] is None and size["whole_process_speedup"] is None
     assert sum("battles" in line and "spearman" in line for line in lines[:-1]) == 2
+    assert sum("whole process" in line for line in lines[:-1]) == 2
 
 
 def test_run_returns_what_it_prints(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,3 +67,5 @@ def test_bench_compares_with_arena_rank_when_it_can() -> None:
     size = figures["sizes"][0]
     assert size["arena_rank_seconds"] > 0 and size["speedup"] > 0
     assert size["max_rating_diff"] < 0.5 and size["max_bound_diff"] < 0.5
+    assert size["arena_rank_whole_process_seconds"] > 0
+    assert size["whole_process_speedup"] == pytest.approx(size["arena_rank_whole_process_seconds"] / size["whole_process_seconds"], rel=0.01)

@@ -1,0 +1,62 @@
+"""Commands that call no model start without the heavy packages: litellm (3-4 s to import),
+scipy (about a second) and textual. Checked by what each command leaves in sys.modules, run in
+a fresh process; how long they take is for `debate bench startup` to print."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import finished_tournament
+
+HEAVY = ("litellm", "scipy", "textual")
+
+# Runs the CLI as `python -m debate.cli` does, then prints the heavy packages it imported.
+PROBE = f"""
+import json, runpy, sys
+sys.argv = ["debate", *sys.argv[1:]]
+try:
+    runpy.run_module("debate.cli", run_name="__main__", alter_sys=True)
+except SystemExit as done:
+    code = done.code
+else:
+    code = 0
+sys.stderr.write("\\n" + json.dumps({{"code": code, "heavy": [m for m in {HEAVY!r} if m in sys.modules]}}) + "\\n")
+"""
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return finished_tournament(tmp_path_factory.mktemp("startup"), [{"name": n, "model": f"fake/{n}"} for n in ("alpha", "beta", "gamma")])
+
+
+def _imported(*args: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120, env={**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report["code"] in (0, None), done.stderr
+    heavy: list[str] = report["heavy"]
+    return heavy
+
+
+def test_help_imports_none_of_the_heavy_packages() -> None:
+    assert _imported("--help") == []
+
+
+@pytest.mark.parametrize("command", [["standings"], ["show", "1"], ["ratings"], ["ratings", "--format", "json"]])
+def test_reading_a_stored_tournament_imports_none_of_the_heavy_packages(database: Path, command: list[str]) -> None:
+    assert _imported(*command, "--db", str(database)) == []
+
+
+def test_the_probe_reports_a_heavy_package_that_was_imported() -> None:
+    # The same probe with textual imported before the CLI runs: an empty list above means
+    # nothing was imported, not that the probe cannot see it.
+    probe = PROBE.replace("runpy.run_module(", "__import__('textual.app'); runpy.run_module(")
+    done = subprocess.run([sys.executable, "-c", probe, "--help"], capture_output=True, text=True, timeout=120)
+    assert json.loads(done.stderr.strip().splitlines()[-1])["heavy"] == ["textual"]
