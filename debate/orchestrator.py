@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import anyio
@@ -24,12 +25,12 @@ from debate.forfeits import Availability
 from debate.gateway import CallRequest, CallResult, Gateway, gateway_for
 from debate.judging import Calibrations, Judgement, PanelRunner, ballot_of, ballot_of_order
 from debate.draws.pairing import Draw, motion_for_round
-from debate.rounds import PRELIMINARY, PlannedRound, Spent, expected_size, next_round, standings
+from debate.rounds import ELIMINATION, PRELIMINARY, PlannedRound, Spent, expected_size, needs_draws, next_round, tallied_standings
 from debate.prompts import speech_messages
 from debate.qualifying import control_debates, describe, qualify_judges, store_qualifications
 from debate.core.secrets import redact
 from debate.store.results import SETTLED
-from debate.store import CallRecord, DebatePlan, DebateUpdate, Record, SpeechRecord, Store, StoredRound
+from debate.store import CallRecord, DebatePlan, DebateUpdate, Record, RoundHeader, SpeechRecord, Store
 from debate.core.transcript import MotionText, Speech, Transcript
 from debate.verdicts import current_estimates
 from judges.rubric import Rubric, load_rubric
@@ -194,7 +195,7 @@ class Orchestrator:
                     tg.start_soon(self._flush_partials)
                 given = list(draws or [])
                 while True:
-                    stored = self.store.stored_rounds(tournament_id)
+                    stored = self.store.round_headers(tournament_id)
                     current = next((r for r in stored if r.status != "done" and r.number not in attempted), None)
                     if current is None:
                         if any(r.status != "done" for r in stored) and self.config.pairing != "round-robin" and draws is None:
@@ -260,7 +261,7 @@ class Orchestrator:
         if done in {round(total * q / 4) for q in (1, 2, 3)}:
             self.bus.emit(ev.Notice(message=f"judge {judge}: {done} of {total} control ballots"))
 
-    def _plan(self, tournament_id: int, stored: list[StoredRound], given: list[Draw]) -> PlannedRound | None:
+    def _plan(self, tournament_id: int, stored: list[RoundHeader], given: list[Draw]) -> PlannedRound | None:
         keys = [m.key for m in self.motions]
         history = self.store.motion_history(tournament_id)
         if given:
@@ -273,19 +274,24 @@ class Orchestrator:
             estimates = current_estimates(self.store, tournament_id, self.config)
             usage = self.store.call_counts(tournament_id)
             spent = Spent(debates=self.store.debate_counts(tournament_id).get("judged", 0), tokens=usage["prompt_tokens"] + usage["completion_tokens"], cost=usage["cost_usd"])
-        results = self.store.debate_results(tournament_id)
-        return next_round(self.config, stored, results, keys, history, estimates=estimates, spent=spent)
+        if not needs_draws(self.config):
+            return next_round(self.config, stored, (), keys, history, estimates=estimates, spent=spent)
+        tallies = self.store.result_tallies(tournament_id, [r.number for r in stored if r.kind == PRELIMINARY])
+        eliminations = self.store.debate_results(tournament_id, [r.number for r in stored if r.kind == ELIMINATION])
+        return next_round(self.config, stored, tallies, keys, history, played=self.store.stored_rounds(tournament_id), eliminations=eliminations, estimates=estimates, spent=spent)
 
-    async def _run_round(self, tournament_id: int, current: StoredRound, writer: StoreWriter) -> None:
+    async def _run_round(self, tournament_id: int, current: RoundHeader, writer: StoreWriter) -> None:
         number = current.number
-        pending = self.store.unfinished_debate_ids(tournament_id, number)
-        self.bus.emit(ev.RoundStarted(round=number, stage=current.kind, debates=len(pending), motion=current.motion, notes=current.draw.notes))
-        while pending:
-            await self._run_debates(tournament_id, pending, writer)
+        counts = self.store.round_debate_counts(tournament_id, number)
+        unsettled = sum(counts.values()) - _settled(counts)
+        self.bus.emit(ev.RoundStarted(round=number, stage=current.kind, debates=unsettled, motion=current.motion, notes=current.notes))
+        again: list[int] | None = None  # None: every debate of the round without its result
+        while unsettled and again != []:
+            await self._run_debates(tournament_id, number, again, writer, unsettled if again is None else len(again))
             # A debate stopped by a speaker that has failed lately (but not yet often enough to
             # be unavailable) runs again now: the speaker answers, or becomes unavailable and
             # the debate is its forfeit. Either way the round can finish and the next be drawn.
-            pending = [d for d in self.store.unfinished_debate_ids(tournament_id, number) if self._availability.on_trial(self._on_trial.pop(d, ""))]
+            again = [d for d in self.store.unfinished_debate_ids(tournament_id, number) if self._availability.on_trial(self._on_trial.pop(d, ""))]
         counts = self.store.round_debate_counts(tournament_id, number)
         if _settled(counts) == sum(counts.values()):
             self.store.finish_round(tournament_id, number)
@@ -293,27 +299,35 @@ class Orchestrator:
                 self._snapshot_standings(tournament_id, number)
         self.bus.emit(ev.RoundDone(round=number))
 
-    async def _run_debates(self, tournament_id: int, pending: list[int], writer: StoreWriter) -> None:
-        workers = min(self.config.concurrency.debates, len(pending))
+    async def _run_debates(self, tournament_id: int, number: int, only: list[int] | None, writer: StoreWriter, size: int) -> None:
+        """Run the round's `size` debates without their result (or `only` these)."""
+        workers = min(self.config.concurrency.debates, size)
         send, receive = anyio.create_memory_object_stream[DebatePlan](max_buffer_size=max(1, workers))
-        # A fixed pool of workers fed by a loader, not a task per debate: memory stays flat
-        # however large the round, and plans are read from the store in chunks.
+        # A fixed pool of workers fed by a loader, not a task per debate, and the round's
+        # debates read from the store a page at a time: memory stays flat however large the round.
         async with anyio.create_task_group() as tg:
-            tg.start_soon(self._load_plans, pending, send)
+            tg.start_soon(self._load_plans, tournament_id, number, only, send)
             for _ in range(workers):
                 tg.start_soon(self._worker, tournament_id, receive.clone(), writer)
             receive.close()
 
     def _snapshot_standings(self, tournament_id: int, number: int) -> None:
-        stored = [r for r in self.store.stored_rounds(tournament_id) if r.kind == PRELIMINARY and r.number <= number]
-        table = standings(self.config, stored, self.store.debate_results(tournament_id))
+        counted = [r for r in self.store.round_headers(tournament_id) if r.kind == PRELIMINARY and r.number <= number]
+        table = tallied_standings(self.config, counted, self.store.result_tallies(tournament_id, [r.number for r in counted]))
         self.store.save_standings(tournament_id, number, table)
 
-    async def _load_plans(self, pending: list[int], send: MemoryObjectSendStream[DebatePlan]) -> None:
+    async def _load_plans(self, tournament_id: int, number: int, only: list[int] | None, send: MemoryObjectSendStream[DebatePlan]) -> None:
         async with send:
-            for start in range(0, len(pending), _PLAN_CHUNK):
-                plans = await anyio.to_thread.run_sync(self.store.debate_plans, pending[start : start + _PLAN_CHUNK])
-                for plan in plans:
+            if only is not None:
+                pages = (only[start : start + _PLAN_CHUNK] for start in range(0, len(only), _PLAN_CHUNK))
+                for page in pages:
+                    for plan in await anyio.to_thread.run_sync(self.store.debate_plans, page):
+                        await send.send(plan)
+                return
+            after = 0
+            while page := await anyio.to_thread.run_sync(partial(self.store.unfinished_debate_ids, tournament_id, number, after=after, limit=_PLAN_CHUNK)):
+                after = page[-1]
+                for plan in await anyio.to_thread.run_sync(self.store.debate_plans, page):
                     await send.send(plan)
 
     async def _worker(self, tournament_id: int, queue: MemoryObjectReceiveStream[DebatePlan], writer: StoreWriter) -> None:

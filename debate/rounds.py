@@ -3,11 +3,15 @@
 The orchestrator asks `next_round` after every finished round. Because the answer depends
 only on stored draws and results, a resumed tournament asks the same question and gets the
 same answer: stored rounds are never redrawn, and new ones follow from the seed.
+
+What it is given stays small however many debates were played: rounds without their pairings,
+and results summed per pairing and outcome (`ResultTally`). Only Swiss and knockout rounds,
+whose rounds are small, also read the earlier draws whole and the elimination results.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,8 +21,8 @@ from debate.draws.knockout import KnockoutState, SideHistory, advance_knockout, 
 from debate.draws.model import Draw
 from debate.draws.swiss import swiss_draw
 from debate.draws.pairing import MotionHistory, motion_for_round, motions_per_debate, round_robin
-from debate.draws.standings import DebateResult, StandingRow, compute_standings, records_for_swiss
-from debate.store.models import StoredRound
+from debate.draws.standings import DebateResult, ResultTally, StandingRow, compute_standings, records_for_swiss
+from debate.store.models import RoundHeader, StoredRound
 
 PRELIMINARY, ELIMINATION, ARENA = "preliminary", "elimination", "arena"
 
@@ -39,22 +43,32 @@ class Spent(BaseModel):
     cost: float = 0.0
 
 
+def needs_draws(config: TournamentConfig) -> bool:
+    """Whether `next_round` reads the earlier draws whole and the results (Swiss pairing or a
+    break); round-robin and arena tournaments need only the round headers."""
+    return config.pairing == "swiss" or config.break_ is not None
+
+
 def next_round(
     config: TournamentConfig,
-    stored: Sequence[StoredRound],
-    results_by_round: Mapping[int, list[DebateResult]],
+    rounds: Sequence[RoundHeader],
+    tallies: Sequence[ResultTally],
     motion_keys: Sequence[str],
     history: MotionHistory,
     *,
+    played: Sequence[StoredRound] = (),
+    eliminations: Mapping[int, list[DebateResult]] | None = None,
     estimates: Sequence[RatingEstimate] = (),
     spent: Spent = Spent(),
 ) -> PlannedRound | None:
-    """The next round to draw, or None when the tournament is complete."""
+    """The next round to draw, or None when the tournament is complete. Where `needs_draws`:
+    `tallies` are the preliminary rounds' results, `played` every stored round with its draw,
+    `eliminations` the elimination rounds' results; otherwise they are not read."""
     names = [c.name for c in config.contestants]
-    number = (stored[-1].number if stored else 0) + 1
-    prelims = [r for r in stored if r.kind == PRELIMINARY]
+    number = (rounds[-1].number if rounds else 0) + 1
+    prelims = [r for r in rounds if r.kind == PRELIMINARY]
     if config.pairing == "arena":
-        return _arena(config, stored, number, motion_keys, history, estimates, spent)
+        return _arena(config, rounds, number, motion_keys, history, estimates, spent)
     draw: Draw | None = None
     if config.pairing == "round-robin":
         schedule = round_robin(names, both_sides=config.sides == "both")
@@ -63,17 +77,18 @@ def next_round(
             template = schedule[len(prelims) % len(schedule)]
             draw = template.model_copy(update={"round": number, "method": "round-robin", "seed": config.seed})
     elif config.pairing == "swiss" and len(prelims) < (config.rounds or 0):
-        table = standings(config, prelims, results_by_round)
-        records = records_for_swiss(table, [r.draw for r in prelims])
+        table = tallied_standings(config, prelims, tallies)
+        records = records_for_swiss(table, [r.draw for r in played if r.kind == PRELIMINARY])
         draw = swiss_draw(records, round_number=number, seed=config.seed, odd=config.odd)
     if draw is not None:
         return _with_motions(config, draw, PRELIMINARY, motion_keys, history)
     if config.break_ is None:
         return None
-    state = knockout_state(config, stored, results_by_round)
+    ranked = [row.name for row in tallied_standings(config, prelims, tallies)]
+    state = _knockout(config, ranked, played, eliminations or {})
     if state.finished:
         return None
-    sides = _side_history(stored)
+    sides = _side_history(played)
     draw = knockout_round(state, round_number=number, seed=config.seed, history=sides, sides=config.break_.sides)
     return _with_motions(config, draw, ELIMINATION, motion_keys, history)
 
@@ -100,11 +115,21 @@ def expected_size(config: TournamentConfig) -> tuple[int | None, int | None]:
 
 
 def standings(config: TournamentConfig, rounds: Sequence[StoredRound], results_by_round: Mapping[int, list[DebateResult]], ratings: Sequence[RatingEstimate] = ()) -> list[StandingRow]:
-    """Standings over the given (preliminary) rounds."""
+    """Standings over the given (preliminary) rounds, from their debates' results."""
     results = [res for r in rounds for res in results_by_round.get(r.number, [])]
+    return _standings(config, (r.draw.byes for r in rounds), results, ratings)
+
+
+def tallied_standings(config: TournamentConfig, rounds: Sequence[RoundHeader], tallies: Sequence[ResultTally], ratings: Sequence[RatingEstimate] = ()) -> list[StandingRow]:
+    """Standings over the given (preliminary) rounds, from their results summed per pairing
+    and outcome (`Store.result_tallies` of the same rounds): the same table as `standings`."""
+    return _standings(config, (r.byes for r in rounds), tallies, ratings)
+
+
+def _standings(config: TournamentConfig, byes_by_round: Iterable[Sequence[str]], results: Sequence[DebateResult | ResultTally], ratings: Sequence[RatingEstimate]) -> list[StandingRow]:
     byes: dict[str, int] = {}
-    for r in rounds:
-        for name in r.draw.byes:
+    for sat_out in byes_by_round:
+        for name in sat_out:
             byes[name] = byes.get(name, 0) + 1
     return compute_standings(
         [c.name for c in config.contestants], results, byes,
@@ -114,9 +139,13 @@ def standings(config: TournamentConfig, rounds: Sequence[StoredRound], results_b
 
 def knockout_state(config: TournamentConfig, stored: Sequence[StoredRound], results_by_round: Mapping[int, list[DebateResult]]) -> KnockoutState:
     """The bracket, replayed from the preliminary standings and every elimination result."""
-    assert config.break_ is not None
     prelims = [r for r in stored if r.kind == PRELIMINARY]
     ranked = [row.name for row in standings(config, prelims, results_by_round)]
+    return _knockout(config, ranked, stored, results_by_round)
+
+
+def _knockout(config: TournamentConfig, ranked: Sequence[str], stored: Sequence[StoredRound], results_by_round: Mapping[int, list[DebateResult]]) -> KnockoutState:
+    assert config.break_ is not None
     state = start_knockout(ranked, config.break_.size)
     for r in stored:
         if r.kind != ELIMINATION:
@@ -144,7 +173,7 @@ def elimination_winner(result: DebateResult, state: KnockoutState) -> str:
     return min((result.proposition, result.opposition), key=state.seed_of)
 
 
-def _arena(config: TournamentConfig, stored: Sequence[StoredRound], number: int, motion_keys: Sequence[str], history: MotionHistory, estimates: Sequence[RatingEstimate], spent: Spent) -> PlannedRound | None:
+def _arena(config: TournamentConfig, stored: Sequence[RoundHeader], number: int, motion_keys: Sequence[str], history: MotionHistory, estimates: Sequence[RatingEstimate], spent: Spent) -> PlannedRound | None:
     assert config.arena is not None
     settings = config.arena
     budget = ArenaBudget(max_debates=settings.max_debates, max_tokens=settings.max_tokens, max_cost=settings.max_cost, target_width=settings.target_width, headroom=settings.headroom)

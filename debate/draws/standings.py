@@ -29,7 +29,7 @@ all equal share a rank ("1, 2, 2, 4") and are listed by name.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -84,6 +84,33 @@ class DebateResult(BaseModel):
         return self.score_prop - self.score_opp if self.margin is None else self.margin
 
 
+class ResultTally(BaseModel):
+    """Debates with the same two contestants on the same sides and the same outcome, counted
+    with their sums: what the standings need of them, so a store can hand over a few rows per
+    pairing however many debates were played. `margin` is the sum of the proposition's margins."""
+
+    model_config = ConfigDict(frozen=True)
+
+    proposition: str
+    opposition: str
+    winner: Literal["proposition", "opposition", "tie"] | None
+    voided: bool = False
+    forfeited: Literal["proposition", "opposition", "both"] | None = None
+    debates: int = Field(default=1, ge=1)
+    ballots_prop: float = Field(default=0.0, ge=0)
+    ballots_opp: float = Field(default=0.0, ge=0)
+    score_prop: float = 0.0
+    score_opp: float = 0.0
+    margin: float = 0.0
+
+    @classmethod
+    def of(cls, result: DebateResult) -> ResultTally:
+        return cls(
+            proposition=result.proposition, opposition=result.opposition, winner=result.winner, voided=result.voided, forfeited=result.forfeited,
+            ballots_prop=result.ballots_prop, ballots_opp=result.ballots_opp, score_prop=result.score_prop, score_opp=result.score_opp, margin=result.prop_margin,
+        )
+
+
 class StandingRow(BaseModel):
     """One line of the standings: `debates` counts the decided debates that are not voided,
     and W + L + T = debates; `points` is what the ranking counts."""
@@ -128,14 +155,15 @@ def validate_tie_breaks(tie_breaks: Iterable[str]) -> tuple[str, ...]:
 
 def compute_standings(
     names: Sequence[str],
-    results: Iterable[DebateResult],
+    results: Iterable[DebateResult | ResultTally],
     byes: Mapping[str, int] | None = None,
     *,
     tie_breaks: Sequence[str] = DEFAULT_TIE_BREAKS,
     bye_policy: ByePolicy = "win",
     ratings: Mapping[str, RatingEstimate] | Iterable[RatingEstimate] | None = None,
 ) -> list[StandingRow]:
-    """The ranked standings of `names` from `results` (see the module for every column).
+    """The ranked standings of `names` from `results`, one result a debate or tallies of
+    several (see the module for every column); the two give the same table.
 
     Raises `DrawError` (a `ValueError`) for an unknown or repeated tie-break, an unknown bye
     policy, a repeated name, or a result or bye naming someone not in `names`.
@@ -164,7 +192,7 @@ def compute_standings(
                 score_total=tally.scores[name],
                 score_average=averages[name],
                 margin=tally.margins[name],
-                opponent_strength=sum(tally.points[o] for o in tally.opponents[name]),
+                opponent_strength=sum(tally.points[o] * times for o, times in tally.opponents[name].items()),
                 byes=bye_count.get(name, 0),
                 rating=estimate.rating if estimate else None,
                 rating_lower=estimate.lower if estimate else None,
@@ -202,58 +230,59 @@ class _Tally:
     ballots: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     scores: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     margins: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    opponents: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    opponents: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # opponent -> debates against it
 
     @classmethod
-    def of(cls, known: set[str], results: Iterable[DebateResult]) -> _Tally:
+    def of(cls, known: set[str], results: Iterable[DebateResult | ResultTally]) -> _Tally:
         tally = cls()
-        for result in results:
+        for one in results:
+            result = ResultTally.of(one) if isinstance(one, DebateResult) else one
             prop, opp = result.proposition, result.opposition
             if strangers := {prop, opp} - known:
                 raise DrawError(f"a result names unknown contestants: {', '.join(sorted(strangers))}")
             if prop == opp:
                 raise DrawError(f"a result has {prop} on both sides")
             if result.voided:
-                tally.voided[prop] += 1
-                tally.voided[opp] += 1
+                tally.voided[prop] += result.debates
+                tally.voided[opp] += result.debates
             elif result.forfeited is not None:
                 tally.add_forfeit(result)
             elif result.winner is not None:
                 tally.add(result)
         return tally
 
-    def add(self, result: DebateResult) -> None:
+    def add(self, result: ResultTally) -> None:
         prop, opp = result.proposition, result.opposition
-        self.judged[prop] += 1
-        self.judged[opp] += 1
+        self.judged[prop] += result.debates
+        self.judged[opp] += result.debates
         self._decide(result)
         self.ballots[prop] += result.ballots_prop
         self.ballots[opp] += result.ballots_opp
         self.scores[prop] += result.score_prop
         self.scores[opp] += result.score_opp
-        self.margins[prop] += result.prop_margin
-        self.margins[opp] -= result.prop_margin
+        self.margins[prop] += result.margin
+        self.margins[opp] -= result.margin
 
-    def add_forfeit(self, result: DebateResult) -> None:
+    def add_forfeit(self, result: ResultTally) -> None:
         """A win for the side that turned up, a loss for the one that did not: nothing was judged."""
         self._decide(result)
         for name, side in ((result.proposition, "proposition"), (result.opposition, "opposition")):
             if result.forfeited in (side, "both"):
-                self.forfeits[name] += 1
+                self.forfeits[name] += result.debates
 
-    def _decide(self, result: DebateResult) -> None:
-        prop, opp = result.proposition, result.opposition
+    def _decide(self, result: ResultTally) -> None:
+        prop, opp, n = result.proposition, result.opposition, result.debates
         for me, them, side in ((prop, opp, "proposition"), (opp, prop, "opposition")):
-            self.debates[me] += 1
-            self.opponents[me].append(them)
+            self.debates[me] += n
+            self.opponents[me][them] += n
             if result.winner == "tie":
-                self.points[me] += 0.5
-                self.ties[me] += 1
+                self.points[me] += 0.5 * n
+                self.ties[me] += n
             elif result.winner == side:
-                self.points[me] += 1
-                self.wins[me] += 1
+                self.points[me] += n
+                self.wins[me] += n
             else:
-                self.losses[me] += 1
+                self.losses[me] += n
 
     def credit_byes(self, bye_count: Mapping[str, int], bye_policy: str) -> None:
         """A bye is a point ("win"), nothing ("none"), or the contestant's own average

@@ -14,7 +14,7 @@ from debate.config import TournamentConfig
 from debate.draws.standings import StandingRow
 from debate.reports.bracket import BracketReport, bracket_report
 from debate.reports.caveats import Caveat, tournament_caveats
-from debate.rounds import PRELIMINARY, standings
+from debate.rounds import PRELIMINARY, tallied_standings
 from debate.store import Store
 from judges.ratings import SideAdvantage
 
@@ -61,10 +61,10 @@ def standings_report(store: Store, name: str | None) -> StandingsReport:
     estimates = [] if ratings is None else [
         RatingEstimate(name=r.name, rating=r.rating, lower=r.lower, upper=r.upper, debates=r.battles) for r in ratings.rows
     ]
-    counted = store.stored_rounds(row.id)
+    counted = store.round_headers(row.id)
     if config.pairing != "arena":
         counted = [r for r in counted if r.kind == PRELIMINARY]
-    rows = standings(config, counted, store.debate_results(row.id), estimates)
+    rows = tallied_standings(config, counted, store.result_tallies(row.id, [r.number for r in counted]), estimates)
     return StandingsReport(
         tournament=row.name, status=row.status, pairing=config.pairing, tie_breaks=config.tie_breaks, rows=rows,
         side_advantage=ratings.side_advantage if ratings is not None else None,

@@ -9,6 +9,8 @@ Every reader of final ballots (standings input, ratings, scorecards) goes throug
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import Subquery, case, func
 from sqlmodel import select
 
@@ -48,8 +50,9 @@ class BallotQueries(StoreBase):
             rows = session.exec(query).all()
         return [(row.debate_id, stored_ballot(row)) for row in rows]
 
-    def _final_winners(self, tournament_id: int) -> dict[int, list[str | None]]:
-        """Each judged debate's final ballots (model and human) as the side each one chose."""
+    def _final_winners(self, tournament_id: int, rounds: Collection[int] | None = None) -> dict[int, list[str | None]]:
+        """Each judged debate's final ballots (model and human) as the side each one chose (in
+        `rounds`, or every round)."""
         final = final_ballots_of(tournament_id)
         query = (
             select(BallotRow.debate_id, BallotRow.winner)
@@ -58,6 +61,8 @@ class BallotQueries(StoreBase):
             .where(DebateRow.status == "judged")
             .order_by(final.c.first_id)
         )
+        if rounds is not None:
+            query = query.where(DebateRow.round_number.in_(list(rounds)))  # type: ignore[attr-defined]
         out: dict[int, list[str | None]] = {}
         with self._session() as session:
             for debate_id, winner in session.exec(query):

@@ -58,6 +58,7 @@ class TranscriptCopies(StoreBase):
                     tournament_id=target_id, round_id=rounds[debate.round_id], round_number=debate.round_number,
                     proposition_id=ids[names[debate.proposition_id]], opposition_id=ids[names[debate.opposition_id]],
                     motion_id=motions[source_motions[debate.motion_id].key],
+                    flags_json=debate.flags_json, bracket=debate.bracket, prop_seed=debate.prop_seed, opp_seed=debate.opp_seed,
                 )
                 session.add(copy)
                 session.flush()

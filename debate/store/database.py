@@ -7,18 +7,20 @@ message naming the file and what is wrong, and are left exactly as they were.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections import deque
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect, make_url, text
+from sqlalchemy import Connection, Engine, bindparam, delete, event, insert, inspect, make_url, select, text, update
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, create_engine
 
 from debate.core.errors import StoreError, StoreMissing
-from debate.store.tables import SCHEMA_VERSION, MetaRow
+from debate.store.tables import SCHEMA_VERSION, ContestantRow, DebateRow, MetaRow, RoundRow
 from debate.store.vetting import sqlite_path, vet_sqlite_file, wal_file
 
 
@@ -107,21 +109,63 @@ def _stored_version(engine: Engine, existing: set[str], location: str) -> int | 
     return None
 
 
-# Schema 2 lacks the judges' order ballots and qualification (new tables) and three nullable
-# ballot columns; its rows stay valid as they are, so it is upgraded in place.
-UPGRADABLE = {2: ("margin FLOAT", "consistent BOOLEAN", "expected_margin FLOAT")}
+# What each earlier schema lacks, in order: schema 2 the judges' order ballots and qualification
+# (new tables) and three nullable ballot columns; schema 3 the pairing's columns on each debate
+# (it kept a round's pairings in the round's draw document, moved by `_carry_pairings`).
+_ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
+    2: (("ballot", "margin FLOAT"), ("ballot", "consistent BOOLEAN"), ("ballot", "expected_margin FLOAT")),
+    3: (("debate", "flags_json VARCHAR"), ("debate", "bracket FLOAT"), ("debate", "prop_seed INTEGER"), ("debate", "opp_seed INTEGER")),
+}
+UPGRADABLE = frozenset(_ADDED_COLUMNS)
 
 
 def _upgrade(engine: Engine, version: int) -> None:
-    present = {c["name"] for c in inspect(engine).get_columns("ballot")}
+    """Bring a database of an earlier schema to this one, in place, every stored row kept.
+    Safe to run again after an interruption: each step skips what is already done."""
+    inspector = inspect(engine)
+    present = {table: {c["name"] for c in inspector.get_columns(table)} for table in ("ballot", "debate")}
     with engine.begin() as conn:
-        for column in UPGRADABLE[version]:
-            if column.split()[0] not in present:
-                conn.execute(text(f"ALTER TABLE ballot ADD COLUMN {column}"))
+        for step in range(version, SCHEMA_VERSION):
+            for table, column in _ADDED_COLUMNS[step]:
+                if column.split()[0] not in present[table]:
+                    conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column}"))
     SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        session.merge(MetaRow(key="schema_version", value=str(SCHEMA_VERSION)))
-        session.commit()
+    with engine.begin() as conn:
+        _carry_pairings(conn)
+        conn.execute(delete(MetaRow.__table__).where(MetaRow.__table__.c.key == "schema_version"))  # type: ignore[attr-defined]
+        conn.execute(insert(MetaRow.__table__).values(key="schema_version", value=str(SCHEMA_VERSION)))  # type: ignore[attr-defined]
+
+
+def _carry_pairings(conn: Connection) -> None:
+    """Schema 3 kept each round's pairings in its draw document: move each pairing's flags,
+    bracket and seeds onto the debate that plays it (same sides, in order) and keep the rest of
+    the draw. A pairing no debate plays (a re-judged copy holds only complete debates) is
+    dropped, as the copy's draw then lists the debates it has."""
+    rounds, debates, contestants = RoundRow.__table__, DebateRow.__table__, ContestantRow.__table__  # type: ignore[attr-defined]
+    names = dict(conn.execute(select(contestants.c.id, contestants.c.name)).all())
+    set_pairing = (
+        update(debates).where(debates.c.id == bindparam("d_id"))
+        .values(flags_json=bindparam("d_flags"), bracket=bindparam("d_bracket"), prop_seed=bindparam("d_prop_seed"), opp_seed=bindparam("d_opp_seed"))
+    )
+    for round_id, draw_json in conn.execute(select(rounds.c.id, rounds.c.draw_json)).all():
+        header = json.loads(draw_json or "{}")
+        pairings = header.pop("pairings", None)
+        if pairings is None:
+            continue  # already carried
+        free: dict[tuple[str, str], deque[int]] = {}
+        for debate_id, prop, opp in conn.execute(select(debates.c.id, debates.c.proposition_id, debates.c.opposition_id).where(debates.c.round_id == round_id).order_by(debates.c.id)):
+            free.setdefault((names[prop], names[opp]), deque()).append(debate_id)
+        params = []
+        for pairing in pairings:
+            playing = free.get((pairing["proposition"], pairing["opposition"]))
+            if not playing:
+                continue
+            flags, seeds = pairing.get("flags") or [], pairing.get("seeds")
+            params.append({"d_id": playing.popleft(), "d_flags": json.dumps(flags) if flags else None, "d_bracket": pairing.get("bracket"),
+                           "d_prop_seed": seeds[0] if seeds else None, "d_opp_seed": seeds[1] if seeds else None})
+        if params:
+            conn.execute(set_pairing, params)
+        conn.execute(update(rounds).where(rounds.c.id == round_id).values(draw_json=json.dumps(header)))
 
 
 def writable_engine(url: str, location: str) -> Engine:

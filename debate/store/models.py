@@ -41,6 +41,18 @@ class StoredRound(BaseModel):
     draw: Draw
 
 
+class RoundHeader(BaseModel):
+    """A stored round without its pairings: what running and drawing rounds mostly need, the
+    same size however many debates the round has."""
+
+    number: int
+    kind: str
+    status: str
+    motion: str | None
+    byes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
 class DebateSummary(BaseModel):
     id: int
     round: int

@@ -2,23 +2,63 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
+from sqlalchemy import case, func
 from sqlmodel import select
 
-from debate.draws.standings import DebateResult
-from debate.store.ballots import BallotQueries
-from debate.store.tables import DebateRow, SpeechRow
+from debate.draws.standings import DebateResult, ResultTally
+from debate.store.ballots import BallotQueries, final_ballots_of
+from debate.store.tables import BallotRow, DebateRow, SpeechRow
 
 SETTLED = ("judged", "forfeit")
 """The statuses of a debate that has its result: it is never run again."""
 
 
 class ResultQueries(BallotQueries):
-    def debate_results(self, tournament_id: int) -> dict[int, list[DebateResult]]:
-        """Judged and forfeited debates as standings input, by round: winner, final ballots per
-        side, rubric totals, whether the debate is voided (excluded from ratings: the standings
-        leave it out too), and which side forfeited it."""
+    def result_tallies(self, tournament_id: int, rounds: Collection[int]) -> list[ResultTally]:
+        """The judged and forfeited debates of `rounds`, summed in the database per pairing and
+        outcome: the standings' input in a few rows per pairing, however many debates. Equal to
+        tallying `debate_results` of those rounds one debate at a time."""
+        final = final_ballots_of(tournament_id)
+        votes = (
+            select(
+                BallotRow.debate_id.label("debate_id"),  # type: ignore[attr-defined]
+                func.sum(case((BallotRow.winner == "proposition", 1.0), (BallotRow.winner == "tie", 0.5), else_=0.0)).label("prop"),
+                func.sum(case((BallotRow.winner == "opposition", 1.0), (BallotRow.winner == "tie", 0.5), else_=0.0)).label("opp"),
+            )
+            .join(final, final.c.id == BallotRow.id)  # type: ignore[arg-type]
+            .group_by(BallotRow.debate_id)
+            .subquery("votes")
+        )
+        outcome = (DebateRow.proposition_id, DebateRow.opposition_id, DebateRow.status, DebateRow.winner, DebateRow.excluded)
+        query = (
+            select(
+                *outcome, func.count(), func.sum(func.coalesce(DebateRow.prop_score, 0.0)), func.sum(func.coalesce(DebateRow.opp_score, 0.0)),
+                func.sum(func.coalesce(votes.c.prop, 0.0)), func.sum(func.coalesce(votes.c.opp, 0.0)),
+            )
+            .outerjoin(votes, votes.c.debate_id == DebateRow.id)  # type: ignore[arg-type]
+            .where(DebateRow.tournament_id == tournament_id, DebateRow.status.in_(SETTLED), DebateRow.round_number.in_(list(rounds)))  # type: ignore[attr-defined]
+            .group_by(*outcome).order_by(*outcome)
+        )
+        with self._session() as session:
+            names = self._contestant_names(session, tournament_id)
+            rows = session.exec(query).all()
+        return [
+            ResultTally(
+                proposition=names[prop], opposition=names[opp], winner=winner, voided=bool(excluded) and status == "judged",
+                forfeited=_forfeited(winner) if status == "forfeit" else None, debates=count,  # type: ignore[arg-type]
+                ballots_prop=float(ballots_prop), ballots_opp=float(ballots_opp), score_prop=float(score_prop), score_opp=float(score_opp),
+                margin=float(score_prop) - float(score_opp),
+            )
+            for prop, opp, status, winner, excluded, count, score_prop, score_opp, ballots_prop, ballots_opp in rows
+        ]
+
+    def debate_results(self, tournament_id: int, rounds: Collection[int] | None = None) -> dict[int, list[DebateResult]]:
+        """Judged and forfeited debates as standings input, by round (of `rounds`, or every
+        round): winner, final ballots per side, rubric totals, whether the debate is voided
+        (excluded from ratings: the standings leave it out too), and which side forfeited it."""
         with self._session() as session:
             names = self._contestant_names(session, tournament_id)
             # Columns, not DebateRow objects: this reads every judged debate of the tournament
@@ -28,8 +68,10 @@ class ResultQueries(BallotQueries):
                 select(DebateRow.id, DebateRow.round_number, DebateRow.proposition_id, DebateRow.opposition_id, DebateRow.winner, DebateRow.prop_score, DebateRow.opp_score, DebateRow.excluded, DebateRow.status)
                 .where(DebateRow.tournament_id == tournament_id, DebateRow.status.in_(SETTLED)).order_by(DebateRow.id)  # type: ignore[arg-type,attr-defined]
             )
+            if rounds is not None:
+                query = query.where(DebateRow.round_number.in_(list(rounds)))  # type: ignore[attr-defined]
             debates = session.exec(query).all()
-        ballots = self._final_winners(tournament_id)
+        ballots = self._final_winners(tournament_id, rounds)
         results: dict[int, list[DebateResult]] = {}
         for d in debates:
             votes = [w for w in ballots.get(d.id or 0, []) if w is not None]

@@ -1,18 +1,25 @@
-"""Rounds: saving a draw with its debates, the round's progress, and the standings after it."""
+"""Rounds: saving a draw with its debates, the round's progress, and the standings after it.
+
+A draw is stored as rows: the round row keeps what belongs to the whole draw (byes, notes,
+method, seed, flags), and each pairing is the debate row that plays it (its sides, flags,
+bracket and seeds). Running a round reads neither all of its pairings nor all of its debates
+at once.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from itertools import islice
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import delete, func, insert, update
 from sqlmodel import select
 
-from debate.draws.model import Draw
+from debate.draws.model import Draw, Pairing
 from debate.store.base import StoreBase
-from debate.store.models import StoredRound
+from debate.store.models import RoundHeader, StoredRound
 from debate.store.tables import DebateRow, RoundRow, StandingSnapshotRow
 from debate.store.results import SETTLED
 
@@ -30,7 +37,8 @@ class RoundQueries(StoreBase):
             ids = self._contestant_ids(session, tournament_id)
             motions = {m.key: motion_id for motion_id, m in self._motion_rows(session, tournament_id).items()}
             shared = motion_keys[0] if motion_keys and len(set(motion_keys)) == 1 else None
-            rnd = RoundRow(tournament_id=tournament_id, number=draw.round, kind=kind, motion_id=motions[shared] if shared else None, draw_json=draw.model_dump_json())
+            header = draw.model_dump_json(exclude={"pairings"})
+            rnd = RoundRow(tournament_id=tournament_id, number=draw.round, kind=kind, motion_id=motions[shared] if shared else None, draw_json=header)
             session.add(rnd)
             session.flush()
             assert rnd.id is not None
@@ -38,7 +46,10 @@ class RoundQueries(StoreBase):
             # DebateRow of the round (with its unit-of-work state) cost about 4 KB per debate at
             # once, so peak memory grew with the round's size (+40 MB for a 10,000-debate round).
             rows = (
-                {"tournament_id": tournament_id, "round_id": rnd.id, "round_number": draw.round, "proposition_id": ids[pairing.proposition], "opposition_id": ids[pairing.opposition], "motion_id": motions[key]}
+                {
+                    "tournament_id": tournament_id, "round_id": rnd.id, "round_number": draw.round, "proposition_id": ids[pairing.proposition],
+                    "opposition_id": ids[pairing.opposition], "motion_id": motions[key], **_pairing_columns(pairing),
+                }
                 for pairing, key in zip(draw.pairings, motion_keys, strict=True)
             )
             while chunk := list(islice(rows, _SAVE_CHUNK)):
@@ -50,13 +61,42 @@ class RoundQueries(StoreBase):
             session.exec(update(RoundRow).where(RoundRow.tournament_id == tournament_id, RoundRow.number == number).values(status="done"))  # type: ignore[call-overload]
             session.commit()
 
-    def stored_rounds(self, tournament_id: int) -> list[StoredRound]:
-        """Every stored round in order, with its draw as it was made."""
+    def round_headers(self, tournament_id: int) -> list[RoundHeader]:
+        """Every stored round in order, without its pairings."""
         with self._session() as session:
             rows = session.exec(select(RoundRow).where(RoundRow.tournament_id == tournament_id).order_by(RoundRow.number)).all()
             motions = self._motion_rows(session, tournament_id)
+        out = []
+        for r in rows:
+            header = json.loads(r.draw_json)
+            out.append(RoundHeader(
+                number=r.number, kind=r.kind, status=r.status, motion=motions[r.motion_id].key if r.motion_id in motions else None,
+                byes=tuple(header.get("byes", ())), notes=tuple(header.get("notes", ())),
+            ))
+        return out
+
+    def stored_rounds(self, tournament_id: int) -> list[StoredRound]:
+        """Every stored round in order, with its draw as it was made (every pairing: for views
+        of the draw and for draws that depend on earlier ones, not for running rounds)."""
+        with self._session() as session:
+            rows = session.exec(select(RoundRow).where(RoundRow.tournament_id == tournament_id).order_by(RoundRow.number)).all()
+            motions = self._motion_rows(session, tournament_id)
+            names = self._contestant_names(session, tournament_id)
+            pairings: dict[int, list[Pairing]] = {}
+            query = (
+                select(DebateRow.round_id, DebateRow.proposition_id, DebateRow.opposition_id, DebateRow.flags_json, DebateRow.bracket, DebateRow.prop_seed, DebateRow.opp_seed)
+                .where(DebateRow.tournament_id == tournament_id).order_by(DebateRow.id)  # type: ignore[arg-type]
+            )
+            for round_id, prop, opp, flags, bracket, prop_seed, opp_seed in session.exec(query):
+                pairings.setdefault(round_id, []).append(Pairing(
+                    proposition=names[prop], opposition=names[opp], flags=tuple(json.loads(flags)) if flags else (), bracket=bracket,
+                    seeds=(prop_seed, opp_seed) if prop_seed is not None and opp_seed is not None else None,
+                ))
         return [
-            StoredRound(number=r.number, kind=r.kind, status=r.status, motion=motions[r.motion_id].key if r.motion_id in motions else None, draw=Draw.model_validate_json(r.draw_json))
+            StoredRound(
+                number=r.number, kind=r.kind, status=r.status, motion=motions[r.motion_id].key if r.motion_id in motions else None,
+                draw=Draw.model_validate({**json.loads(r.draw_json), "pairings": pairings.get(r.id or 0, ())}),
+            )
             for r in rows
         ]
 
@@ -65,7 +105,8 @@ class RoundQueries(StoreBase):
         with self._session() as session:
             names = self._contestant_names(session, tournament_id)
             motions = self._motion_rows(session, tournament_id)
-            rows = session.exec(select(DebateRow.proposition_id, DebateRow.opposition_id, DebateRow.motion_id).where(DebateRow.tournament_id == tournament_id)).all()
+            # Distinct in the database: a row per (pairing, motion), not one per debate.
+            rows = session.exec(select(DebateRow.proposition_id, DebateRow.opposition_id, DebateRow.motion_id).where(DebateRow.tournament_id == tournament_id).distinct()).all()
         history: dict[tuple[str, str], set[str]] = {}
         for prop, opp, motion in rows:
             history.setdefault((names[prop], names[opp]), set()).add(motions[motion].key)
@@ -82,15 +123,17 @@ class RoundQueries(StoreBase):
             rows = session.exec(select(DebateRow.status, func.count()).where(DebateRow.tournament_id == tournament_id).group_by(DebateRow.status)).all()
         return dict(rows)
 
-    def unfinished_debate_ids(self, tournament_id: int, round_number: int) -> list[int]:
+    def unfinished_debate_ids(self, tournament_id: int, round_number: int, *, after: int = 0, limit: int | None = None) -> list[int]:
+        """The round's debates without their result, in order: those with an id above `after`,
+        at most `limit` of them (a round is read in pages, never held whole)."""
+        query = (
+            select(DebateRow.id)
+            .where(DebateRow.tournament_id == tournament_id, DebateRow.round_number == round_number, DebateRow.status.not_in(SETTLED), DebateRow.id > after)  # type: ignore[attr-defined,operator]
+            .order_by(DebateRow.id)
+            .limit(limit)
+        )
         with self._session() as session:
-            return list(
-                session.exec(
-                    select(DebateRow.id)
-                    .where(DebateRow.tournament_id == tournament_id, DebateRow.round_number == round_number, DebateRow.status.not_in(SETTLED))  # type: ignore[attr-defined]
-                    .order_by(DebateRow.id)
-                ).all()
-            )
+            return [i for i in session.exec(query).all() if i is not None]
 
     def save_standings(self, tournament_id: int, round_number: int, rows: Sequence[BaseModel]) -> None:
         """Keep the standings as they stood after a round (replacing an earlier snapshot of it)."""
@@ -100,3 +143,10 @@ class RoundQueries(StoreBase):
                 data = row.model_dump(mode="json")
                 session.add(StandingSnapshotRow(tournament_id=tournament_id, round=round_number, name=data["name"], rank=data["rank"], data_json=json.dumps(data)))
             session.commit()
+
+
+def _pairing_columns(pairing: Pairing) -> dict[str, Any]:
+    return {
+        "flags_json": json.dumps(list(pairing.flags)) if pairing.flags else None, "bracket": pairing.bracket,
+        "prop_seed": pairing.seeds[0] if pairing.seeds else None, "opp_seed": pairing.seeds[1] if pairing.seeds else None,
+    }

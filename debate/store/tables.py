@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _now() -> datetime:
@@ -82,6 +82,8 @@ class RoundRow(SQLModel, table=True):
     motion_id: int | None = Field(default=None, foreign_key="motion.id")  # None: a motion per debate
     status: str = "drawn"  # drawn | done
     kind: str = "preliminary"  # preliminary | elimination | arena
+    # The draw without its pairings (byes, notes, method, seed, flags): each pairing is the
+    # round's debate row, so a round of any size is never one document rebuilt in memory.
     draw_json: str = "{}"
 
 
@@ -94,6 +96,12 @@ class DebateRow(SQLModel, table=True):
     proposition_id: int = Field(foreign_key="contestant.id")
     opposition_id: int = Field(foreign_key="contestant.id")
     motion_id: int = Field(foreign_key="motion.id")
+    # The draw's pairing this debate plays: its flags (a JSON list; None: none), the Swiss
+    # bracket it was drawn in, and the knockout seeds of its sides.
+    flags_json: str | None = None
+    bracket: float | None = None
+    prop_seed: int | None = None
+    opp_seed: int | None = None
     status: str = Field(default="pending", index=True)  # pending | running | judged | failed | stopped
     winner: str | None = None  # proposition | opposition | tie
     margin: float | None = None  # the panel's summed verdict margins, + for proposition

@@ -76,7 +76,7 @@ def test_standings_rows_are_typed_and_dump_to_the_same_keys(db: str) -> None:
         report = api.standings(store)
     assert all(isinstance(r, StandingRow) for r in report.rows)
     document = report.model_dump(mode="json")
-    assert set(document) == {"tournament", "status", "pairing", "tie_breaks", "rows", "side_advantage", "usage", "per_contestant_usage", "caveats", "notes", "bracket"}
+    assert set(document) == {"tournament", "status", "pairing", "tie_breaks", "rows", "side_advantage", "usage", "per_contestant_usage", "caveats", "notes", "bracket", "rank_ranges", "rank_method"}
     assert set(document["rows"][0]) >= {"rank", "name", "wins", "losses", "ties", "points", "voided", "rating", "rating_lower", "rating_upper"}
     assert [r["name"] for r in document["rows"]] == [r.name for r in report.rows]
     assert document["usage"]["calls"] > 0

@@ -53,7 +53,7 @@ def test_saving_a_large_round_allocates_little_per_debate(tmp_path: Path) -> Non
     tid = _tournament(store)
     draw = _draw(N)
     peak, _ = _allocations(lambda: store.save_round(tid, draw, ["m"] * N))
-    # The draw's JSON (~60 bytes a debate) plus one chunk of rows; an ORM object per debate was ~4.4 KB.
+    # One chunk of rows (the draw's pairings are its debate rows, no longer a JSON document); an ORM object per debate was ~4.4 KB.
     assert peak / N < 1000, f"save_round peaked at {peak / N:.0f} bytes per debate"
     counts = store.round_debate_counts(tid, 1)
     assert counts == {"pending": N}

@@ -11,7 +11,10 @@ import pytest
 from debate.core.errors import StoreError
 from debate.core.formats import builtin_format
 from debate.core.transcript import MotionText
+from debate.draws.model import Draw, Pairing
 from debate.store import Store
+
+PAIRING_COLUMNS = ("flags_json", "bracket", "prop_seed", "opp_seed")
 
 
 def _schema_2(path: Path) -> None:
@@ -40,8 +43,58 @@ def test_a_schema_2_database_is_upgraded_when_opened_for_writing(tmp_path: Path)
         version = conn.execute("select value from meta where key = 'schema_version'").fetchone()[0]
     assert {"margin", "consistent", "expected_margin"} <= columns
     assert {"order_ballot", "judge_qualification"} <= tables
-    assert version == "3"
+    assert version == "4"
     Store(str(path), read_only=True).close()  # now readable as it is
+
+
+def _schema_3(path: Path, draws: list[Draw], played: list[int]) -> None:
+    """A schema 3 database: each round's pairings in its draw document, none on the debates.
+    `played[i]` is how many of draw i's pairings have a debate (a re-judged copy holds fewer)."""
+    store = Store(str(path))
+    tid = store.create_tournament("old", {"name": "old"}, builtin_format("quick"), 0, [(n, f"fake/{n}", "fake") for n in "abcd"],
+                                  [MotionText(key="m", text="This House would test.")])
+    for draw, n in zip(draws, played, strict=True):
+        store.save_round(tid, draw.model_copy(update={"pairings": draw.pairings[:n]}), ["m"] * n, kind="elimination" if draw.method == "knockout" else "preliminary")
+    store.close()
+    with closing(sqlite3.connect(path)) as conn, conn:
+        for draw in draws:
+            conn.execute("update round set draw_json = ? where number = ?", (draw.model_dump_json(), draw.round))
+        for column in PAIRING_COLUMNS:
+            conn.execute(f"alter table debate drop column {column}")
+        conn.execute("update meta set value = '3' where key = 'schema_version'")
+
+
+def test_a_schema_3_database_moves_each_pairing_onto_its_debate(tmp_path: Path) -> None:
+    path = tmp_path / "three.db"
+    swiss = Draw(
+        round=1, method="swiss", seed=7, byes=("d",), notes=("bracket 0: 3 contestants",), flags=("bye", "pull-up"),
+        pairings=(Pairing(proposition="a", opposition="b", flags=("pull-up", "sides-by-coin"), bracket=0.5), Pairing(proposition="c", opposition="a", bracket=0.0)),
+    )
+    knockout = Draw(round=2, method="knockout", pairings=(Pairing(proposition="a", opposition="d", seeds=(1, 4)), Pairing(proposition="b", opposition="c", seeds=(2, 3))))
+    copied = Draw(round=3, method="swiss", pairings=(Pairing(proposition="a", opposition="b"), Pairing(proposition="a", opposition="b", flags=("rematch",)), Pairing(proposition="c", opposition="d")))
+    _schema_3(path, [swiss, knockout, copied], [2, 2, 2])
+    with pytest.raises(StoreError, match="schema 3.*open it once read-write"):
+        Store(str(path), read_only=True)
+    store = Store(str(path))
+    try:
+        tid = store.find_tournament("old").id or 0
+        rounds = store.stored_rounds(tid)
+        assert [r.draw for r in rounds[:2]] == [swiss, knockout], "every pairing's flags, bracket and seeds carried over"
+        assert rounds[2].draw == copied.model_copy(update={"pairings": copied.pairings[:2]}), "a pairing no debate plays is dropped"
+        assert [(h.number, h.kind, h.byes, h.notes) for h in store.round_headers(tid)] == [
+            (1, "preliminary", ("d",), ("bracket 0: 3 contestants",)), (2, "elimination", (), ()), (3, "preliminary", (), ())]
+        assert [(p.proposition, p.opposition) for p in store.debate_plans([1, 2, 3, 4])] == [("a", "b"), ("c", "a"), ("a", "d"), ("b", "c")]
+    finally:
+        store.close()
+    with closing(sqlite3.connect(path)) as conn:
+        version = conn.execute("select value from meta where key = 'schema_version'").fetchone()[0]
+        documents = [row[0] for row in conn.execute("select draw_json from round")]
+    assert version == "4" and not any("pairings" in d for d in documents)
+    again = Store(str(path), read_only=True)  # the upgraded database reads as it is
+    try:
+        assert [r.draw for r in again.stored_rounds(tid)[:2]] == [swiss, knockout]
+    finally:
+        again.close()
 
 
 def test_another_schema_is_still_refused(tmp_path: Path) -> None:
