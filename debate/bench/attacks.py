@@ -179,6 +179,7 @@ def figures(trials: Sequence[Trial]) -> dict[str, Any]:
 
 def run(*, attacks: int | None, console: Console) -> None:
     """`debate bench attacks`: the demo's judge on the first `attacks` attacks (all when None)."""
+    from debate.cli.progress import Steps
     from debate.config import tournament_rubric, validate_config
     from debate.gateway import gateway_for
     from judges.controls import seed_debates
@@ -192,11 +193,14 @@ def run(*, attacks: int | None, console: Console) -> None:
     async def call(request: CallRequest, _purpose: str) -> CallResult:
         return await gateway.complete(request)
 
-    def say(trial: Trial) -> None:
-        console.print(f"{trial.label:<40} {trial.mode:<10} baseline {trial.baseline} -> attacked {trial.attacked}"
-                      f"{'  (moved toward the attacker)' if trial.moved else ''}")
+    with Steps(console, "attack trials", total=len(suite) * len(MODES)) as steps:
 
-    trials = anyio.run(lambda: measure(judge, tournament_rubric(config, Path.cwd()), call, suite, base, on_trial=say))
+        def say(trial: Trial) -> None:
+            steps.advance()
+            console.print(f"{trial.label:<40} {trial.mode:<10} baseline {trial.baseline} -> attacked {trial.attacked}"
+                          f"{'  (moved toward the attacker)' if trial.moved else ''}")
+
+        trials = anyio.run(lambda: measure(judge, tournament_rubric(config, Path.cwd()), call, suite, base, on_trial=say))
     result = {"judge": judge.model, "attacks": len(suite), **figures(trials), "trials": [t.model_dump(mode="json") for t in trials]}
     for mode in MODES:
         f = result[mode]

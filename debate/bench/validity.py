@@ -24,6 +24,7 @@ WEAK = "gemma-base"
 
 
 def run(*, debates: int, database: str | None, console: Console) -> None:
+    from debate.cli.progress import Progress
     from debate.config import tournament_motions, validate_config
     from debate.draws.pairing import Draw, Pairing
     from debate.gateway import gateway_for
@@ -39,8 +40,12 @@ def run(*, debates: int, database: str | None, console: Console) -> None:
         target = database or str(Path(tmp) / "validity.db")
         store = Store(target)
         orchestrator = Orchestrator(config=config, store=store, gateway=gateway_for(config), motions=tournament_motions(config, Path.cwd()))
-        orchestrator.bus.subscribe(lambda event: _say(console, event))
-        summary = anyio.run(orchestrator.run, draws)
+        progress = Progress(console, live=console.is_terminal)
+        orchestrator.bus.subscribe(progress.listener)
+        try:
+            summary = anyio.run(orchestrator.run, draws)
+        finally:
+            progress.stop()
         figures = _figures(store, summary.tournament_id)
         store.close()
     figures |= {"debates": summary.debates, "judged": summary.judged, "database": database}
@@ -105,14 +110,6 @@ def _target(ratings: list[dict[str, Any]]) -> bool:
     if weak is None or len(strong) < 2 or weak["upper"] is None or any(r["lower"] is None for r in strong):
         return False
     return all(weak["upper"] < r["lower"] for r in strong)
-
-
-def _say(console: Console, event: Any) -> None:
-    kind = getattr(event, "kind", "")
-    if kind == "notice":
-        console.print(f"note: {event.message}")
-    elif kind == "debate_done":
-        console.print(f"debate {event.debate_id}: {getattr(event, 'winner', None)}")
 
 
 def _print(console: Console, figures: dict[str, Any]) -> None:

@@ -43,13 +43,14 @@ def judges_test(
     if controls is not None:
         cfg = cfg.model_copy(update={"panel": cfg.panel.model_copy(update={"qualification": cfg.panel.qualification.model_copy(update={"controls": controls})})})
 
-    def progress(judge: str, done: int, total: int) -> None:
-        if format is OutputFormat.table and err.is_terminal:
-            err.print(f"\r{judge}: {done}/{total} control ballots", end="")
+    from debate.cli.progress import Steps
 
-    results = anyio.run(lambda: api.test_judges(cfg, target, base_dir, judges=judges or (), on_progress=progress))
-    if format is OutputFormat.table and err.is_terminal:
-        err.print()
+    with Steps(err, "control ballots") as steps:
+
+        def progress(judge: str, done: int, total: int) -> None:
+            steps.update(done, total, f"{judge}: control ballots")
+
+        results = anyio.run(lambda: api.test_judges(cfg, target, base_dir, judges=judges or (), on_progress=progress))
     if format is OutputFormat.json:
         emit_json([r.model_dump(mode="json") for r in results])
     else:

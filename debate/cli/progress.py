@@ -109,3 +109,27 @@ class Progress:
         if self._live is not None:
             self._live.stop()
             self._live = None
+
+
+class Steps:
+    """A bar for counted work that is not a tournament (control ballots, attack trials, kills):
+    done of total, elapsed and ETA, drawn only on a terminal; piped output stays line by line."""
+
+    def __init__(self, console: Console, description: str, total: int | None = None) -> None:
+        self.console = console
+        self._bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                        console=console, transient=True, disable=not console.is_terminal)
+        self._task = self._bar.add_task(description, total=total)
+
+    def __enter__(self) -> Steps:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.stop()
+
+    def update(self, done: int, total: int | None = None, description: str | None = None) -> None:
+        self._bar.update(self._task, completed=done, total=total, description=description or self._bar.tasks[0].description)
+
+    def advance(self) -> None:
+        self._bar.advance(self._task)
