@@ -177,9 +177,9 @@ def figures(trials: Sequence[Trial]) -> dict[str, Any]:
     return result
 
 
-def run(*, attacks: int | None, console: Console) -> None:
-    """`debate bench attacks`: the demo's judge on the first `attacks` attacks (all when None)."""
-    from debate.cli.progress import Steps
+def run(*, attacks: int | None, console: Console, progress: Callable[[int, int], None] | None = None) -> None:
+    """`debate bench attacks`: the demo's judge on the first `attacks` attacks (all when None);
+    `progress(done, total)` hears of each trial."""
     from debate.config import tournament_rubric, validate_config
     from debate.gateway import gateway_for
     from judges.controls import seed_debates
@@ -193,14 +193,17 @@ def run(*, attacks: int | None, console: Console) -> None:
     async def call(request: CallRequest, _purpose: str) -> CallResult:
         return await gateway.complete(request)
 
-    with Steps(console, "attack trials", total=len(suite) * len(MODES)) as steps:
+    done = 0
 
-        def say(trial: Trial) -> None:
-            steps.advance()
-            console.print(f"{trial.label:<40} {trial.mode:<10} baseline {trial.baseline} -> attacked {trial.attacked}"
-                          f"{'  (moved toward the attacker)' if trial.moved else ''}")
+    def say(trial: Trial) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, len(suite) * len(MODES))
+        console.print(f"{trial.label:<40} {trial.mode:<10} baseline {trial.baseline} -> attacked {trial.attacked}"
+                      f"{'  (moved toward the attacker)' if trial.moved else ''}")
 
-        trials = anyio.run(lambda: measure(judge, tournament_rubric(config, Path.cwd()), call, suite, base, on_trial=say))
+    trials = anyio.run(lambda: measure(judge, tournament_rubric(config, Path.cwd()), call, suite, base, on_trial=say))
     result = {"judge": judge.model, "attacks": len(suite), **figures(trials), "trials": [t.model_dump(mode="json") for t in trials]}
     for mode in MODES:
         f = result[mode]

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -43,9 +44,8 @@ def config(database: Path, *, fail_rate: float) -> dict[str, Any]:
     }
 
 
-def run(*, kills: int, fail_rate: float, seed: int, console: Console) -> dict[str, Any]:
-    from debate.cli.progress import Steps
-
+def run(*, kills: int, fail_rate: float, seed: int, console: Console, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """`progress(killed, kills)` hears of each kill."""
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="debate-soak-") as folder:
         root = Path(folder)
@@ -54,26 +54,26 @@ def run(*, kills: int, fail_rate: float, seed: int, console: Console) -> dict[st
         target = root / "killed"
         target.mkdir()
         cfg = _write_config(target, fail_rate)
-        with Steps(console, "kills and resumes", total=kills) as steps:
-            while True:
-                process = subprocess.Popen([sys.executable, "-m", "debate.cli", "run", str(cfg), "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                restarts += 1
-                if killed < kills:
-                    try:
-                        process.wait(timeout=rng.uniform(0.3, 2.5))
-                    except subprocess.TimeoutExpired:
-                        os.kill(process.pid, signal.SIGKILL)
-                        process.wait()
-                        killed += 1
-                        steps.advance()
-                        console.print(f"kill {killed}/{kills}")
-                        continue
-                else:
-                    process.wait(timeout=600)
-                _, err = process.communicate()
-                if process.returncode != 0:
-                    raise RuntimeError(f"debate run exited {process.returncode}: {err.decode()[-500:]}")
-                break
+        while True:
+            process = subprocess.Popen([sys.executable, "-m", "debate.cli", "run", str(cfg), "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            restarts += 1
+            if killed < kills:
+                try:
+                    process.wait(timeout=rng.uniform(0.3, 2.5))
+                except subprocess.TimeoutExpired:
+                    os.kill(process.pid, signal.SIGKILL)
+                    process.wait()
+                    killed += 1
+                    if progress is not None:
+                        progress(killed, kills)
+                    console.print(f"kill {killed}/{kills}")
+                    continue
+            else:
+                process.wait(timeout=600)
+            _, err = process.communicate()
+            if process.returncode != 0:
+                raise RuntimeError(f"debate run exited {process.returncode}: {err.decode()[-500:]}")
+            break
         after = _results(target / "t.db")
         differing = sorted(k for k in set(reference) | set(after) if reference.get(k) != after.get(k))
         figures = {

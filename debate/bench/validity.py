@@ -15,6 +15,7 @@ import json
 import statistics
 import tempfile
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -23,8 +24,8 @@ from rich.console import Console
 WEAK = "gemma-base"
 
 
-def run(*, debates: int, database: str | None, console: Console) -> None:
-    from debate.cli.progress import Progress
+def run(*, debates: int, database: str | None, console: Console, listener: Callable[[Any], None] | None = None) -> None:
+    """`listener` receives the tournament's events (the CLI's progress bar)."""
     from debate.config import tournament_motions, validate_config
     from debate.draws.pairing import Draw, Pairing
     from debate.gateway import gateway_for
@@ -40,12 +41,9 @@ def run(*, debates: int, database: str | None, console: Console) -> None:
         target = database or str(Path(tmp) / "validity.db")
         store = Store(target)
         orchestrator = Orchestrator(config=config, store=store, gateway=gateway_for(config), motions=tournament_motions(config, Path.cwd()))
-        progress = Progress(console, live=console.is_terminal)
-        orchestrator.bus.subscribe(progress.listener)
-        try:
-            summary = anyio.run(orchestrator.run, draws)
-        finally:
-            progress.stop()
+        if listener is not None:
+            orchestrator.bus.subscribe(listener)
+        summary = anyio.run(orchestrator.run, draws)
         figures = _figures(store, summary.tournament_id)
         store.close()
     figures |= {"debates": summary.debates, "judged": summary.judged, "database": database}

@@ -77,8 +77,13 @@ def bench_validity(
     """A local tournament of the instruct contestants against gemma-base, judged in both orders:
     judge qualification, presented-side bias before and after, rating intervals (30-60 min)."""
     from debate.bench.validity import run
+    from debate.cli.progress import Progress
 
-    run(debates=debates, database=db, console=out)
+    progress = Progress(out, live=out.is_terminal)
+    try:
+        run(debates=debates, database=db, console=out, listener=progress.listener)
+    finally:
+        progress.stop()
 
 
 @bench_app.command("attacks")
@@ -88,8 +93,10 @@ def bench_attacks(
     """Hostile speeches against the demo's local judge: attack success rate with the defences
     (fenced speeches, rule-check findings) and without them."""
     from debate.bench.attacks import run
+    from debate.cli.progress import Steps
 
-    run(attacks=attacks, console=out)
+    with Steps(out, "attack trials") as steps:
+        run(attacks=attacks, console=out, progress=steps.update)
 
 
 @bench_app.command("soak")
@@ -101,6 +108,9 @@ def bench_soak(
     """Kill a faulty fake tournament at random moments, resume it, and compare with an uninterrupted run."""
     from debate.bench.soak import run
 
-    figures = run(kills=kills, fail_rate=fail_rate, seed=seed, console=out)
+    from debate.cli.progress import Steps
+
+    with Steps(out, "kills and resumes", total=kills) as steps:
+        figures = run(kills=kills, fail_rate=fail_rate, seed=seed, console=out, progress=steps.update)
     if not figures["identical"]:
         raise typer.Exit(1)
