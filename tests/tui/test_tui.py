@@ -60,12 +60,13 @@ async def test_standings_and_draw_show_the_store(finished_db: Path) -> None:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "StandingsScreen")
         table = app.screen.query_one(DataTable)
         await wait_for(pilot, lambda: table.row_count == 4)
-        bar = str(table.get_cell_at((0, 6)))
+        column = {c.key.value: i for i, c in enumerate(table.ordered_columns)}  # by key: columns come and go
+        bar = str(table.get_cell_at((0, column["bar"])))
         assert "●" in bar and "━" in bar
         for row in range(4):  # W-L-T are whole debates (6 each in this round robin); points may be halves
-            record = [int(part) for part in str(table.get_cell_at((row, 2))).split("-")]
+            record = [int(part) for part in str(table.get_cell_at((row, column["W-L-T"]))).split("-")]
             assert sum(record) == 6
-            assert float(str(table.get_cell_at((row, 3)))) == record[0] + record[2] / 2
+            assert float(str(table.get_cell_at((row, column["points"])))) == record[0] + record[2] / 2
         assert "win rate by motion category" in str(app.screen.query_one("#heatmap", Static).render())
         await pilot.press("d")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "DrawScreen")
