@@ -247,10 +247,14 @@ async def test_saving_over_another_file_asks_first_and_a_spectator_cannot_set_up
 
     spectator = DebateApp(str(finished_store), read_only=True)
     async with spectator.run_test(size=(140, 50)) as pilot:
-        await pilot.pause(0.5)
-        while len(spectator.screen_stack) > 2:
-            spectator.pop_screen()
+        # The board comes over home once the store is read (a worker): wait for it, then leave it.
+        for _ in range(100):
+            if type(spectator.screen).__name__ == "BoardScreen":
+                break
             await pilot.pause(0.1)
+        assert type(spectator.screen).__name__ == "BoardScreen"
+        spectator.pop_screen()
+        await pilot.pause(0.1)
         for key in ("n", "o"):
             await pilot.press(key)
             await pilot.pause(0.2)
