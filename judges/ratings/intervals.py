@@ -8,6 +8,19 @@
   as arena-rank does), refitted, and the bounds are the alpha/2 and 1-alpha/2 quantiles
   (linear interpolation); the point rating stays the full-data fit.
 
+Floor (`floor=True`, the product's default): no interval is narrower than half the
+model-based one. The sandwich's G measures the spread of the observed outcomes; on a handful of
+debates, or when every debate was a tie, the fitted probabilities reproduce the outcomes
+exactly, G is zero and so would be every interval ("1000 (1000-1000)" after one tied debate).
+The model-based covariance is H^-1 F H^-1, F the variance a win-or-loss verdict has under the
+fitted model (w^2 p(1-p) x x^T per verdict); the floored covariance is the sandwich plus the
+positive part of (model-based / 4 - sandwich), so it is at least a quarter of the model-based
+covariance in every direction. On real samples the sandwich's variance is near the model's
+(ties make it smaller, but by at most half when half the verdicts are ties), the difference is
+negative and nothing changes: the floor only acts on a degenerate sandwich. Bootstrap bounds
+(and rank ranges) are widened to those of the floored sandwich, for the same degenerate cases.
+arena-rank has no floor: with `floor=False` the numbers are its own.
+
 When the battles name their debates (`Battles.cluster`), the battles of one debate are not
 independent (a panel's ballots, a ballot's criteria), so both methods work by debate: the
 sandwich's G sums the score vectors of each debate before squaring them (cluster-robust, "CR0"),
@@ -31,6 +44,9 @@ from judges.ratings.table import CI
 
 HESSIAN_REG = 1e-5
 """arena-rank's ridge on the sandwich Hessian, per verdict."""
+FLOOR_SHARE = 0.25
+"""With the floor, the covariance is at least this share of the model-based one (intervals at
+least half as wide)."""
 PAIRS_PER_PASS = 1 << 22
 """Products of score entries summed per pass when the clustered G is assembled (bounds memory)."""
 
@@ -43,36 +59,47 @@ class Fitted:
     prior: float
     cov: FloatArray | None = None
     samples: FloatArray | None = None  # bootstrap draws of params, (B, n + m)
+    least: FloatArray | None = None  # the floored sandwich covariance bootstrap bounds may not be inside
 
     def bounds(self, confidence: float) -> tuple[FloatArray, FloatArray] | None:
+        z = NormalDist().inv_cdf(0.5 + confidence / 2.0)
         if self.cov is not None:
-            z = NormalDist().inv_cdf(0.5 + confidence / 2.0)
             width = z * np.sqrt(np.maximum(np.diag(self.cov), 0.0))
             return self.params - width, self.params + width
         if self.samples is not None:
             alpha = 1.0 - confidence
-            return np.quantile(self.samples, alpha / 2.0, axis=0), np.quantile(self.samples, 1.0 - alpha / 2.0, axis=0)
+            lower = np.quantile(self.samples, alpha / 2.0, axis=0)
+            upper = np.quantile(self.samples, 1.0 - alpha / 2.0, axis=0)
+            if self.least is not None:
+                width = z * np.sqrt(np.maximum(np.diag(self.least), 0.0))
+                lower, upper = np.minimum(lower, self.params - width), np.maximum(upper, self.params + width)
+            return lower, upper
         return None
 
 
-def fit_with_intervals(d: Design, ci: CI | None, prior: float | None, rounds: int, seed: int, hessian_reg: float) -> tuple[Fitted, list[str]]:
-    """Fit `d` and add the intervals `ci` asks for; returns the fit and notes for the reader."""
+def fit_with_intervals(
+    d: Design, ci: CI | None, prior: float | None, rounds: int, seed: int, hessian_reg: float, floor: bool = False
+) -> tuple[Fitted, list[str]]:
+    """Fit `d` and add the intervals `ci` asks for (never narrower than the model-based ones
+    with `floor`); returns the fit and notes for the reader."""
     params, used, ok = fit(d, d.counts, prior)
     fitted = Fitted(params=params, prior=used)
     notes: list[str] = []
     if not ok:
         notes.append(f"the fit ran off (no maximum-likelihood estimate with prior {used:g}): ratings are where the optimiser stopped")
     if ci == "sandwich":
-        fitted.cov = sandwich(d, params, used, hessian_reg)
+        fitted.cov = sandwich(d, params, used, hessian_reg, floor)
     elif ci == "bootstrap":
         fitted.samples, regularised = bootstrap(d, params, used, rounds, seed)
+        fitted.least = sandwich(d, params, used, hessian_reg, floor=True) if floor else None
         if regularised:
             notes.append(f"{regularised} of {rounds} bootstrap rounds had no maximum-likelihood estimate and used the prior {FALLBACK_PRIOR}")
     return fitted, notes
 
 
-def sandwich(d: Design, params: FloatArray, prior: float, hessian_reg: float) -> FloatArray:
-    """arena-rank's robust covariance H^-1 G H^-1 (summed over verdicts).
+def sandwich(d: Design, params: FloatArray, prior: float, hessian_reg: float, floor: bool = False) -> FloatArray:
+    """arena-rank's robust covariance H^-1 G H^-1 (summed over verdicts); with `floor`, at least
+    FLOOR_SHARE of the model-based covariance (see the module's notes).
 
     H: weighted p(1-p) x x^T plus the ridge `hessian_reg` * verdicts (and the prior, if one was
     needed); G: squared weighted residuals (o - p)^2 w^2 x x^T. For style control, as in
@@ -91,28 +118,37 @@ def sandwich(d: Design, params: FloatArray, prior: float, hessian_reg: float) ->
     if d.style_cols and d.style_reg:
         beta = params[n : n + d.style_cols]
         grad_cov[n : n + d.style_cols, n : n + d.style_cols] -= d.style_reg**2 * np.outer(beta, beta)
-    _drop_constant_direction(hessian, grad_cov, n)
+    fisher = assemble(d, d.w**2 * counts.sum(axis=1) * p * (1.0 - p)) if floor else None
+    _drop_constant_direction(hessian, [grad_cov] if fisher is None else [grad_cov, fisher], n)
     try:  # H^-1 from its Cholesky factor L (H^-1 = L^-T L^-1); the ridge keeps H positive definite
         inverse_factor = np.linalg.inv(np.linalg.cholesky(hessian))
         inverse = inverse_factor.T @ inverse_factor
     except np.linalg.LinAlgError:
         inverse = np.linalg.pinv(hessian, hermitian=True)
-    cov = inverse @ grad_cov @ inverse
-    return 0.5 * (cov + cov.T)
+    cov = _symmetric(inverse @ grad_cov @ inverse)
+    if fisher is None:
+        return cov
+    values, vectors = np.linalg.eigh(FLOOR_SHARE * _symmetric(inverse @ fisher @ inverse) - cov)
+    return cov + (vectors * np.maximum(values, 0.0)) @ vectors.T
 
 
-def _drop_constant_direction(hessian: FloatArray, grad_cov: FloatArray, n: int) -> None:
+def _symmetric(matrix: FloatArray) -> FloatArray:
+    return 0.5 * (matrix + matrix.T)
+
+
+def _drop_constant_direction(hessian: FloatArray, outer: list[FloatArray], n: int) -> None:
     """Make H^-1 G H^-1 blind to adding a constant to every rating, in place.
 
     Every score vector sums to zero over the ratings (x = e_a - e_b), so G has nothing along
     that direction u and the result does not depend on H's curvature along it, which is the
     ridge alone: a rounding error of G along u would be amplified by 1 / ridge^2 (one part in
-    1e9 on a small board). G is projected off u and H gets an ordinary curvature along u, which
-    leaves the exact covariance as it is."""
+    1e9 on a small board). G (and the model-based F, alike) is projected off u and H gets an
+    ordinary curvature along u, which leaves the exact covariance as it is."""
     u = np.zeros(len(hessian))
     u[:n] = 1.0 / np.sqrt(n)
     off = np.eye(len(u)) - np.outer(u, u)
-    grad_cov[:] = off @ grad_cov @ off
+    for matrix in outer:
+        matrix[:] = off @ matrix @ off
     hessian += np.outer(u, u) * float(np.mean(np.diag(hessian)[:n]))
 
 

@@ -35,6 +35,9 @@ class FitOptions:
     inverse-pair-count weights); rows then carry the style-controlled `rating` and the plain
     `raw_rating`, and `style_coefficients` holds the covariates (rating points per standard
     deviation of the feature).
+    `floor` (default on): no interval is narrower than half the model-based one, so a handful
+    of debates or a run of ties, which the fit reproduces exactly, cannot give a zero-width
+    interval; `floor=False` gives arena-rank's own sandwich and bootstrap bounds.
     `prior`: None fits plain maximum likelihood. A contestant that never won or tied (never
     lost or tied) has no finite estimate: it is set apart, the others are fitted without it and
     it is listed below (above) everyone (`RatingRow.no_estimate`), so it moves no other rating.
@@ -57,6 +60,7 @@ class FitOptions:
     scale: float = SCALE
     center: float = CENTER
     hessian_reg: float = HESSIAN_REG
+    floor: bool = True
 
     def __post_init__(self) -> None:
         if self.ci not in (None, "sandwich", "bootstrap"):
@@ -137,12 +141,14 @@ def _fit(battles: Battles, prepared: _Prepared, opts: FitOptions) -> tuple[Fitte
     n = len(prepared.rated)
     members = None if battles.cluster is None else Members.of(battles, *cell_of(battles, opts.side, prepared.cells))
     plain = plain_design(prepared.cells, prepared.keep, n, opts.side, members)
-    raw, notes = fit_with_intervals(plain, opts.ci, opts.prior, opts.bootstrap_rounds, opts.seed, opts.hessian_reg)
+    raw, notes = fit_with_intervals(plain, opts.ci, opts.prior, opts.bootstrap_rounds, opts.seed, opts.hessian_reg, opts.floor)
     main = raw
     if opts.style:
         design = style_design(battles, prepared.keep, n, opts.side, opts.style_reg, opts.style_reweight)
         style_prior = raw.prior if opts.prior is None and raw.prior > 0 else opts.prior
-        main, style_notes = fit_with_intervals(design, opts.ci, style_prior, opts.bootstrap_rounds, opts.seed, opts.hessian_reg)
+        main, style_notes = fit_with_intervals(
+            design, opts.ci, style_prior, opts.bootstrap_rounds, opts.seed, opts.hessian_reg, opts.floor
+        )
         notes += style_notes
     if main.prior > 0:
         notes.append(
@@ -174,13 +180,14 @@ def _interval_method(opts: FitOptions, battles: Battles) -> str | None:
         return None
     debates = battles.debates
     level = f"{opts.confidence:.0%} CI"
+    floor = ", at least half the model-based width" if opts.floor else ""
     if opts.ci == "bootstrap":
         over = "battles" if debates is None else "debates"
         extra = "" if debates is None else f", {debates} debates"
-        return f"{level}, bootstrap over {over} (n={opts.bootstrap_rounds}{extra})"
+        return f"{level}, bootstrap over {over} (n={opts.bootstrap_rounds}{extra}){floor}"
     if debates is None:
-        return f"{level}, sandwich over battles (each taken as independent)"
-    return f"{level}, sandwich clustered by debate ({debates} debates)"
+        return f"{level}, sandwich over battles (each taken as independent){floor}"
+    return f"{level}, sandwich clustered by debate ({debates} debates){floor}"
 
 
 def _rank_method(opts: FitOptions) -> str | None:
@@ -241,14 +248,17 @@ def _fitted_ranks(fits: _Fits) -> list[tuple[int, int]] | None:
     """The rank interval of each fitted contestant (core order), below those set apart above
     everyone; None without intervals."""
     opts, main, n = fits.opts, fits.main, len(fits.core.rated)
-    if main.samples is not None:
-        draws = main.samples[:, :n]
-    elif main.cov is not None:
-        draws = normal_draws(main.params[:n], main.cov[:n, :n], NORMAL_DRAWS, opts.seed)
-    else:
-        return None
     above = sum(1 for way in fits.apart.way.values() if way == "above")
-    return rank_intervals(draws, opts.confidence, above)
+    if main.cov is not None:
+        return rank_intervals(normal_draws(main.params[:n], main.cov[:n, :n], NORMAL_DRAWS, opts.seed), opts.confidence, above)
+    if main.samples is None:
+        return None
+    ranks = rank_intervals(main.samples[:, :n], opts.confidence, above)
+    if main.least is None:
+        return ranks
+    # The floor widened the bootstrap bounds where the refits barely moved: widen the ranks alike.
+    floored = rank_intervals(normal_draws(main.params[:n], main.least[:n, :n], NORMAL_DRAWS, opts.seed), opts.confidence, above)
+    return [(min(b, fb), max(w, fw)) for (b, w), (fb, fw) in zip(ranks, floored, strict=True)]
 
 
 def _rows(fits: _Fits, bounds: tuple[FloatArray, FloatArray] | None, ranks: list[tuple[int, int]] | None) -> list[RatingRow]:

@@ -44,11 +44,11 @@ def test_repeated_ballots_do_not_narrow_clustered_intervals(debates: Battles, ci
 
 
 def test_the_table_names_its_interval_method(debates: Battles) -> None:
-    assert bradley_terry(debates).interval_method == f"95% CI, sandwich clustered by debate ({len(debates)} debates)"
+    assert bradley_terry(debates).interval_method == f"95% CI, sandwich clustered by debate ({len(debates)} debates), at least half the model-based width"
     ballots = _as_ballots(debates, 2, clustered=True)
-    assert bradley_terry(ballots, ci="bootstrap", bootstrap_rounds=50).interval_method == f"95% CI, bootstrap over debates (n=50, {len(debates)} debates)"
+    assert bradley_terry(ballots, ci="bootstrap", bootstrap_rounds=50).interval_method == f"95% CI, bootstrap over debates (n=50, {len(debates)} debates), at least half the model-based width"
     plain = Battles(names=debates.names, a=debates.a, b=debates.b, outcome=debates.outcome)
-    assert bradley_terry(plain).interval_method == "95% CI, sandwich over battles (each taken as independent)"
+    assert bradley_terry(plain).interval_method == "95% CI, sandwich over battles (each taken as independent), at least half the model-based width"
     assert bradley_terry(plain, ci=None).interval_method is None
 
 

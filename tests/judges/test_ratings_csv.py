@@ -41,7 +41,7 @@ def test_sides_debates_and_judges_are_read(tmp_path: Path) -> None:
     assert battles.labels["judge"] == ["j1", "j2"] * 4
     table = bradley_terry(battles, side=True)
     assert table.side_advantage is not None
-    assert table.interval_method == "95% CI, sandwich clustered by debate (4 debates)"
+    assert table.interval_method == "95% CI, sandwich clustered by debate (4 debates), at least half the model-based width"
 
 
 def test_our_battles_round_trip_through_the_log(tmp_path: Path) -> None:
@@ -83,7 +83,7 @@ def test_cli_rates_per_judge_exports_and_takes_a_prior(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert {r["judge"] for r in rows} == {"j1", "j2"}
-    assert all(r["interval_method"] == "95% CI, sandwich clustered by debate (4 debates)" for r in rows)
+    assert all(r["interval_method"] == "95% CI, sandwich clustered by debate (4 debates), at least half the model-based width" for r in rows)
     again = read_battles_csv(exported)
     assert len(again) == 8 and sorted(again.labels["judge"]) == ["j1"] * 4 + ["j2"] * 4
     broken = run_cli("ratings", "--battles", str(_write(tmp_path, "model_a,model_b,winner,proposition\nx,y,tie,z\n", "bad.csv")))
@@ -118,4 +118,4 @@ def test_a_tournament_s_ballots_are_clustered_by_their_debate(tmp_path: Path) ->
     for board in per_criterion.boards:
         battles = board.battles
         assert battles is not None and battles.cluster is not None and len(battles) == 2 * debates
-        assert board.table.interval_method == f"95% CI, sandwich clustered by debate ({debates} debates)"
+        assert board.table.interval_method == f"95% CI, sandwich clustered by debate ({debates} debates), at least half the model-based width"
