@@ -40,7 +40,7 @@ def print_standings(db: str, tournament: str | None, format: OutputFormat) -> No
         view.add_column(column, justify="left" if column == "contestant" else "right")
     for r in report.rows:
         usage = report.per_contestant_usage.get(r.name, {})
-        rating = "" if r.rating is None else f"{r.rating:.0f} ({bound(r.rating_lower)}-{bound(r.rating_upper)})"
+        rating = placement(r.no_estimate, r.rating_lower, r.rating_upper) if r.no_estimate else "" if r.rating is None else f"{r.rating:.0f} ({bound(r.rating_lower)}-{bound(r.rating_upper)})"
         view.add_row(
             str(r.rank), r.name, str(r.debates), str(r.wins), str(r.losses), str(r.ties),
             f"{r.points:g}", f"{r.ballots:g}", f"{r.score_total:.1f}", f"{r.opponent_strength:g}", rating,
@@ -56,6 +56,12 @@ def print_standings(db: str, tournament: str | None, format: OutputFormat) -> No
         out.print(f"proposition advantage: {adv.rating:+.0f} rating points (win probability {adv.win_probability:.2f} between equals)")
     usage = report.usage
     out.print(f"ranked by {', '.join(report.tie_breaks)} (a win is 1 point, a tie 1/2); {usage['calls']} model calls, {usage['prompt_tokens']} prompt + {usage['completion_tokens']} completion tokens, cost ${usage['cost_usd']:.4f}")
+
+
+def placement(no_estimate: str, lower: float | None, upper: float | None) -> str:
+    """Where a contestant without a finite rating stands ("above"/"below" all), with its one finite bound."""
+    end, sign = (lower, ">=") if no_estimate == "above" else (upper, "<=")
+    return f"{no_estimate} all" + ("" if end is None else f" ({sign} {end:.0f})")
 
 
 def print_bracket(bracket: api.BracketReport) -> None:

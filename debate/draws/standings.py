@@ -29,6 +29,7 @@ all equal share a rank ("1, 2, 2, 4") and are listed by name.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -133,8 +134,11 @@ class StandingRow(BaseModel):
     opponent_strength: float
     byes: int
     rating: float | None = None
-    rating_lower: float | None = None
+    rating_lower: float | None = None  # None: unbounded (no finite bound), never an infinity
     rating_upper: float | None = None
+    # Set apart without a finite rating (never lost, or never won): ranked above or below every
+    # rated contestant, `rating` then None and only the finite bound kept.
+    no_estimate: Literal["above", "below"] | None = None
 
 
 def validate_tie_breaks(tie_breaks: Iterable[str]) -> tuple[str, ...]:
@@ -195,11 +199,17 @@ def compute_standings(
                 opponent_strength=sum(tally.points[o] * times for o, times in tally.opponents[name].items()),
                 byes=bye_count.get(name, 0),
                 rating=estimate.rating if estimate else None,
-                rating_lower=estimate.lower if estimate else None,
-                rating_upper=estimate.upper if estimate else None,
+                rating_lower=_finite(estimate.lower) if estimate else None,
+                rating_upper=_finite(estimate.upper) if estimate else None,
             )
         )
     return _ranked(rows, keys)
+
+
+def _finite(value: float) -> float | None:
+    """An interval's end as the rows carry it: an open end (an infinity) is None, so no JSON
+    document ever holds `Infinity`."""
+    return value if math.isfinite(value) else None
 
 
 def _checked_byes(names: Sequence[str], byes: Mapping[str, int] | None, bye_policy: str) -> dict[str, int]:

@@ -65,6 +65,9 @@ def standings_report(store: Store, name: str | None) -> StandingsReport:
     if config.pairing != "arena":
         counted = [r for r in counted if r.kind == PRELIMINARY]
     rows = tallied_standings(config, counted, store.result_tallies(row.id, [r.number for r in counted]), estimates)
+    apart = {} if ratings is None else {r.name: r.no_estimate for r in ratings.rows if r.no_estimate is not None}
+    # A contestant set apart has a placement, not a rating: its number would only be the centre.
+    rows = [r.model_copy(update={"rating": None, "no_estimate": apart[r.name]}) if r.name in apart else r for r in rows]
     return StandingsReport(
         tournament=row.name, status=row.status, pairing=config.pairing, tie_breaks=config.tie_breaks, rows=rows,
         side_advantage=ratings.side_advantage if ratings is not None else None,

@@ -103,10 +103,14 @@ class StandingsScreen(TournamentScreen):
             rating = r.rating
             tokens = usage.get("prompt_tokens", 0) + usage.get("completion_tokens", 0)
             latency = usage.get("mean_latency_s")
-            interval = f"{r.rating_lower:.0f}–{r.rating_upper:.0f}" if r.rating_lower is not None else "—"
+            interval = "–".join("?" if end is None else f"{end:.0f}" for end in (r.rating_lower, r.rating_upper))
+            if r.no_estimate:  # one end is open: show the other as a bound
+                end, sign = (r.rating_lower, "≥") if r.no_estimate == "above" else (r.rating_upper, "≤")
+                interval = "—" if end is None else f"{sign}{end:.0f}"
+            shown = f"{rating:.0f}" if rating is not None else f"{r.no_estimate} all" if r.no_estimate else "—"
             table.add_row(
                 str(r.rank), rank_range(report.rank_ranges.get(r.name)), r.name, f"{r.wins}-{r.losses}-{r.ties}", f"{r.points:g}",
-                f"{rating:.0f}" if rating is not None else "—", interval,
+                shown, interval if rating is not None or r.no_estimate else "—",
                 interval_bar(rating, r.rating_lower, r.rating_upper, low, high),
                 str(tokens), f"${usage.get('cost_usd', 0.0):.4f}", f"{latency:.2f}s" if latency is not None else "—",
                 key=r.name,
@@ -136,15 +140,16 @@ class StandingsScreen(TournamentScreen):
         self.query_one("#standings-caveats", Static).update("\n".join(lines))
 
 
-def criterion_ratings(store: Store, tournament: str | None, names: dict[str, str]) -> dict[str, dict[str, float]]:
+def criterion_ratings(store: Store, tournament: str | None, names: dict[str, str]) -> dict[str, dict[str, float | str]]:
     """Criterion name (its id when the rubric no longer loads) -> contestant -> rating on that
-    criterion's ballots alone, in the rubric's order."""
+    criterion's ballots alone, in the rubric's order; "above"/"below" for one set apart without
+    a finite rating (its number would only be a placement)."""
     from debate.api import ratings
 
     # Point ratings, fitted as `debate ratings --by criterion` fits them; the bars above carry the intervals.
     boards = {b.group: b.table for b in ratings(store, tournament, by="criterion", ci=None).boards}
     order = [c for c in names if c in boards] + sorted(c for c in boards if c not in names)
-    return {names.get(c, c): {r.name: r.rating for r in boards[c].rows} for c in order}
+    return {names.get(c, c): {r.name: r.no_estimate or r.rating for r in boards[c].rows} for c in order}
 
 
 def bracket_lines(bracket: BracketReport) -> str:
@@ -158,20 +163,21 @@ def bracket_lines(bracket: BracketReport) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def criterion_table(names: list[str], ratings: dict[str, dict[str, float]]) -> str:
+def criterion_table(names: list[str], ratings: dict[str, dict[str, float | str]]) -> str:
     """Each contestant's rating on each criterion; the best on a criterion in bold."""
     if not ratings or not names:
         return "[dim]no judged ballots yet: no ratings per criterion[/]"
     width = max(len(n) for n in names) + 2
     heads = [_short(c) for c in ratings]
     lines = ["[b]rating by rubric criterion[/]", " " * width + "".join(escape(f"{h:>12}") for h in heads)]
-    best = {c: max(by_name.values(), default=None) for c, by_name in ratings.items()}
+    best = {c: max((v for v in by_name.values() if not isinstance(v, str)), default=None) for c, by_name in ratings.items()}
     for name in names:
         cells = []
         for c, by_name in ratings.items():
             value = by_name.get(name)
-            cell = f"{value:>12.0f}" if value is not None else f"{'·':>12}"
-            cells.append(f"[b green]{cell}[/]" if value is not None and value == best[c] else cell)
+            cell = f"{'·':>12}" if value is None else f"{value + ' all':>12}" if isinstance(value, str) else f"{value:>12.0f}"
+            top = value == "above" or (value is not None and value == best[c] and "above" not in by_name.values())
+            cells.append(f"[b green]{cell}[/]" if top else cell)
         lines.append(escape(f"{name:<{width}}") + "".join(cells))  # pad, then escape: the padding counts what shows
     return "\n".join(lines) + "\n"
 
@@ -238,6 +244,18 @@ def pairs_table(pairs: WinRateMatrix) -> str:
     return "\n".join(lines)
 
 
+def _round_cell(value: float | str | None) -> str:
+    return f"{'·':>7}" if value is None else f"{value:>7}" if isinstance(value, str) else f"{value:>7.0f}"
+
+
+def _spark(value: float | str | None, low: float, high: float) -> str:
+    if value is None:
+        return " "
+    if isinstance(value, str):
+        return SPARKS[-1] if value == "above" else SPARKS[0]
+    return SPARKS[0 if high == low else round((value - low) / (high - low) * (len(SPARKS) - 1))]
+
+
 def rounds_table(history: RatingHistory) -> str:
     """Each contestant's rating after the last few completed rounds, and a sparkline over all
     of them on one scale for everyone (a low line is a low rating, not only a fall)."""
@@ -245,9 +263,10 @@ def rounds_table(history: RatingHistory) -> str:
     if not rounds:
         return "\n[dim]no completed round with a rated debate yet: no rating over rounds[/]"
     names = history.contestants()
-    by_round = [{r.name: r.rating for r in entry.ratings} for entry in rounds]
+    # A contestant set apart (no finite rating) shows where it stands, not its placement number.
+    by_round = [{r.name: r.no_estimate or r.rating for r in entry.ratings} for entry in rounds]
     shown = list(zip(rounds, by_round, strict=True))[-SHOWN_ROUNDS:]
-    values = [v for ratings in by_round for v in ratings.values()]
+    values = [v for ratings in by_round for v in ratings.values() if not isinstance(v, str)] or [0.0]
     low, high = min(values), max(values)
     width = max(len(n) for n in names) + 2
     lines = [
@@ -255,9 +274,7 @@ def rounds_table(history: RatingHistory) -> str:
         " " * width + "".join(f"{'R' + str(entry.round):>7}" for entry, _ in shown) + "  trend",
     ]
     for name in names:
-        cells = "".join(f"{ratings[name]:>7.0f}" if name in ratings else f"{'·':>7}" for _, ratings in shown)
-        spark = "".join(
-            " " if name not in ratings else SPARKS[0 if high == low else round((ratings[name] - low) / (high - low) * (len(SPARKS) - 1))] for ratings in by_round
-        )
+        cells = "".join(_round_cell(ratings.get(name)) for _, ratings in shown)
+        spark = "".join(_spark(ratings.get(name), low, high) for ratings in by_round)
         lines.append(escape(f"{name:<{width}}") + cells + "  " + spark)
     return "\n".join(lines)
