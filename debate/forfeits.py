@@ -2,8 +2,8 @@
 is drawn in from then on is its forfeit.
 
 A contestant becomes unavailable after `gateway.unavailable_after` failed speech calls in a
-row (each already past the gateway's retries), or at once when its provider rejects the key.
-It stays so for the rest of the tournament: a forfeit is final, and a resumed run reads the
+row (each already past the gateway's retries), or at once when its provider rejects the key or
+does not know the model. It stays so for the rest of the tournament: a forfeit is final, and a resumed run reads the
 forfeits back from the store, so it never asks that model again.
 """
 
@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 
 from debate.config import Contestant
-from debate.core.errors import AuthenticationFailed, GatewayError
+from debate.core.errors import AuthenticationFailed, GatewayError, ModelNotFound
 from debate.core.secrets import redact
 from debate.store import DebateUpdate
 
@@ -36,6 +36,8 @@ class Availability:
         last = redact(str(error))[:_REASON_CHARS]
         if isinstance(error, AuthenticationFailed):
             reason = f"{speaker.name} is unavailable: its provider rejected the key ({last})"
+        elif isinstance(error, ModelNotFound):  # asking again cannot make the model exist
+            reason = f"{speaker.name} is unavailable: its provider has no such model ({last})"
         elif streak >= self._limit:
             reason = f"{speaker.name} is unavailable after {streak} failed calls in a row (last error: {last})"
         else:

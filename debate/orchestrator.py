@@ -275,7 +275,7 @@ class Orchestrator:
             usage = self.store.call_counts(tournament_id)
             spent = Spent(debates=self.store.debate_counts(tournament_id).get("judged", 0), tokens=usage["prompt_tokens"] + usage["completion_tokens"], cost=usage["cost_usd"])
         if not needs_draws(self.config):
-            return next_round(self.config, stored, (), keys, history, estimates=estimates, spent=spent)
+            return next_round(self.config, stored, (), keys, history, estimates=estimates, spent=spent, unavailable=set(self._availability.unavailable))
         tallies = self.store.result_tallies(tournament_id, [r.number for r in stored if r.kind == PRELIMINARY])
         eliminations = self.store.debate_results(tournament_id, [r.number for r in stored if r.kind == ELIMINATION])
         return next_round(self.config, stored, tallies, keys, history, played=self.store.stored_rounds(tournament_id), eliminations=eliminations, estimates=estimates, spent=spent)

@@ -11,7 +11,7 @@ whose rounds are small, also read the earlier draws whole and the elimination re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -60,15 +60,18 @@ def next_round(
     eliminations: Mapping[int, list[DebateResult]] | None = None,
     estimates: Sequence[RatingEstimate] = (),
     spent: Spent = Spent(),
+    unavailable: Collection[str] = (),
 ) -> PlannedRound | None:
     """The next round to draw, or None when the tournament is complete. Where `needs_draws`:
     `tallies` are the preliminary rounds' results, `played` every stored round with its draw,
-    `eliminations` the elimination rounds' results; otherwise they are not read."""
+    `eliminations` the elimination rounds' results; otherwise they are not read. An arena
+    draws no debate for the `unavailable` contestants (every one would be a forfeit) and ends
+    when fewer than two are left."""
     names = [c.name for c in config.contestants]
     number = (rounds[-1].number if rounds else 0) + 1
     prelims = [r for r in rounds if r.kind == PRELIMINARY]
     if config.pairing == "arena":
-        return _arena(config, rounds, number, motion_keys, history, estimates, spent)
+        return _arena(config, rounds, number, motion_keys, history, estimates, spent, unavailable)
     draw: Draw | None = None
     if config.pairing == "round-robin":
         schedule = round_robin(names, both_sides=config.sides == "both")
@@ -173,17 +176,24 @@ def elimination_winner(result: DebateResult, state: KnockoutState) -> str:
     return min((result.proposition, result.opposition), key=state.seed_of)
 
 
-def _arena(config: TournamentConfig, stored: Sequence[RoundHeader], number: int, motion_keys: Sequence[str], history: MotionHistory, estimates: Sequence[RatingEstimate], spent: Spent) -> PlannedRound | None:
+def _arena(
+    config: TournamentConfig, stored: Sequence[RoundHeader], number: int, motion_keys: Sequence[str], history: MotionHistory,
+    estimates: Sequence[RatingEstimate], spent: Spent, unavailable: Collection[str],
+) -> PlannedRound | None:
     assert config.arena is not None
     settings = config.arena
+    if not estimates:
+        estimates = [RatingEstimate(name=c.name) for c in config.contestants]
+    # An unavailable contestant's interval never narrows again: it must not hold the arena open either.
+    estimates = [e for e in estimates if e.name not in unavailable]
+    if len(estimates) < 2:
+        return None
     budget = ArenaBudget(max_debates=settings.max_debates, max_tokens=settings.max_tokens, max_cost=settings.max_cost, target_width=settings.target_width, headroom=settings.headroom)
     if settings.target_width is not None and estimates and budget.target_reached(estimates):
         return None
     allowed = budget.allows(settings.batch, spent.debates, spent.tokens, spent.cost)
     if allowed <= 0:
         return None
-    if not estimates:
-        estimates = [RatingEstimate(name=c.name) for c in config.contestants]
     pairings = arena_batch(estimates, batch_size=allowed, seed=config.seed, batch_number=len(stored))
     if not pairings:
         return None

@@ -173,6 +173,7 @@ _FAULTS = {
     "auth": lambda m: litellm.AuthenticationError("fake: invalid key", llm_provider="fake", model=m),
     "bad_request": lambda m: litellm.BadRequestError("fake: bad request", llm_provider="fake", model=m),
     "context_window": lambda m: litellm.ContextWindowExceededError("fake: prompt too long", llm_provider="fake", model=m),
+    "not_found": lambda m: litellm.NotFoundError("fake: no such model", llm_provider="fake", model=m),
 }
 
 

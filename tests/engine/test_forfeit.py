@@ -83,6 +83,25 @@ def test_swiss_goes_on_past_a_contestant_whose_key_is_rejected(tmp_path: Path) -
     assert len(read_calls(log)) == 1
 
 
+def test_an_arena_stops_drawing_a_model_its_provider_does_not_have(tmp_path: Path) -> None:
+    log = tmp_path / "calls.jsonl"
+    contestants = [{"name": n, "model": f"fake/{n}"} for n in ("alpha", "gamma", "delta")] + [_dead("beta", "not_found", log)]
+    arena = {"batch": 4, "max_debates": 16}
+    cfg = write_config(tmp_path / "t.yaml", contestants=contestants, pairing="arena", arena=arena, gateway={**FAST, "unavailable_after": 5})
+    result = run_cli("run", str(cfg), "--quiet")
+    assert result.returncode == 0, result.stderr
+    db = tmp_path / "t.db"
+    theirs = _check_forfeits(db, "beta", "beta is unavailable: its provider has no such model")
+    assert len(read_calls(log)) == 1, "one 'no such model' is enough, whatever unavailable_after says"
+    batch_of = dict(query(db, "select d.id, r.number from debate d join round r on r.id = d.round_id"))
+    first_forfeit = min(batch_of[d] for d in (row[0] for row in query(db, "select id from debate where status = 'forfeit'")))
+    assert all(batch_of[d] == first_forfeit for d in (row[0] for row in query(db, "select id from debate where status = 'forfeit'"))), (
+        "drawn in no batch after the one it failed in"
+    )
+    # A forfeit costs nothing, so the budget of 16 goes to judged debates among the others.
+    assert query(db, "select count(*) from debate where status = 'judged'")[0][0] == 16
+
+
 def test_standings_give_a_forfeit_to_the_opponent_and_count_it() -> None:
     results = [
         DebateResult(proposition="a", opposition="b", winner="proposition", forfeited="opposition"),
