@@ -68,9 +68,19 @@ def finished_tournament(folder: Path, contestants: list[dict[str, Any]], name: s
 
 
 async def wait_for(pilot: Any, condition: Any, timeout: float = 20.0) -> None:
-    """Let a Textual app run until `condition()` holds; fail after `timeout` seconds."""
+    """Let a Textual app run until `condition()` holds; fail after `timeout` seconds. A widget
+    the condition queries may not be mounted yet (a screen just pushed, on a loaded machine):
+    that counts as not yet."""
+    from textual.css.query import NoMatches
+
+    def holds() -> bool:
+        try:
+            return bool(condition())
+        except NoMatches:
+            return False
+
     waited = 0.0
-    while not condition():
+    while not holds():
         await pilot.pause(0.1)
         waited += 0.1
         assert waited < timeout, "condition never became true"
