@@ -71,7 +71,7 @@ def ratings(
     if battles is not None:
         result = api.battle_log_ratings(battles, by=split, ci=ci, style=style, seed=seed, prior=precision)  # type: ignore[arg-type]
     else:
-        with api.opened(db) as store:
+        with api.opened(db, read_only=True) as store:
             result = api.ratings(store, tournament, by=split, source=source, include_flagged=include_flagged, ci=ci, style=style, seed=seed, prior=precision)  # type: ignore[arg-type]
             if source == "panel":  # the caveats judge the panel's verdicts, not human scorers
                 caveats = api.caveats(store, tournament)
