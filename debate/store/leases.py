@@ -91,9 +91,10 @@ class LeaseQueries(StoreBase):
             session.commit()
         return held
 
-    def release_debates(self, worker: str, debate_ids: Collection[int], *, failed: Collection[int] = ()) -> None:
+    def release_debates(self, worker: str, debate_ids: Collection[int], *, failed: Collection[int] = (), stop: bool = False) -> None:
         """Give up `worker`'s leases on these debates (the worker column keeps who ran them);
-        those `failed` are marked so no worker retries them in this pass."""
+        those `failed` are marked so no worker retries them in this pass; with `stop` (the
+        worker is stopping), those it was running are marked stopped, to be claimed again."""
         ids = set(debate_ids)
         if not ids:
             return
@@ -102,6 +103,8 @@ class LeaseQueries(StoreBase):
             for group, until in ((held - set(failed), None), (held & set(failed), FAILED_IN_PASS)):
                 if group:
                     session.exec(update(DebateRow).where(col(DebateRow.id).in_(group)).values(lease_until=until))  # type: ignore[call-overload]
+            if stop and held:
+                session.exec(update(DebateRow).where(col(DebateRow.id).in_(held), DebateRow.status == "running").values(status="stopped"))  # type: ignore[call-overload]
             session.commit()
 
     def reopen_debates(self, tournament_id: int) -> None:
