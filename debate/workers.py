@@ -30,7 +30,7 @@ from debate.config import TournamentConfig, tournament_canaries, tournament_rubr
 from debate.core import events as ev
 from debate.core.errors import UserError
 from debate.orchestrator import LeaseLost, Orchestrator, StoreWriter, gateway_for
-from debate.store import Store
+from debate.store import Store, database_url
 
 LEASE_S = 30.0
 IDLE_POLL_S = 1.0  # how often an idle worker looks for debates to claim
@@ -187,7 +187,9 @@ class Worker:
 
 async def run_worker(settings: WorkerSettings, listener: ev.Listener | None = None, *, until_idle: bool = False) -> int:
     """Serve as a worker until cancelled (Ctrl-C, SIGTERM); the debates it settled."""
-    store = Store(settings.database, create=False)
+    # A worker may start before its coordinator has made the tables of a new PostgreSQL
+    # database; a SQLite path must already be a tournament's file (not a typo made a file).
+    store = Store(settings.database, create=not database_url(settings.database).startswith("sqlite"))
     bus = ev.EventBus()
     if listener is not None:
         bus.subscribe(listener)
@@ -202,8 +204,8 @@ async def run_worker(settings: WorkerSettings, listener: ev.Listener | None = No
 def spawn_workers(count: int, database: str, tournament: str, cwd: Path, lease_s: float) -> list[subprocess.Popen[bytes]]:
     """Start `count` local `debate worker` processes on `tournament` (the CLI's command line,
     with this interpreter), their output to this terminal's stderr."""
-    command = [sys.executable, "-m", "debate.cli", "worker", "--db", database, "--tournament", tournament, "--quiet", "--lease", str(lease_s)]
-    return [subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, start_new_session=True) for _ in range(count)]
+    command = [sys.executable, "-m", "debate.cli", "worker", "--db", database, "--tournament", tournament, "--quiet", "--lease", str(lease_s), "--base-dir", str(cwd)]
+    return [subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True) for _ in range(count)]
 
 
 def stop_workers(processes: Sequence[subprocess.Popen[bytes]], grace_s: float = 10.0) -> None:

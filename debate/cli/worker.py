@@ -22,6 +22,7 @@ def worker(
     )] = None,
     slots: Annotated[int, typer.Option("--slots", min=1, help="debates run at once")] = 4,
     lease: Annotated[float, typer.Option("--lease", min=1.0, help="seconds a claimed debate is held between heartbeats; a killed worker's debates are taken over after this")] = 30.0,
+    base_dir: Annotated[Path | None, typer.Option("--base-dir", help="where the config's relative rubric and motion files are found (default: the current folder)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing but errors")] = False,
 ) -> None:
     """Run debates for a coordinator, here or on another machine.
@@ -32,8 +33,7 @@ def worker(
     each that it renews every few seconds, runs them through its own gateway (its own keys,
     local models or api_base) and stores the results. A worker killed mid-debate loses its
     lease; another worker takes the debate over and resumes it from its stored speeches.
-    Stop a worker with Ctrl-C or SIGTERM: it releases its debates for others. Relative
-    rubric and motion files in the config are read from the current folder.
+    Stop a worker with Ctrl-C or SIGTERM: it releases its debates for others.
     """
     import signal
     from functools import partial
@@ -56,7 +56,7 @@ def worker(
 
     signal.signal(signal.SIGTERM, lambda signum, frame: signal.raise_signal(signal.SIGINT))
     try:
-        done = anyio.run(partial(api.run_worker, db, tournament=tournament, models=models, slots=slots, lease_s=lease, base_dir=Path.cwd(), listener=listener))
+        done = anyio.run(partial(api.run_worker, db, tournament=tournament, models=models, slots=slots, lease_s=lease, base_dir=base_dir or Path.cwd(), listener=listener))
     except KeyboardInterrupt:
         if not quiet:
             err.print("worker stopped: its debates are released for other workers")
