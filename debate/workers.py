@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from debate.config import TournamentConfig, tournament_canaries, tournament_rubric
 from debate.core import events as ev
-from debate.core.errors import UserError
+from debate.core.errors import StoreError, UserError
 from debate.orchestrator import LeaseLost, Orchestrator, StoreWriter, gateway_for
 from debate.store import Store, database_url
 
@@ -187,9 +187,7 @@ class Worker:
 
 async def run_worker(settings: WorkerSettings, listener: ev.Listener | None = None, *, until_idle: bool = False) -> int:
     """Serve as a worker until cancelled (Ctrl-C, SIGTERM); the debates it settled."""
-    # A worker may start before its coordinator has made the tables of a new PostgreSQL
-    # database; a SQLite path must already be a tournament's file (not a typo made a file).
-    store = Store(settings.database, create=not database_url(settings.database).startswith("sqlite"))
+    store = await _open_when_ready(settings.database)
     bus = ev.EventBus()
     if listener is not None:
         bus.subscribe(listener)
@@ -199,6 +197,18 @@ async def run_worker(settings: WorkerSettings, listener: ev.Listener | None = No
     finally:
         store.close()
     return worker.done
+
+
+async def _open_when_ready(database: str) -> Store:
+    """The store, once a coordinator has made its tables: a worker may start first, and must
+    not race the coordinator to create them (a worker never creates a database)."""
+    while True:
+        try:
+            return Store(database, create=False)
+        except StoreError as exc:
+            if "holds no tournaments" not in str(exc) or database_url(database).startswith("sqlite"):
+                raise
+        await anyio.sleep(IDLE_POLL_S)
 
 
 def spawn_workers(count: int, database: str, tournament: str, cwd: Path, lease_s: float) -> list[subprocess.Popen[bytes]]:

@@ -124,7 +124,7 @@ def test_three_workers_one_killed_mid_debate(tmp_path: Path, database: str) -> N
 
     results = _results(database)
     assert all(status == "judged" for *_, status, _ in results["debates"])
-    assert len(results["debates"]) == 6
+    assert len(results["debates"]) == 12
     per_debate = Counter(d for d, *_ in results["ballots"])
     assert set(per_debate.values()) == {1}, "one ballot per judge and debate: no debate completed twice"
     taken_over = _rows(database, f"select worker from debate where id in ({','.join(str(d) for d in stored)})")
@@ -135,7 +135,7 @@ def test_three_workers_one_killed_mid_debate(tmp_path: Path, database: str) -> N
     again = {key: n for key, n in speeches.items() if n > 1}
     # Only the speech in flight when the worker died (never stored) was asked for twice.
     assert all(d in stored and idx == stored[d] and n == 2 for (d, idx), n in again.items()), (again, stored)
-    assert len(speeches) == 6 * 4
+    assert len(speeches) == 12 * 4
 
 
 @needs_postgres
@@ -151,8 +151,8 @@ def test_workers_with_disjoint_models_finish_a_tournament_needing_both(tmp_path:
         for process in (coordinator, speakers, judges):
             _stop(process)
     debates = _rows(database, "select status, worker, (select count(*) from speech s where s.debate_id = d.id) from debate d")
-    assert len(debates) == 6 and all(status == "judged" and spoken == 4 for status, _, spoken in debates)
+    assert len(debates) == 12 and all(status == "judged" and spoken == 4 for status, _, spoken in debates)
     assert {worker for _, worker, _ in debates} == {f"{socket.gethostname()}:{judges.pid}"}, "the judging worker judged each debate last"
     calls = [c for c in read_calls(log) if not c.get("control")]
-    assert Counter(c["purpose"] for c in calls)["speech"] == 6 * 4
-    assert json.loads(_rows(database, "select count(*) from ballot")[0][0].__str__()) == 6
+    assert Counter(c["purpose"] for c in calls)["speech"] == 12 * 4
+    assert json.loads(_rows(database, "select count(*) from ballot")[0][0].__str__()) == 12
