@@ -33,7 +33,7 @@ from debate.store.results import SETTLED
 from debate.store import CallRecord, DebatePlan, DebateUpdate, Record, RoundHeader, SpeechRecord, Store
 from debate.core.transcript import MotionText, Speech, Transcript
 from debate.verdicts import current_estimates
-from debate.writer import LeaseLost, StoreWriter
+from debate.writer import StoreWriter
 from judges.rubric import Rubric, load_rubric
 
 # Settings that may change between a run and its resume without changing what is computed.

@@ -29,7 +29,8 @@ from pydantic import BaseModel
 from debate.config import TournamentConfig, tournament_canaries, tournament_rubric
 from debate.core import events as ev
 from debate.core.errors import StoreError, UserError
-from debate.orchestrator import LeaseLost, Orchestrator, StoreWriter, gateway_for
+from debate.orchestrator import Orchestrator, gateway_for
+from debate.writer import LeaseLost, StoreWriter
 from debate.store import Store, database_url
 
 LEASE_S = 30.0
