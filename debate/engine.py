@@ -9,19 +9,25 @@ import anyio
 from sqlalchemy.exc import OperationalError
 
 from debate.config import TournamentConfig, tournament_canaries, tournament_motions, tournament_rubric
-from debate.core.errors import TournamentBusy, sole_error
+from debate.core.errors import TournamentBusy, UserError, sole_error
 from debate.core.events import EventBus, Listener
 from debate.gateway import check_models
 from debate.orchestrator import Orchestrator, RunSummary, gateway_for
 from debate.store.claims import HEARTBEAT_S, Runner
-from debate.store import Store
+from debate.store import Store, database_url
+from debate.workers import LEASE_S, spawn_workers, stop_workers
 
 
-async def run_tournament(config: TournamentConfig, database: str, base_dir: Path, listener: Listener | None = None) -> RunSummary:
-    """Run or resume `config` against `database`; returns when every debate is judged or failed."""
+async def run_tournament(config: TournamentConfig, database: str, base_dir: Path, listener: Listener | None = None,
+                         *, workers: int | None = None, lease_s: float = LEASE_S) -> RunSummary:
+    """Run or resume `config` against `database`; returns when every debate is judged or failed.
+    `workers`: coordinate instead, with that many local `debate worker` processes (0: only
+    workers started elsewhere), each holding its debates for `lease_s` at a time."""
     check_models(config)
     motions = tournament_motions(config, base_dir)
     rubric = tournament_rubric(config, base_dir)
+    if workers is not None and workers > 1 and database_url(database).startswith("sqlite"):
+        raise UserError(f"--workers {workers} needs a PostgreSQL database (--db postgresql+psycopg://...); on SQLite one process runs a tournament: leave out --workers")
     store = Store(database)
     bus = EventBus()
     if listener is not None:
@@ -32,10 +38,18 @@ async def run_tournament(config: TournamentConfig, database: str, base_dir: Path
         try:
             orchestrator = Orchestrator(config=config, store=store, gateway=gateway_for(config), bus=bus, motions=motions, rubric=rubric,
                                         canaries=tournament_canaries(config, base_dir))
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(_keep_claim, store, config.name, me)
-                summary = await orchestrator.run()
-                tg.cancel_scope.cancel()
+            spawned = []
+            if workers is not None:
+                store.set_shared(config.name, me.pid, me.host, True)
+                spawned = spawn_workers(workers, database, config.name, base_dir, lease_s)
+            try:
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(_keep_claim, store, config.name, me)
+                    summary = await orchestrator.run(shared=workers is not None)
+                    tg.cancel_scope.cancel()
+            finally:
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(stop_workers, spawned)
             return summary
         except BaseExceptionGroup as group:
             raise sole_error(group) from None

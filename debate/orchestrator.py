@@ -33,12 +33,14 @@ from debate.store.results import SETTLED
 from debate.store import CallRecord, DebatePlan, DebateUpdate, Record, RoundHeader, SpeechRecord, Store
 from debate.core.transcript import MotionText, Speech, Transcript
 from debate.verdicts import current_estimates
+from debate.writer import StoreWriter
 from judges.rubric import Rubric, load_rubric
 
 # Settings that may change between a run and its resume without changing what is computed.
 _RUNTIME_SETTINGS = ("database", "concurrency", "gateway", "stream", "name")
 _PLAN_CHUNK = 128
 PARTIAL_FLUSH_S = 0.5
+ROUND_POLL_S = 0.5  # how often a coordinator asks the store whether its round is over
 
 
 class RunSummary(BaseModel):
@@ -50,65 +52,6 @@ class RunSummary(BaseModel):
     failed: int
     forfeits: int = 0  # debates a contestant lost because it was unavailable
     first_error: str | None = None
-
-
-class StoreWriter:
-    """Group commit: records from many debates are committed together, one transaction per
-    batch. `write` returns once its records are durable.
-
-    A SQLite commit (WAL, synchronous=NORMAL) takes well under a millisecond and is done on the
-    event loop: handing it to a thread costs more in GIL hand-offs than it saves. A database
-    across a network is written from a worker thread so its round trips never stall the loop."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._batch: list[Record] = []
-        self._committed = anyio.Event()
-        self._wake = anyio.Event()
-        self._error: BaseException | None = None
-        self._closed = False
-        self._limiter = anyio.CapacityLimiter(1)
-
-    async def write(self, *records: Record) -> None:
-        if self._error is not None:
-            raise self._error
-        self._batch.extend(records)
-        committed = self._committed
-        self._wake.set()
-        await committed.wait()
-        if self._error is not None:
-            raise self._error
-
-    async def run(self) -> None:
-        while True:
-            await self._wake.wait()
-            self._wake = anyio.Event()
-            if not self._batch:
-                if self._closed:
-                    return
-                continue
-            batch, committed = self._batch, self._committed
-            self._batch, self._committed = [], anyio.Event()
-            try:
-                if self._store.is_sqlite:
-                    self._store.write(batch)
-                else:
-                    await anyio.to_thread.run_sync(self._store.write, batch, limiter=self._limiter)
-            except BaseException as exc:  # waiting debates re-raise it; the run stops
-                self._error = exc
-                committed.set()
-                raise
-            committed.set()
-
-    def close(self) -> None:
-        self._closed = True
-        self._wake.set()
-
-    def flush_now(self) -> None:
-        """Commit whatever is queued, synchronously: the last act of a cancelled run."""
-        if self._batch and self._error is None:
-            batch, self._batch = self._batch, []
-            self._store.write(batch)
 
 
 def _as_current(stored: dict[str, Any]) -> dict[str, Any]:
@@ -161,19 +104,26 @@ class Orchestrator:
         self._availability = Availability(self.config.gateway.unavailable_after)
         self._on_trial: dict[int, str] = {}  # debate -> the speaker whose failed call stopped it
 
-    async def run(self, draws: list[Draw] | None = None) -> RunSummary:
-        """Play rounds until the tournament is complete. `draws` replaces the config's draws
-        (benchmarks use one very large round)."""
-        tournament_id, resumed = prepare(self.config, self.store, self.motions)
+    def load_state(self, tournament_id: int) -> None:
+        """What a run (or a worker) carries from the store: the forfeits so far, and every
+        judge's calibration, rebuilt from every presentation graded so far (and from ballots
+        stored before judges were asked in presentations)."""
         self._availability = Availability(self.config.gateway.unavailable_after, self.store.forfeits(tournament_id))
-        # Calibration is rebuilt from every presentation graded so far (and from ballots
-        # stored before judges were asked in presentations).
         for order in self.store.order_ballots(tournament_id, judged_only=False):
             if (parsed := ballot_of_order(order)) is not None:
                 self._calibrations.add(order.judge, parsed)
         for judge, ballot in self.store.model_ballots(tournament_id):
             if (parsed := ballot_of(ballot)) is not None:
                 self._calibrations.add(judge, parsed)
+
+    async def run(self, draws: list[Draw] | None = None, *, shared: bool = False) -> RunSummary:
+        """Play rounds until the tournament is complete. `draws` replaces the config's draws
+        (benchmarks use one very large round). `shared`: coordinate workers instead, drawing
+        each round and waiting until workers have settled its debates (see `debate.workers`)."""
+        tournament_id, resumed = prepare(self.config, self.store, self.motions)
+        self.load_state(tournament_id)
+        if shared:
+            self.store.reopen_debates(tournament_id)
         rounds_total, debates_total = expected_size(self.config)
         self.bus.emit(ev.TournamentStarted(
             tournament=self.config.name, rounds=rounds_total if draws is None else len(draws),
@@ -200,6 +150,8 @@ class Orchestrator:
                     if current is None:
                         if any(r.status != "done" for r in stored) and self.config.pairing != "round-robin" and draws is None:
                             break  # the next draw needs results that failed this time
+                        if shared:  # the workers' forfeits, for an arena's next draw
+                            self._availability = Availability(self.config.gateway.unavailable_after, self.store.forfeits(tournament_id))
                         planned = self._plan(tournament_id, stored, given) if (draws is None or given) and not self.judge_only else None
                         if planned is None:
                             complete = not any(r.status != "done" for r in stored)
@@ -207,7 +159,10 @@ class Orchestrator:
                         self.store.save_round(tournament_id, planned.draw, planned.motion_keys, kind=planned.kind)
                         continue
                     attempted.add(current.number)
-                    await self._run_round(tournament_id, current, writer)
+                    if shared:
+                        await self._await_round(tournament_id, current)
+                    else:
+                        await self._run_round(tournament_id, current, writer)
                 writer.close()
                 self._rounds_over.set()
         except BaseException as exc:
@@ -242,6 +197,11 @@ class Orchestrator:
             for measured, _, _ in results:
                 stored[measured.judge] = measured.flagged
                 self.bus.emit(ev.Notice(message=describe(measured)))
+        self.exclude_unqualified(stored)
+
+    def exclude_unqualified(self, stored: dict[str, bool]) -> None:
+        """Leave out of the panel the judges `stored` flags (judge -> flagged) or lacks, when
+        the config requires qualified judges."""
         if not self.config.panel.require_qualified:
             return
         flagged = [j.name for j in self.config.judges if stored.get(j.name)]
@@ -292,6 +252,22 @@ class Orchestrator:
             # be unavailable) runs again now: the speaker answers, or becomes unavailable and
             # the debate is its forfeit. Either way the round can finish and the next be drawn.
             again = [d for d in self.store.unfinished_debate_ids(tournament_id, number) if self._availability.on_trial(self._on_trial.pop(d, ""))]
+        self._close_round(tournament_id, current)
+
+    async def _await_round(self, tournament_id: int, current: RoundHeader) -> None:
+        """The coordinator's round: workers claim and run its debates; it is over for this
+        pass when none is open (every debate settled, or failed in this pass)."""
+        counts = self.store.round_debate_counts(tournament_id, current.number)
+        self.bus.emit(ev.RoundStarted(round=current.number, stage=current.kind, debates=sum(counts.values()) - _settled(counts), motion=current.motion, notes=current.notes))
+        while await anyio.to_thread.run_sync(self.store.open_debates, tournament_id, current.number):
+            await anyio.sleep(ROUND_POLL_S)
+        counts = self.store.round_debate_counts(tournament_id, current.number)
+        if failed := counts.get("failed", 0):
+            self._failures.append(f"round {current.number}: {failed} debate(s) failed in the workers (`debate show ID` has each error)")
+        self._close_round(tournament_id, current)
+
+    def _close_round(self, tournament_id: int, current: RoundHeader) -> None:
+        number = current.number
         counts = self.store.round_debate_counts(tournament_id, number)
         if _settled(counts) == sum(counts.values()):
             self.store.finish_round(tournament_id, number)
@@ -335,11 +311,13 @@ class Orchestrator:
             async for plan in queue:
                 await self.run_debate(tournament_id, plan, writer)
 
-    async def run_debate(self, tournament_id: int, plan: DebatePlan, writer: StoreWriter) -> None:
+    async def run_debate(self, tournament_id: int, plan: DebatePlan, writer: StoreWriter, *, judge: bool = True) -> str:
+        """Run one debate from what is stored of it; its status after. Without `judge` (a
+        worker that cannot call the judges) it stops after the speeches, pending its judging."""
         debate_id = plan.debate_id
         if (forfeit := self._availability.forfeit(debate_id, plan.proposition, plan.opposition)) is not None:
             await self._forfeit(plan, forfeit, writer)
-            return
+            return "forfeit"
         transcript = Transcript(motion=plan.motion, format=self._format, speeches=plan.speeches)
         self.bus.emit(ev.DebateStarted(debate_id=debate_id, round=plan.round_number, proposition=plan.proposition, opposition=plan.opposition, motion=plan.motion.text, resumed_at=len(plan.speeches)))
         await writer.write(DebateUpdate(debate_id=debate_id, status="running", started=not plan.speeches))
@@ -350,19 +328,28 @@ class Orchestrator:
         try:
             for index in range(len(transcript.speeches), len(self._format.speeches)):
                 transcript = await self._speak(tournament_id, debate_id, transcript, index, plan, writer)
+            if not judge:
+                await writer.write(DebateUpdate(debate_id=debate_id, status="pending"))
+                return "pending"
             verdict = await self._panel.judge(tournament_id, plan, transcript, call, writer.write)
         except GatewayError as exc:
             if (forfeit := self._availability.forfeit(debate_id, plan.proposition, plan.opposition)) is not None:
                 await self._forfeit(plan, forfeit, writer)
-                return
+                return "forfeit"
             verdict = Judgement(update=DebateUpdate(debate_id=debate_id, status="failed", error=redact(str(exc)), finished=True), result=None)
         await writer.write(verdict.update)
         if verdict.update.status == "failed":
             self._failures.append(f"debate {debate_id}: {verdict.update.error}")
             self.bus.emit(ev.DebateFailed(debate_id=debate_id, error=verdict.update.error or ""))
-            return
+            return "failed"
         winner = verdict.update.winner or "tie"
         self.bus.emit(ev.DebateDone(debate_id=debate_id, winner=winner, proposition=plan.proposition, opposition=plan.opposition))
+        return verdict.update.status
+
+    def speaker_on_trial(self, debate_id: int) -> bool:
+        """Was the debate stopped by a speaker that failed lately, not yet unavailable? Then it
+        is worth running again at once (see `_run_round`)."""
+        return self._availability.on_trial(self._on_trial.pop(debate_id, ""))
 
     async def _forfeit(self, plan: DebatePlan, update: DebateUpdate, writer: StoreWriter) -> None:
         await writer.write(update)

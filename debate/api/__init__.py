@@ -54,7 +54,7 @@ if TYPE_CHECKING:
         write_battles,
         write_scorecard,
     )
-    from debate.api.running import RunSummary, TournamentConfig, config_from, load_config, run_tournament, tournament_motions, tournament_rubric, validate_config
+    from debate.api.running import RunSummary, TournamentConfig, config_from, load_config, run_tournament, run_worker, tournament_motions, tournament_rubric, validate_config
     from debate.api.scoring import VERDICTS, BlindDebate, Progress, ScoringSession, ballot_from_answers, stored_config
 
 # Public name -> the api module that holds it.
@@ -72,7 +72,7 @@ _HOME = {
         "ratings_prior", "render_scorecard", "scorecard", "standings", "write_battles", "write_scorecard",
     ), "reports"),
     **dict.fromkeys((
-        "RunSummary", "TournamentConfig", "config_from", "load_config", "run_tournament", "tournament_motions", "tournament_rubric", "validate_config",
+        "RunSummary", "TournamentConfig", "config_from", "load_config", "run_tournament", "run_worker", "tournament_motions", "tournament_rubric", "validate_config",
     ), "running"),
     **dict.fromkeys(("VERDICTS", "BlindDebate", "Progress", "ScoringSession", "ballot_from_answers", "stored_config"), "scoring"),
 }

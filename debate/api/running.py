@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from debate.orchestrator import RunSummary
     from judges.rubric import Rubric
 
-__all__ = ["RunSummary", "TournamentConfig", "config_from", "load_config", "run_tournament", "tournament_motions", "tournament_rubric", "validate_config"]
+__all__ = ["RunSummary", "TournamentConfig", "config_from", "load_config", "run_tournament", "run_worker", "tournament_motions", "tournament_rubric", "validate_config"]
 
 
 def tournament_motions(config: TournamentConfig, base_dir: Path) -> list[MotionText]:
@@ -31,13 +31,28 @@ def tournament_rubric(config: TournamentConfig, base_dir: Path) -> Rubric:
     return rubric_of(config, base_dir)
 
 
-async def run_tournament(config: TournamentConfig, database: str, base_dir: Path, listener: Listener | None = None) -> RunSummary:
+async def run_tournament(config: TournamentConfig, database: str, base_dir: Path, listener: Listener | None = None,
+                         *, workers: int | None = None, lease_s: float | None = None) -> RunSummary:
     """Run or resume `config` against `database`; returns when every debate is judged or failed.
-    `listener` receives every engine event (on the engine's thread)."""
+    `listener` receives every engine event (on the engine's thread). `workers`: coordinate
+    that many local worker processes (0: only workers started elsewhere) instead of running
+    the debates here; PostgreSQL only, for more than one."""
     # The engine (anyio, the gateway, the orchestrator) loads only when a run starts.
     from debate.engine import run_tournament as run
+    from debate.workers import LEASE_S
 
-    return await run(config, database, base_dir, listener)
+    return await run(config, database, base_dir, listener, workers=workers, lease_s=lease_s or LEASE_S)
+
+
+async def run_worker(database: str, *, tournament: str | None = None, models: list[str] | None = None, slots: int = 4,
+                     lease_s: float | None = None, base_dir: Path = Path("."), listener: Listener | None = None) -> int:
+    """Serve as a worker on `database` until cancelled: claim debates of the tournaments whose
+    coordinator shares them (only `tournament`, if named; only debates whose models match
+    `models`, fnmatch patterns), run them, store their results. The debates it settled."""
+    from debate.workers import LEASE_S, WorkerSettings, run_worker as serve
+
+    settings = WorkerSettings(database=database, tournament=tournament, models=models, slots=slots, lease_s=lease_s or LEASE_S, base_dir=base_dir)
+    return await serve(settings, listener)
 
 
 def __getattr__(name: str) -> object:

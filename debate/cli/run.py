@@ -17,11 +17,17 @@ def run(
     config: Annotated[Path, typer.Argument(help="tournament config (.yaml, .yml or .toml)")],
     db: DbOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="one line per finished debate, no live display")] = False,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=0,
+        help="coordinate N local `debate worker` processes that claim the debates through leases in the database "
+             "(PostgreSQL only for N > 1; 0: only workers started elsewhere with `debate worker`)",
+    )] = None,
+    lease: Annotated[float, typer.Option("--lease", min=1.0, help="with --workers: seconds a worker holds a debate between heartbeats before another may take it over")] = 30.0,
 ) -> None:
     """Run (or resume) the tournament described by CONFIG."""
     cfg = api.load_config(config)
     try:
-        _run(cfg, db or cfg.database, base_dir=config.parent, quiet=quiet)
+        _run(cfg, db or cfg.database, base_dir=config.parent, quiet=quiet, workers=workers, lease_s=lease)
     except ConfigError as exc:  # found when the run starts (a model no provider routes): point into the file
         raise _placed(exc, config) from None
 
@@ -54,8 +60,9 @@ def demo(
     _run(cfg, target, base_dir=Path.cwd(), quiet=quiet)
 
 
-def _run(cfg: api.TournamentConfig, target: str, *, base_dir: Path, quiet: bool) -> None:
+def _run(cfg: api.TournamentConfig, target: str, *, base_dir: Path, quiet: bool, workers: int | None = None, lease_s: float | None = None) -> None:
     import signal
+    from functools import partial
 
     import anyio
 
@@ -66,7 +73,7 @@ def _run(cfg: api.TournamentConfig, target: str, *, base_dir: Path, quiet: bool)
     # A polite kill (SIGTERM: a service manager, `timeout`) stops the run like Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda signum, frame: signal.raise_signal(signal.SIGINT))
     try:
-        summary = anyio.run(api.run_tournament, cfg, target, base_dir, progress.listener)
+        summary = anyio.run(partial(api.run_tournament, cfg, target, base_dir, progress.listener, workers=workers, lease_s=lease_s))
     except KeyboardInterrupt:
         progress.stop()
         err.print("stopped: everything finished so far is stored; run the same command again to resume")

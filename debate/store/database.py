@@ -111,10 +111,12 @@ def _stored_version(engine: Engine, existing: set[str], location: str) -> int | 
 
 # What each earlier schema lacks, in order: schema 2 the judges' order ballots and qualification
 # (new tables) and three nullable ballot columns; schema 3 the pairing's columns on each debate
-# (it kept a round's pairings in the round's draw document, moved by `_carry_pairings`).
+# (it kept a round's pairings in the round's draw document, moved by `_carry_pairings`); schema 4
+# the debates' leases for workers and the runner's `shared` flag.
 _ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
     2: (("ballot", "margin FLOAT"), ("ballot", "consistent BOOLEAN"), ("ballot", "expected_margin FLOAT")),
     3: (("debate", "flags_json VARCHAR"), ("debate", "bracket FLOAT"), ("debate", "prop_seed INTEGER"), ("debate", "opp_seed INTEGER")),
+    4: (("debate", "worker VARCHAR"), ("debate", "lease_until FLOAT"), ("runner", "shared BOOLEAN")),
 }
 UPGRADABLE = frozenset(_ADDED_COLUMNS)
 
@@ -123,11 +125,13 @@ def _upgrade(engine: Engine, version: int) -> None:
     """Bring a database of an earlier schema to this one, in place, every stored row kept.
     Safe to run again after an interruption: each step skips what is already done."""
     inspector = inspect(engine)
-    present = {table: {c["name"] for c in inspector.get_columns(table)} for table in ("ballot", "debate")}
+    tables = set(inspector.get_table_names())
+    present = {table: {c["name"] for c in inspector.get_columns(table)} for table in ("ballot", "debate", "runner") if table in tables}
     with engine.begin() as conn:
         for step in range(version, SCHEMA_VERSION):
             for table, column in _ADDED_COLUMNS[step]:
-                if column.split()[0] not in present[table]:
+                # A table the old database lacks is made whole by create_all below.
+                if table in present and column.split()[0] not in present[table]:
                     conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column}"))
     SQLModel.metadata.create_all(engine)
     with engine.begin() as conn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from debate.store.database import ReadOnlyStoreError, database_url, open_engine
 from debate.store.copies import TranscriptCopies
 from debate.store.debates import DebateQueries
+from debate.store.leases import LeaseQueries
 from debate.store.results import ResultQueries
 from debate.store.rounds import RoundQueries
 from debate.store.runs import RunClaims
@@ -19,7 +20,7 @@ from debate.store.writes import RecordWrites
 __all__ = ["ReadOnlyStoreError", "Store", "database_url"]
 
 
-class Store(TournamentQueries, RunClaims, RoundQueries, RecordWrites, DebateQueries, ResultQueries, UsageQueries, TranscriptCopies):
+class Store(TournamentQueries, RunClaims, RoundQueries, RecordWrites, DebateQueries, ResultQueries, UsageQueries, TranscriptCopies, LeaseQueries):
     def __init__(self, target: str, *, create: bool = True, read_only: bool = False) -> None:
         """Open `target` (a path or SQLAlchemy URL); `create` makes a missing database.
 

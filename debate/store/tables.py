@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _now() -> datetime:
@@ -49,6 +49,9 @@ class RunnerRow(SQLModel, table=True):
     # server outside UTC would shift the heartbeat by hours and wrongly age a live claim.
     started_at: float
     heartbeat_at: float
+    # The runner coordinates workers (`debate run --workers`, `debate worker`): its debates are
+    # claimed through leases on the debate rows, not run by this process alone. None: not.
+    shared: bool | None = None
 
 
 class ContestantRow(SQLModel, table=True):
@@ -113,6 +116,10 @@ class DebateRow(SQLModel, table=True):
     error: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    # The worker that holds (or last held) the debate, and until when (epoch seconds, as the
+    # runner's heartbeat). NULL: free; 0: failed in this pass, left for the next run to retry.
+    worker: str | None = None
+    lease_until: float | None = None
 
 
 class SpeechRow(SQLModel, table=True):

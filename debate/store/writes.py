@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlmodel import col
 
 from debate.store.base import StoreBase
 from debate.store.models import BallotRecord, CallRecord, DebateUpdate, FindingRecord, OrderBallotRecord, QualificationRecord, Record, SpeechRecord
@@ -49,11 +50,23 @@ _UPDATE_DEBATE = (
 )
 
 
+# A worker's debate update: only while the worker holds the debate (its exactly-once write).
+_UPDATE_HELD_DEBATE = _UPDATE_DEBATE.where(DebateRow.worker == bindparam("b_worker"))  # type: ignore[arg-type]
+
+
 class RecordWrites(StoreBase):
-    def write(self, records: Sequence[Record]) -> None:
-        """Commit a batch of records in one transaction: all of them, or (on error) none."""
-        rows = _rows(records, _now())
+    def write(self, records: Sequence[Record], *, holder: str | None = None) -> set[int]:
+        """Commit a batch of records in one transaction: all of them, or (on error) none.
+
+        With a `holder` (a worker), the records of a debate are written only while that worker
+        holds the debate's lease: the debates it has lost to another worker are returned and
+        nothing of theirs is written but the model calls (they were paid for). A debate's
+        result is so written once, by the one worker that holds it."""
+        lost: set[int] = set()
         with self.engine.begin() as conn:
+            if holder is not None:
+                records, lost = _held_records(conn, records, holder, sqlite=self.is_sqlite)
+            rows = _rows(records, _now())
             if speeches := rows["speech"]:
                 conn.execute(_INSERT_SPEECH, speeches)
                 conn.execute(_DELETE_PARTIAL, [{"p_debate": s["debate_id"], "p_idx": s["idx"]} for s in speeches])
@@ -72,6 +85,7 @@ class RecordWrites(StoreBase):
                 conn.execute(_INSERT_FINDING, findings)
             if rows["update"]:
                 conn.execute(_UPDATE_DEBATE, rows["update"])
+        return lost
 
     def write_partials(self, partials: dict[tuple[int, int], str]) -> None:
         """Replace the stored text so far of speeches being spoken."""
@@ -83,6 +97,33 @@ class RecordWrites(StoreBase):
 
 
 Rows = list[dict[str, Any]]
+
+
+def _debate_of(record: Record) -> int | None:
+    """The debate a record belongs to for its lease; None for what any process may write."""
+    if isinstance(record, (CallRecord, QualificationRecord)):
+        return None
+    return record.debate_id
+
+
+def _held_records(conn: Connection, records: Sequence[Record], holder: str, *, sqlite: bool) -> tuple[list[Record], set[int]]:
+    """The records whose debates `holder` still holds, and the debates it has lost. The held
+    rows stay locked to the end of the transaction (PostgreSQL), so no claim takes one over
+    meanwhile; each result is then set by a conditional UPDATE whose row count is checked."""
+    wanted = {d for r in records if (d := _debate_of(r)) is not None}
+    if not wanted:
+        return list(records), set()
+    query = select(DebateRow.id).where(col(DebateRow.id).in_(wanted), DebateRow.worker == holder)
+    if not sqlite:
+        query = query.with_for_update()
+    held = set(conn.execute(query).scalars())
+    for update_ in records:
+        if isinstance(update_, DebateUpdate) and update_.debate_id in held:
+            done = conn.execute(_UPDATE_HELD_DEBATE, _update_params(update_, _now()) | {"b_worker": holder})
+            if done.rowcount != 1:
+                held.discard(update_.debate_id)
+    kept = [r for r in records if (d := _debate_of(r)) is None or (d in held and not isinstance(r, DebateUpdate))]
+    return kept, wanted - held
 
 
 def _ballot_key(row: dict[str, Any]) -> dict[str, Any]:

@@ -43,7 +43,7 @@ def test_a_schema_2_database_is_upgraded_when_opened_for_writing(tmp_path: Path)
         version = conn.execute("select value from meta where key = 'schema_version'").fetchone()[0]
     assert {"margin", "consistent", "expected_margin"} <= columns
     assert {"order_ballot", "judge_qualification"} <= tables
-    assert version == "4"
+    assert version == "5"
     Store(str(path), read_only=True).close()  # now readable as it is
 
 
@@ -89,7 +89,7 @@ def test_a_schema_3_database_moves_each_pairing_onto_its_debate(tmp_path: Path) 
     with closing(sqlite3.connect(path)) as conn:
         version = conn.execute("select value from meta where key = 'schema_version'").fetchone()[0]
         documents = [row[0] for row in conn.execute("select draw_json from round")]
-    assert version == "4" and not any("pairings" in d for d in documents)
+    assert version == "5" and not any("pairings" in d for d in documents)
     again = Store(str(path), read_only=True)  # the upgraded database reads as it is
     try:
         assert [r.draw for r in again.stored_rounds(tid)[:2]] == [swiss, knockout]

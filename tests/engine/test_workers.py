@@ -1,0 +1,158 @@
+"""Several workers on one PostgreSQL tournament: leases, takeover after SIGKILL, exactly-once
+results, workers limited to some models. Skipped without DEBATE_TEST_POSTGRES_URL (CI sets it),
+except the refusal of workers on SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import ProgrammingError
+
+from tests.helpers import DEBATE, read_calls, run_cli, write_config
+
+URL = os.environ.get("DEBATE_TEST_POSTGRES_URL")
+needs_postgres = pytest.mark.skipif(not URL, reason="set DEBATE_TEST_POSTGRES_URL to a PostgreSQL server to run")
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+
+
+@pytest.fixture
+def database() -> Iterator[str]:
+    assert URL
+    name = f"debate_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield URL.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _config(folder: Path, log: Path, latency: float) -> Path:
+    params = {"latency": latency, "call_log": str(log)}
+    contestants = [{"name": n, "model": f"fake/{n}", "params": params} for n in ("alpha", "beta", "gamma", "delta")]
+    return write_config(folder / "t.yaml", contestants=contestants, judges=[{"name": "judge", "model": "fake/judge", "params": params}], database=str(folder / "t.db"))
+
+
+def _start(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([*DEBATE, *args], env=ENV, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _rows(url: str, sql: str) -> list[Any]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql)).all()]
+    except ProgrammingError:
+        return []  # the coordinator has not made the tables yet
+    finally:
+        engine.dispose()
+
+
+def _results(url: str) -> dict[str, Any]:
+    """What a tournament's run decided, by debate id (the same ids for the same draws)."""
+    return {
+        "debates": _rows(url, "select id, round_number, proposition_id, opposition_id, status, winner from debate order by id"),
+        "speeches": _rows(url, "select debate_id, idx, text from speech order by debate_id, idx"),
+        "ballots": _rows(url, "select debate_id, judge, verdict, winner, scores_json from ballot order by debate_id, judge, stage"),
+        "orders": _rows(url, "select debate_id, judge, label_a, verdict, scores_json from order_ballot order by debate_id, judge, label_a"),
+    }
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_workers_on_sqlite_are_refused(tmp_path: Path) -> None:
+    cfg = _config(tmp_path, tmp_path / "calls.jsonl", 0)
+    result = run_cli("run", str(cfg), "--workers", "2")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()], "one line"
+    assert "--workers 2 needs a PostgreSQL database" in result.stderr
+    assert not (tmp_path / "t.db").exists(), "refused before anything was stored"
+    assert read_calls(tmp_path / "calls.jsonl") == []
+
+
+@needs_postgres
+def test_three_workers_one_killed_mid_debate(tmp_path: Path, database: str) -> None:
+    single_dir, shared_dir = tmp_path / "single", tmp_path / "shared"
+    single_dir.mkdir(), shared_dir.mkdir()
+    single = run_cli("run", str(_config(single_dir, single_dir / "calls.jsonl", 0)), "--quiet", env=ENV)
+    assert single.returncode == 0, single.stderr
+
+    log = shared_dir / "calls.jsonl"
+    cfg = _config(shared_dir, log, 0.15)
+    coordinator = _start("run", str(cfg), "--db", database, "--workers", "0", "--quiet", "--lease", "3")
+    workers = [_start("worker", "--db", database, "--slots", "1", "--lease", "3", "--quiet") for _ in range(3)]
+    try:
+        victim = workers[0]
+        name = f"{socket.gethostname()}:{victim.pid}"
+        deadline = time.monotonic() + 120
+        held: list[tuple[int, int]] = []
+        while not held:  # the victim is mid-debate: it holds a running debate with a speech stored
+            assert time.monotonic() < deadline, "the first worker never got a debate"
+            held = _rows(database, f"select d.id, (select count(*) from speech s where s.debate_id = d.id) from debate d where d.worker = '{name}' and d.status = 'running'")
+            held = [(d, n) for d, n in held if n >= 1]
+            time.sleep(0.05)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait()
+        # What the victim had stored when it died (it writes nothing more).
+        stored = dict(_rows(database, f"select d.id, (select count(*) from speech s where s.debate_id = d.id) from debate d where d.id in ({','.join(str(d) for d, _ in held)})"))
+        assert coordinator.wait(timeout=180) == 0, coordinator.stderr.read() if coordinator.stderr else ""
+    finally:
+        for process in [coordinator, *workers]:
+            _stop(process)
+
+    results = _results(database)
+    assert all(status == "judged" for *_, status, _ in results["debates"])
+    assert len(results["debates"]) == 12
+    per_debate = Counter(d for d, *_ in results["ballots"])
+    assert set(per_debate.values()) == {1}, "one ballot per judge and debate: no debate completed twice"
+    taken_over = _rows(database, f"select worker from debate where id in ({','.join(str(d) for d in stored)})")
+    assert all(w != name for (w,) in taken_over), "another worker took over and finished the killed worker's debate"
+    assert results == _results(database.replace(database, f"sqlite:///{single_dir / 't.db'}")), "the same results as one process with the same seed"
+
+    speeches = Counter((c["debate"], c["speech_index"]) for c in read_calls(log) if c.get("purpose") == "speech" and not c.get("control"))
+    again = {key: n for key, n in speeches.items() if n > 1}
+    # Only the speech in flight when the worker died (never stored) was asked for twice.
+    assert all(d in stored and idx == stored[d] and n == 2 for (d, idx), n in again.items()), (again, stored)
+    assert len(speeches) == 12 * 4
+
+
+@needs_postgres
+def test_workers_with_disjoint_models_finish_a_tournament_needing_both(tmp_path: Path, database: str) -> None:
+    log = tmp_path / "calls.jsonl"
+    cfg = _config(tmp_path, log, 0)
+    coordinator = _start("run", str(cfg), "--db", database, "--workers", "0", "--quiet")
+    speakers = _start("worker", "--db", database, "--models", "fake/*a", "--quiet")  # alpha, beta, gamma, delta
+    judges = _start("worker", "--db", database, "--models", "fake/judge", "--quiet")
+    try:
+        assert coordinator.wait(timeout=180) == 0, coordinator.stderr.read() if coordinator.stderr else ""
+    finally:
+        for process in (coordinator, speakers, judges):
+            _stop(process)
+    debates = _rows(database, "select status, worker, (select count(*) from speech s where s.debate_id = d.id) from debate d")
+    assert len(debates) == 12 and all(status == "judged" and spoken == 4 for status, _, spoken in debates)
+    assert {worker for _, worker, _ in debates} == {f"{socket.gethostname()}:{judges.pid}"}, "the judging worker judged each debate last"
+    calls = [c for c in read_calls(log) if not c.get("control")]
+    assert Counter(c["purpose"] for c in calls)["speech"] == 12 * 4
+    assert json.loads(_rows(database, "select count(*) from ballot")[0][0].__str__()) == 12
