@@ -30,8 +30,8 @@ from debate.config import TournamentConfig, tournament_canaries, tournament_rubr
 from debate.core import events as ev
 from debate.core.errors import StoreError, UserError
 from debate.orchestrator import Orchestrator, gateway_for
-from debate.writer import LeaseLost, StoreWriter
 from debate.store import Store, database_url
+from debate.writer import LeaseLost, StoreWriter
 
 LEASE_S = 30.0
 IDLE_POLL_S = 1.0  # how often an idle worker looks for debates to claim
@@ -99,10 +99,9 @@ class Worker:
                         with anyio.move_on_after(IDLE_POLL_S):
                             await self._changed.wait()
                         self._changed = anyio.Event()
-        finally:
-            with anyio.CancelScope(shield=True):
-                self.writer.flush_now()
-                self.store.release_debates(self.name, set(self._running), stop=True)
+        finally:  # synchronous, so a cancelled worker still hands its debates back
+            self.writer.flush_now()
+            self.store.release_debates(self.name, set(self._running), stop=True)
 
     def _claim(self) -> list[tuple[_Served, int]]:
         free = self.settings.slots - len(self._running)
@@ -176,7 +175,7 @@ class Worker:
             ids = set(self._running)
             try:
                 held = await anyio.to_thread.run_sync(self.store.renew_leases, self.name, ids, self.settings.lease_s)
-            except Exception as exc:  # a dropped connection: the next beat tries again, within the lease
+            except Exception as exc:  # noqa: BLE001 - a dropped connection: the next beat tries again, within the lease
                 self.bus.emit(ev.Notice(message=f"worker {self.name}: could not renew its leases ({exc})"))
                 continue
             for lost in ids - held:

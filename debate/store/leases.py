@@ -137,7 +137,7 @@ class LeaseQueries(StoreBase):
     def shared_tournaments(self) -> list[str]:
         """The tournaments whose runner coordinates workers now (oldest claim first)."""
         with self._session() as session:
-            return list(session.exec(select(RunnerRow.tournament).where(RunnerRow.shared == True).order_by(RunnerRow.started_at)).scalars())  # type: ignore[call-overload]  # noqa: E712
+            return list(session.exec(select(RunnerRow.tournament).where(RunnerRow.shared == True).order_by(RunnerRow.started_at)).scalars())  # type: ignore[call-overload]
 
     @staticmethod
     def _held(session: object, worker: str, debate_ids: Collection[int]) -> set[int]:

@@ -58,7 +58,7 @@ from debate.store import Store
 from debate.store import scorecard as q
 
 # The standings' own columns that the leaderboard already carries under its own names.
-_NOT_STANDINGS = {"name", "rank", "rating", "rating_lower", "rating_upper"}
+_NOT_STANDINGS = {"name", "rank", "rating", "rating_lower", "rating_upper", "no_estimate"}
 
 
 def build_scorecard(store: Store, tournament_name: str | None = None, *, rubric: Rubric | None = None, base_dir: Path | None = None, now: datetime | None = None) -> Scorecard:
