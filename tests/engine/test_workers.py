@@ -101,8 +101,10 @@ def test_three_workers_one_killed_mid_debate(tmp_path: Path, database: str) -> N
 
     log = shared_dir / "calls.jsonl"
     cfg = _config(shared_dir, log, 0.15)
-    coordinator = _start("run", str(cfg), "--db", database, "--workers", "0", "--quiet", "--lease", "3")
-    workers = [_start("worker", "--db", database, "--slots", "1", "--lease", "3", "--quiet") for _ in range(3)]
+    # A short lease, so the takeover comes soon after the kill; long enough that a live worker's
+    # heartbeat (a third of it) is not missed on a loaded machine, which would hand its debates over.
+    coordinator = _start("run", str(cfg), "--db", database, "--workers", "0", "--quiet", "--lease", "8")
+    workers = [_start("worker", "--db", database, "--slots", "1", "--lease", "8", "--quiet") for _ in range(3)]
     try:
         victim = workers[0]
         name = f"{socket.gethostname()}:{victim.pid}"
@@ -117,7 +119,7 @@ def test_three_workers_one_killed_mid_debate(tmp_path: Path, database: str) -> N
         victim.wait()
         # What the victim had stored when it died (it writes nothing more).
         stored = dict(_rows(database, f"select d.id, (select count(*) from speech s where s.debate_id = d.id) from debate d where d.id in ({','.join(str(d) for d, _ in held)})"))
-        assert coordinator.wait(timeout=180) == 0, coordinator.stderr.read() if coordinator.stderr else ""
+        assert coordinator.wait(timeout=300) == 0, coordinator.stderr.read() if coordinator.stderr else ""
     finally:
         for process in [coordinator, *workers]:
             _stop(process)
