@@ -97,6 +97,35 @@ def test_a_schema_3_database_moves_each_pairing_onto_its_debate(tmp_path: Path) 
         again.close()
 
 
+def test_a_schema_4_database_gets_the_worker_leases_and_its_tournament_runs_on(tmp_path: Path) -> None:
+    """Schema 5 added the debates' leases and the runner's `shared` flag for workers."""
+    path = tmp_path / "old.db"
+    store = Store(str(path))
+    tid = store.create_tournament("old", {"name": "old"}, builtin_format("quick"), 0, [(n, f"fake/{n}", "fake") for n in "ab"],
+                                  [MotionText(key="m", text="This House would test.")])
+    store.save_round(tid, Draw(round=1, pairings=(Pairing(proposition="a", opposition="b"),)), ["m"], kind="preliminary")
+    store.close()
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("drop index if exists ix_debate_worker")
+        for table, column in (("debate", "worker"), ("debate", "lease_until"), ("runner", "shared")):
+            conn.execute(f"alter table {table} drop column {column}")
+        conn.execute("update meta set value = '4' where key = 'schema_version'")
+    with pytest.raises(StoreError, match="schema 4.*open it once read-write"):
+        Store(str(path), read_only=True)
+    store = Store(str(path))
+    try:
+        assert store.claim_debates(tid, "w1", 5, 30.0) == [d.id for d in store.debates(tid)], "its pending debate can be leased"
+        assert store.claim_debates(tid, "w2", 5, 30.0) == [], "and is then held"
+    finally:
+        store.close()
+    with closing(sqlite3.connect(path)) as conn:
+        debate_columns = {row[1] for row in conn.execute("pragma table_info(debate)")}
+        runner_columns = {row[1] for row in conn.execute("pragma table_info(runner)")}
+        version = conn.execute("select value from meta where key = 'schema_version'").fetchone()[0]
+    assert {"worker", "lease_until"} <= debate_columns and "shared" in runner_columns
+    assert version == "5"
+
+
 def test_another_schema_is_still_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
     Store(str(path)).close()
