@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         round_plans,
         rounds,
         tournaments,
+        upgrade_store,
     )
     from debate.api.reports import (
         BracketReport,
@@ -65,7 +66,7 @@ _HOME = {
     **dict.fromkeys(("RatingBoard", "Ratings", "battle_log_ratings", "criterion_names", "current_ratings", "ratings", "separability", "win_probability"), "boards"),
     **dict.fromkeys((
         "LiveView", "RoundDraw", "Store", "debate", "debates", "find_tournament", "live_view", "motion_categories", "next_free_name",
-        "open_store", "opened", "round_draw", "round_plans", "rounds", "tournaments",
+        "open_store", "opened", "round_draw", "round_plans", "rounds", "tournaments", "upgrade_store",
     ), "reading"),
     **dict.fromkeys((
         "BracketReport", "Caveat", "RatingHistory", "Scorecard", "StandingsReport", "WinRateMatrix", "caveat_headline", "caveats", "pairwise", "rating_history",

@@ -29,6 +29,34 @@ def open_store(target: str | None = None, *, create: bool = False, read_only: bo
     return Store(target or DEFAULT_DATABASE, create=create, read_only=read_only)
 
 
+@dataclass(frozen=True)
+class StoreUpgrade:
+    """What `upgrade_store` found and did: the schema the database is at now, the one it had
+    (None: it was current already) and, on SQLite, the copy of the file as it was."""
+
+    location: str
+    schema: int
+    from_version: int | None
+    backup: str | None
+
+
+def upgrade_store(target: str | None = None) -> StoreUpgrade:
+    """Open the database at `target` read-write, which brings an earlier schema to this one in
+    place (after copying a SQLite file beside it); say what was done."""
+    from debate.store import Store
+    from debate.store.tables import SCHEMA_VERSION
+
+    store = Store(target or DEFAULT_DATABASE, create=False)
+    try:
+        done = store.upgraded
+        return StoreUpgrade(
+            location=store.location, schema=SCHEMA_VERSION, from_version=done.from_version if done else None,
+            backup=str(done.backup) if done and done.backup else None,
+        )
+    finally:
+        store.close()
+
+
 @contextmanager
 def opened(target: str | None = None, *, create: bool = False, read_only: bool = False) -> Iterator[Store]:
     store = open_store(target, create=create, read_only=read_only)

@@ -15,7 +15,7 @@ from debate.cli.common import app, err
 from debate.core.errors import UserError, sole_error
 
 # Imported for their commands; the order is the order of `debate --help`.
-from debate.cli import run, worker, standings, score, ratings, judges, rejudge, tournaments, models, export, tui, motions, bench  # noqa: F401
+from debate.cli import run, worker, standings, score, ratings, judges, rejudge, tournaments, models, export, tui, motions, bench, db  # noqa: F401
 
 __all__ = ["app", "main"]
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import deque
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,16 @@ def database_url(target: str) -> str:
     return f"sqlite:///{Path(target).expanduser().resolve()}"
 
 
-def open_engine(url: str, location: str, *, create: bool, read_only: bool) -> Engine:
+@dataclass(frozen=True)
+class Upgraded:
+    """What opening a database did to its schema: the version it had, and on SQLite the copy of
+    the file as it was, kept beside it."""
+
+    from_version: int
+    backup: Path | None
+
+
+def open_engine(url: str, location: str, *, create: bool, read_only: bool) -> tuple[Engine, Upgraded | None]:
     """An engine on the database at `url` with its schema checked, and created or upgraded when
     writable. `StoreError` naming `location` when the database is missing (and not to be
     created), not SQLite, cut short, damaged, or another application's."""
@@ -46,30 +57,33 @@ def open_engine(url: str, location: str, *, create: bool, read_only: bool) -> En
         vet_sqlite_file(path, location)
     engine = read_only_engine(url, location) if read_only else writable_engine(url, location)
     try:
-        check_schema(engine, location, create=create, read_only=read_only)
+        upgraded = check_schema(engine, location, create=create, read_only=read_only)
     except DatabaseError as exc:
         engine.dispose()
         raise StoreError(f"cannot open database {location}: {exc.orig}") from None
     except BaseException:
         engine.dispose()
         raise
-    return engine
+    return engine, upgraded
 
 
-def check_schema(engine: Engine, location: str, *, create: bool, read_only: bool) -> None:
-    """Create a new database, or refuse one written by another version of the schema (or by
-    another application)."""
+def check_schema(engine: Engine, location: str, *, create: bool, read_only: bool) -> Upgraded | None:
+    """Create a new database, upgrade one of an earlier schema in place (a SQLite file is
+    copied first), or refuse one written by another version of the schema (or by another
+    application). What was upgraded, if anything."""
     existing = set(inspect(engine).get_table_names())
     version = _stored_version(engine, existing, location)
+    upgraded = None
     if "tournament" in existing:
         if version in UPGRADABLE and not read_only:
+            upgraded = Upgraded(from_version=version, backup=_backup(engine, version))
             _upgrade(engine, version)
             version = SCHEMA_VERSION
         if version != SCHEMA_VERSION:
             if version in UPGRADABLE:
                 raise StoreError(
                     f"{location} was written by an earlier version of debate (schema {version}); "
-                    "open it once read-write to upgrade it in place (for example: debate run or debate score on it)"
+                    f"open it once read-write to upgrade it in place: debate db upgrade --db {location}"
                 )
             raise StoreError(
                 f"{location} was written by another version of debate (schema {version or 1}, "
@@ -78,7 +92,7 @@ def check_schema(engine: Engine, location: str, *, create: bool, read_only: bool
     if not create and not existing:
         raise StoreError(f"{location} holds no tournaments (run a tournament first, or pass --db)")
     if read_only:
-        return  # a reader takes the schema as it is; creating tables is a write
+        return None  # a reader takes the schema as it is; creating tables is a write
     if engine.dialect.name == "sqlite":
         # Only now that the file is known to be ours or new: the switch rewrites its header.
         # WAL lets readers (standings, spectators) work while a tournament writes.
@@ -89,6 +103,25 @@ def check_schema(engine: Engine, location: str, *, create: bool, read_only: bool
         if session.get(MetaRow, "schema_version") is None:
             session.add(MetaRow(key="schema_version", value=str(SCHEMA_VERSION)))
             session.commit()
+    return upgraded
+
+
+def _backup(engine: Engine, version: int) -> Path | None:
+    """On SQLite, a consistent copy of the database before its upgrade (`FILE.schemaN.bak`, or
+    `.bak2`, ... when one is there already): an upgrade stopped half-way or regretted can be
+    undone by copying it back. None for a server database (back it up with its own tools)."""
+    path = sqlite_path(str(engine.url))
+    if path is None:
+        return None
+    backup = path.with_name(f"{path.name}.schema{version}.bak")
+    number = 1
+    while backup.exists():
+        number += 1
+        backup = path.with_name(f"{path.name}.schema{version}.bak{number}")
+    # sqlite3's backup API copies a consistent snapshot, the WAL's committed pages included.
+    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(backup)) as target:
+        source.backup(target)
+    return backup
 
 
 def _stored_version(engine: Engine, existing: set[str], location: str) -> int | None:

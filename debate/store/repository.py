@@ -6,7 +6,7 @@ handle (tournaments, run claims, rounds, the write path, debates, ballots and re
 
 from __future__ import annotations
 
-from debate.store.database import ReadOnlyStoreError, database_url, open_engine
+from debate.store.database import ReadOnlyStoreError, Upgraded, database_url, open_engine
 from debate.store.copies import TranscriptCopies
 from debate.store.debates import DebateQueries
 from debate.store.leases import LeaseQueries
@@ -17,7 +17,7 @@ from debate.store.tournaments import TournamentQueries
 from debate.store.usage import UsageQueries
 from debate.store.writes import RecordWrites
 
-__all__ = ["ReadOnlyStoreError", "Store", "database_url"]
+__all__ = ["ReadOnlyStoreError", "Store", "Upgraded", "database_url"]
 
 
 class Store(TournamentQueries, RunClaims, RoundQueries, RecordWrites, DebateQueries, ResultQueries, UsageQueries, TranscriptCopies, LeaseQueries):
@@ -31,4 +31,4 @@ class Store(TournamentQueries, RunClaims, RoundQueries, RecordWrites, DebateQuer
         self.url = database_url(target)
         self.is_sqlite = self.url.startswith("sqlite")
         self.read_only = read_only
-        self.engine = open_engine(self.url, self.location, create=create and not read_only, read_only=read_only)
+        self.engine, self.upgraded = open_engine(self.url, self.location, create=create and not read_only, read_only=read_only)

@@ -126,6 +126,27 @@ def test_a_schema_4_database_gets_the_worker_leases_and_its_tournament_runs_on(t
     assert version == "5"
 
 
+def test_db_upgrade_upgrades_once_and_keeps_the_old_file(tmp_path: Path) -> None:
+    from tests.helpers import run_cli
+
+    path = tmp_path / "old.db"
+    _schema_2(path)
+    refused = run_cli("export", "--format", "json", "--out", str(tmp_path / "card.json"), "--db", str(path))
+    assert refused.returncode == 2 and f"debate db upgrade --db {path}" in refused.stderr, "the reader says how to upgrade"
+    done = run_cli("db", "upgrade", "--db", str(path))
+    assert done.returncode == 0, done.stderr
+    backup = tmp_path / "old.db.schema2.bak"
+    assert f"upgraded from schema 2 to 5; the file as it was is kept at {backup}" in done.stdout
+    with closing(sqlite3.connect(backup)) as conn:
+        assert conn.execute("select value from meta where key = 'schema_version'").fetchone()[0] == "2", "the copy is the file as it was"
+        assert conn.execute("select name from tournament").fetchall() == [("old",)]
+    again = run_cli("db", "upgrade", "--db", str(path))
+    assert again.returncode == 0 and "already at schema 5; nothing to do" in again.stdout
+    assert sorted(p.name for p in tmp_path.glob("old.db.*bak*")) == ["old.db.schema2.bak"], "no second copy when nothing changed"
+    missing = run_cli("db", "upgrade", "--db", str(tmp_path / "absent.db"))
+    assert missing.returncode == 2 and "no database at" in missing.stderr and not (tmp_path / "absent.db").exists()
+
+
 def test_another_schema_is_still_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
     Store(str(path)).close()
