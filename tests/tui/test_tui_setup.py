@@ -253,6 +253,9 @@ async def test_saving_over_another_file_asks_first_and_a_spectator_cannot_set_up
                 break
             await pilot.pause(0.1)
         assert type(spectator.screen).__name__ == "BoardScreen"
+        # Let the board finish mounting first: Textual's Header, popped while its title watchers
+        # are still being set up, raises NoMatches (HeaderTitle) from inside the app.
+        await pilot.pause(0.5)
         spectator.pop_screen()
         await pilot.pause(0.1)
         for key in ("n", "o"):
