@@ -160,25 +160,25 @@ async def test_yaml_tab_edits_show_in_the_form_and_the_arena_gets_a_budget(tmp_p
         await pilot.pause(0.2)
         text = screen.query_one(TextArea)
         text.text = text.text.replace("name: my-tournament", "name: renamed\nrounds: 3").replace("pairing: round-robin", "pairing: swiss")
-        await pilot.pause(0.3)
+        # The YAML is parsed on a debounce: wait for it (a fixed pause is too short on a loaded machine).
+        await wait_for(pilot, lambda: yaml.safe_load(screen.text).get("name") == "renamed")
         assert screen.problems == []
         screen.query_one(TabbedContent).active = "tab-form"
-        await pilot.pause(0.5)
-        assert screen.query_one("#f-name", Input).value == "renamed"
+        await wait_for(pilot, lambda: screen.query_one("#f-name", Input).value == "renamed")
         assert screen.query_one("#f-rounds", Input).value == "3"
         assert screen.query_one("#f-pairing", Select).value == "swiss"
 
         screen.query_one("#f-pairing", Select).value = "arena"
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: yaml.safe_load(screen.text).get("pairing") == "arena")
         data = yaml.safe_load(screen.text)
         assert data["pairing"] == "arena" and data["arena"]["max_debates"] > 0
         assert screen.problems == []
         screen.query_one("#f-pairing", Select).value = "round-robin"
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: yaml.safe_load(screen.text).get("pairing") == "round-robin")
         assert "arena" not in yaml.safe_load(screen.text)
 
         text.text = "name: [unclosed\n"
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: bool(screen.problems))
         assert screen.problems and "invalid YAML" in str(screen.problems[0])
 
 
