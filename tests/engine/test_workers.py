@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from tests.helpers import DEBATE, read_calls, run_cli, write_config
+from tests.helpers import fresh_postgres_database, DEBATE, read_calls, run_cli, write_config
 
 URL = os.environ.get("DEBATE_TEST_POSTGRES_URL")
 needs_postgres = pytest.mark.skipif(not URL, reason="set DEBATE_TEST_POSTGRES_URL to a PostgreSQL server to run")
@@ -31,14 +30,8 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT), "LITELLM_LOCAL_MODEL_COST_MAP": "T
 @pytest.fixture
 def database() -> Iterator[str]:
     assert URL
-    name = f"debate_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield URL.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_postgres_database(URL) as url:
+        yield url
 
 
 def _config(folder: Path, log: Path, latency: float) -> Path:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.helpers import run_cli, write_config
+from tests.helpers import fresh_postgres_database, run_cli, write_config
 
 URL = os.environ.get("DEBATE_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(not URL, reason="set DEBATE_TEST_POSTGRES_URL to a PostgreSQL server to run")
@@ -24,14 +23,8 @@ pytestmark = pytest.mark.skipif(not URL, reason="set DEBATE_TEST_POSTGRES_URL to
 def database() -> str:
     """A fresh database on the server for one test, dropped afterwards."""
     assert URL
-    name = f"debate_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield URL.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_postgres_database(URL) as url:
+        yield url
 
 
 def test_tournament_and_resume_on_postgres(tmp_path: Path, database: str) -> None:
