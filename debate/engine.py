@@ -6,16 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import anyio
-from sqlalchemy.exc import OperationalError
 
 from debate.config import TournamentConfig, tournament_canaries, tournament_motions, tournament_rubric
-from debate.core.errors import TournamentBusy, UserError, sole_error
+from debate.core.errors import UserError, sole_error
 from debate.core.events import EventBus, Listener
 from debate.gateway import check_models
 from debate.orchestrator import Orchestrator, RunSummary, gateway_for
-from debate.store.claims import HEARTBEAT_S, Runner
 from debate.store import Store, database_url
-from debate.workers import LEASE_S, spawn_workers, stop_workers
+from debate.store.claims import Runner
+from debate.workers import LEASE_S, keep_claim, spawn_workers, stop_workers
 
 
 async def run_tournament(config: TournamentConfig, database: str, base_dir: Path, listener: Listener | None = None,
@@ -44,7 +43,7 @@ async def run_tournament(config: TournamentConfig, database: str, base_dir: Path
                 spawned = spawn_workers(workers, database, config.name, base_dir, lease_s)
             try:
                 async with anyio.create_task_group() as tg:
-                    tg.start_soon(_keep_claim, store, config.name, me)
+                    tg.start_soon(keep_claim, store, config.name, me)
                     summary = await orchestrator.run(shared=workers is not None)
                     tg.cancel_scope.cancel()
             finally:
@@ -58,15 +57,3 @@ async def run_tournament(config: TournamentConfig, database: str, base_dir: Path
     finally:
         store.close()
 
-
-async def _keep_claim(store: Store, tournament: str, me: Runner) -> None:
-    """Check in while the run lasts; stop the run if another process has taken it over
-    (this one stalled past the claim's staleness limit, e.g. a suspended laptop)."""
-    while True:
-        await anyio.sleep(HEARTBEAT_S)
-        try:
-            kept = store.keep_run(tournament, me)
-        except OperationalError:
-            continue  # a locked or dropped database: the writer will say so; try at the next beat
-        if not kept:
-            raise TournamentBusy(f"tournament '{tournament}' was taken over by another run while this one stalled; stopping here")

@@ -9,6 +9,11 @@ path (speeches resumed from the store, then the panel), renew their leases every
 has run out another worker claims the debate and resumes it from its stored speeches. A
 worker that lost a debate writes nothing more of it (the store's writes are guarded by the
 lease), so a debate's result is written exactly once.
+
+The coordinator's claim is a lease too (the `runner` row and its heartbeat). Every worker
+watches the claims of the tournaments it serves; when a coordinator dies (its process gone,
+or silent for `STALE_AFTER_S`), the first worker to take its claim coordinates in its place,
+from the tournament's stored config and motions, and the tournament runs to its end.
 """
 
 from __future__ import annotations
@@ -24,17 +29,21 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 import anyio
+import anyio.abc
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
 
 from debate.config import TournamentConfig, tournament_canaries, tournament_rubric
 from debate.core import events as ev
-from debate.core.errors import StoreError, UserError
+from debate.core.errors import StoreError, TournamentBusy, UserError
 from debate.orchestrator import Orchestrator, gateway_for
 from debate.store import Store, database_url
+from debate.store.claims import HEARTBEAT_S, Runner
 from debate.writer import LeaseLost, StoreWriter
 
 LEASE_S = 30.0
 IDLE_POLL_S = 1.0  # how often an idle worker looks for debates to claim
+WATCH_S = 2.0  # how often a worker looks for a dead coordinator to replace
 
 
 class WorkerSettings(BaseModel):
@@ -78,6 +87,7 @@ class Worker:
         self._served: dict[str, _Served | None] = {}
         self._running: dict[int, anyio.CancelScope] = {}
         self._changed = anyio.Event()
+        self._coordinating: set[str] = set()
         self.done = 0
 
     async def serve(self, *, until_idle: bool = False) -> None:
@@ -87,12 +97,13 @@ class Worker:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(self.writer.run)
                 tg.start_soon(self._heartbeat)
+                tg.start_soon(self._watch_coordinators, tg)
                 while True:
                     claimed = await anyio.to_thread.run_sync(self._claim) if len(self._running) < self.settings.slots else []
                     for served, debate_id in claimed:
                         self._running[debate_id] = anyio.CancelScope()
                         tg.start_soon(self._run, served, debate_id)
-                    if until_idle and not claimed and not self._running:
+                    if until_idle and not claimed and not self._running and not self._coordinating:
                         tg.cancel_scope.cancel()
                         return
                     if not claimed:
@@ -131,12 +142,8 @@ class Worker:
         if row is None or row.id is None:
             return None  # the coordinator has claimed it but not stored it yet
         config = TournamentConfig.model_validate_json(row.config_json)
-        try:
-            canaries = tournament_canaries(config, self.settings.base_dir)
-        except UserError:
-            canaries = []  # a motion file only the coordinator's machine has: its motions are stored
         orchestrator = Orchestrator(config=config, store=self.store, gateway=gateway_for(config), bus=self.bus,
-                                    rubric=tournament_rubric(config, self.settings.base_dir), canaries=canaries)
+                                    rubric=tournament_rubric(config, self.settings.base_dir), canaries=self._canaries(config))
         orchestrator.load_state(row.id)
         orchestrator.exclude_unqualified({q.judge: q.flagged for q in self.store.qualifications(row.id)})
         patterns = self.settings.models
@@ -169,6 +176,54 @@ class Worker:
                 self._changed.set()
         self.done += status in ("judged", "forfeit")
 
+    async def _watch_coordinators(self, tg: anyio.abc.TaskGroup) -> None:
+        """Take over coordinating each served tournament whose coordinator has died."""
+        me = Runner.me()
+        while True:
+            for name in await anyio.to_thread.run_sync(self._tournaments):
+                if name in self._coordinating:
+                    continue
+                dead = await anyio.to_thread.run_sync(self.store.take_over_run, name, me)
+                if dead is not None:
+                    self._coordinating.add(name)
+                    tg.start_soon(self._coordinate, name, me, dead)
+            await anyio.sleep(WATCH_S)
+
+    async def _coordinate(self, name: str, me: Runner, dead: Runner) -> None:
+        """Coordinate tournament `name` to its end, as `debate run --workers 0` would have."""
+        self.bus.emit(ev.Notice(message=f"worker {self.name} coordinates tournament '{name}' now: its coordinator (process {dead.pid} on {dead.host}) stopped checking in"))
+        finished = False
+        try:
+            row = self.store.tournament_or_none(name)
+            assert row is not None and row.id is not None, "a claimed tournament is stored"
+            config = TournamentConfig.model_validate_json(row.config_json)
+            orchestrator = Orchestrator(config=config, store=self.store, gateway=gateway_for(config), bus=self.bus,
+                                        motions=self.store.motion_texts(row.id), rubric=tournament_rubric(config, self.settings.base_dir),
+                                        canaries=self._canaries(config))
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(keep_claim, self.store, name, me)
+                summary = await orchestrator.run(shared=True)
+                tg.cancel_scope.cancel()
+            finished = True
+            self.bus.emit(ev.Notice(message=f"tournament '{name}' is over: {summary.judged} judged, {summary.failed} failed, {summary.forfeits} forfeits"))
+        except Exception as exc:  # noqa: BLE001 - one tournament's coordination must not stop this worker's debates
+            message = exc.exceptions[0] if isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1 else exc
+            self.bus.emit(ev.Notice(message=f"worker {self.name} stopped coordinating tournament '{name}': {message}"))
+        finally:
+            with anyio.CancelScope(shield=True):
+                # Ended: release, and the workers leave it. Stopped or failed: leave the claim
+                # for another worker (or the next `debate run`) to take at once.
+                settle = self.store.release_run if finished else self.store.abandon_run
+                await anyio.to_thread.run_sync(settle, name, me)
+                self._coordinating.discard(name)
+                self._served.pop(name, None)
+
+    def _canaries(self, config: TournamentConfig) -> list[str]:
+        try:
+            return tournament_canaries(config, self.settings.base_dir)
+        except UserError:
+            return []  # a motion file only the coordinator's machine has: its motions are stored
+
     async def _heartbeat(self) -> None:
         while True:
             await anyio.sleep(self.settings.heartbeat_s)
@@ -183,6 +238,19 @@ class Worker:
                 if (scope := self._running.get(lost)) is not None:
                     scope.cancel()
                     self.bus.emit(ev.Notice(message=f"debate {lost} was taken over by another worker"))
+
+
+async def keep_claim(store: Store, tournament: str, me: Runner) -> None:
+    """Check in while a run lasts; stop it if another process has taken it over (this one
+    stalled past the claim's staleness limit, e.g. a suspended laptop)."""
+    while True:
+        await anyio.sleep(HEARTBEAT_S)
+        try:
+            kept = store.keep_run(tournament, me)
+        except OperationalError:
+            continue  # a locked or dropped database: the writer will say so; try at the next beat
+        if not kept:
+            raise TournamentBusy(f"tournament '{tournament}' was taken over by another run while this one stalled; stopping here")
 
 
 async def run_worker(settings: WorkerSettings, listener: ev.Listener | None = None, *, until_idle: bool = False) -> int:

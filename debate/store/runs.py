@@ -54,6 +54,35 @@ class RunClaims(StoreBase):
             session.commit()
             return bool(result.rowcount == 1)
 
+    def take_over_run(self, tournament: str, me: Runner) -> Runner | None:
+        """Take the claim on `tournament` if its holder is dead (a worker taking over a killed
+        coordinator); the holder it replaced, or None when the claim is live or gone (a
+        finished tournament's claim is released, and a worker must not start it again)."""
+        now = time.time()
+        with self._session() as session:
+            row = session.get(RunnerRow, tournament)
+            if row is None:
+                return None
+            holder = Runner(row.pid, row.host)
+            if not may_take_over(holder, row.heartbeat_at, me, now):
+                return None
+            taken = session.exec(  # type: ignore[call-overload]
+                update(RunnerRow)
+                .where(RunnerRow.tournament == tournament, RunnerRow.pid == row.pid, RunnerRow.host == row.host,
+                       RunnerRow.heartbeat_at == row.heartbeat_at)
+                .values(pid=me.pid, host=me.host, started_at=now, heartbeat_at=now)
+            )
+            session.commit()
+            return holder if taken.rowcount == 1 else None
+
+    def abandon_run(self, tournament: str, me: Runner) -> None:
+        """Leave the claim for the next process to take at once (its heartbeat set long past),
+        instead of releasing it: a stopping worker that coordinates hands the tournament on to
+        the other workers rather than ending their shared run."""
+        with self._session() as session:
+            session.exec(update(RunnerRow).where(RunnerRow.tournament == tournament, RunnerRow.pid == me.pid, RunnerRow.host == me.host).values(heartbeat_at=0.0))  # type: ignore[call-overload]
+            session.commit()
+
     def release_run(self, tournament: str, me: Runner) -> None:
         with self._session() as session:
             session.exec(delete(RunnerRow).where(RunnerRow.tournament == tournament, RunnerRow.pid == me.pid, RunnerRow.host == me.host))  # type: ignore[call-overload]

@@ -97,7 +97,9 @@ def test_three_workers_one_killed_mid_debate(tmp_path: Path, database: str) -> N
     # A short lease, so the takeover comes soon after the kill; long enough that a live worker's
     # heartbeat (a third of it) is not missed on a loaded machine, which would hand its debates over.
     coordinator = _start("run", str(cfg), "--db", database, "--workers", "0", "--quiet", "--lease", "8")
-    workers = [_start("worker", "--db", database, "--slots", "1", "--lease", "8", "--quiet") for _ in range(3)]
+    # The victim starts alone, so that it surely gets a debate on a loaded machine (where the
+    # others could otherwise run the whole tournament before it has started).
+    workers = [_start("worker", "--db", database, "--slots", "1", "--lease", "8", "--quiet")]
     try:
         victim = workers[0]
         name = f"{socket.gethostname()}:{victim.pid}"
@@ -108,6 +110,7 @@ def test_three_workers_one_killed_mid_debate(tmp_path: Path, database: str) -> N
             held = _rows(database, f"select d.id, (select count(*) from speech s where s.debate_id = d.id) from debate d where d.worker = '{name}' and d.status = 'running'")
             held = [(d, n) for d, n in held if n >= 1]
             time.sleep(0.05)
+        workers += [_start("worker", "--db", database, "--slots", "1", "--lease", "8", "--quiet") for _ in range(2)]
         victim.send_signal(signal.SIGKILL)
         victim.wait()
         # What the victim had stored when it died (it writes nothing more).
@@ -151,3 +154,36 @@ def test_workers_with_disjoint_models_finish_a_tournament_needing_both(tmp_path:
     calls = [c for c in read_calls(log) if not c.get("control")]
     assert Counter(c["purpose"] for c in calls)["speech"] == 12 * 4
     assert json.loads(_rows(database, "select count(*) from ballot")[0][0].__str__()) == 12
+
+
+@needs_postgres
+def test_a_worker_takes_over_from_a_killed_coordinator_and_finishes_the_tournament(tmp_path: Path, database: str) -> None:
+    single_dir, shared_dir = tmp_path / "single", tmp_path / "shared"
+    single_dir.mkdir(), shared_dir.mkdir()
+    single = run_cli("run", str(_config(single_dir, single_dir / "calls.jsonl", 0)), "--quiet", env=ENV)
+    assert single.returncode == 0, single.stderr
+
+    cfg = _config(shared_dir, shared_dir / "calls.jsonl", 0.1)
+    coordinator = _start("run", str(cfg), "--db", database, "--workers", "0", "--quiet", "--lease", "8")
+    workers = [_start("worker", "--db", database, "--slots", "2", "--lease", "8") for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 120
+        while not _rows(database, "select id from debate where status = 'judged'"):
+            assert time.monotonic() < deadline, "no debate was judged"
+            time.sleep(0.05)
+        coordinator.send_signal(signal.SIGKILL)
+        coordinator.wait()
+        drawn_by_the_dead = _rows(database, "select max(number) from round")[0][0]
+        deadline = time.monotonic() + 240
+        while _rows(database, "select status from tournament") != [("finished",)] or _rows(database, "select tournament from runner"):
+            assert time.monotonic() < deadline, _rows(database, "select status, count(*) from debate group by status")
+            time.sleep(0.2)
+    finally:
+        for process in workers:
+            _stop(process)
+    notices = [w.stderr.read() if w.stderr else "" for w in workers]
+    took_over = [n for n in notices if "coordinates tournament 't' now" in n]
+    assert len(took_over) == 1, notices
+    assert f"process {coordinator.pid} on {socket.gethostname()}" in took_over[0]
+    assert _rows(database, "select max(number) from round")[0][0] > drawn_by_the_dead, "the new coordinator drew the later rounds"
+    assert _results(database) == _results(f"sqlite:///{single_dir / 't.db'}"), "the same results as one process with the same seed"
