@@ -27,7 +27,7 @@ def worker(
 ) -> None:
     """Run debates for a coordinator, here or on another machine.
 
-    A coordinator (`debate run CONFIG --db URL --workers N`; N = 0 starts no local workers) draws the rounds and shares the tournament; each worker claims runnable debates of the current round from the database (SELECT ... FOR UPDATE SKIP LOCKED), holds a lease on each that it renews every few seconds, runs them through its own gateway (its own keys, local models or api_base) and stores the results. A worker killed mid-debate loses its lease; another worker takes the debate over and resumes it from its stored speeches. Stop a worker with Ctrl-C or SIGTERM: it releases its debates for others.
+    A coordinator (`debate run CONFIG --db URL --workers N`; N = 0 starts no local workers) draws the rounds and shares the tournament; each worker claims runnable debates of the current round from the database (SELECT ... FOR UPDATE SKIP LOCKED), holds a lease on each that it renews every few seconds, runs them through its own gateway (its own keys, local models or api_base) and stores the results. A worker killed mid-debate loses its lease; another worker takes the debate over and resumes it from its stored speeches. If the coordinator dies, the first worker to notice takes over its claim and coordinates the tournament to its end. Stop a worker with Ctrl-C or SIGTERM: it releases its debates (and any coordination) for others.
     """
     import signal
     from functools import partial
