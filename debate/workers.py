@@ -93,6 +93,8 @@ class Worker:
     async def serve(self, *, until_idle: bool = False) -> None:
         """Claim and run debates until cancelled (or, with `until_idle`, until nothing is left
         to claim and nothing runs)."""
+        which = f"tournament '{self.settings.tournament}'" if self.settings.tournament else "every shared tournament"
+        self.bus.emit(ev.Notice(message=f"worker {self.name}: serving {which} in {self.store.location}, {self.settings.slots} debate(s) at once"))
         try:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(self.writer.run)

@@ -35,6 +35,20 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table for 
 TournamentOption = Annotated[str | None, typer.Option("--tournament", "-t", help="tournament name (default: the latest)")]
 
 
+def stop_on_sigterm() -> None:
+    """Make a polite kill (SIGTERM: a service manager, `timeout`, a coordinator stopping its
+    workers) stop a command as Ctrl-C does. A process started in the background by a script
+    ignores SIGINT, so there the SIGTERM raises KeyboardInterrupt itself."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+            raise KeyboardInterrupt
+        signal.raise_signal(signal.SIGINT)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def emit_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
 

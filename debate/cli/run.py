@@ -9,7 +9,7 @@ import typer
 
 from debate import api
 from debate.core.errors import ConfigError
-from debate.cli.common import DbOption, OutputFormat, app, err, out
+from debate.cli.common import DbOption, OutputFormat, app, err, out, stop_on_sigterm
 
 
 @app.command()
@@ -61,7 +61,6 @@ def demo(
 
 
 def _run(cfg: api.TournamentConfig, target: str, *, base_dir: Path, quiet: bool, workers: int | None = None, lease_s: float | None = None) -> None:
-    import signal
     from functools import partial
 
     import anyio
@@ -70,8 +69,7 @@ def _run(cfg: api.TournamentConfig, target: str, *, base_dir: Path, quiet: bool,
     from debate.cli.standings import print_standings
 
     progress = Progress(out, live=not quiet and out.is_terminal)
-    # A polite kill (SIGTERM: a service manager, `timeout`) stops the run like Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda signum, frame: signal.raise_signal(signal.SIGINT))
+    stop_on_sigterm()
     try:
         summary = anyio.run(partial(api.run_tournament, cfg, target, base_dir, progress.listener, workers=workers, lease_s=lease_s))
     except KeyboardInterrupt:

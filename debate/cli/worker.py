@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from debate import api
-from debate.cli.common import app, err, out
+from debate.cli.common import app, err, out, stop_on_sigterm
 
 
 @app.command()
@@ -29,7 +29,6 @@ def worker(
 
     A coordinator (`debate run CONFIG --db URL --workers N`; N = 0 starts no local workers) draws the rounds and shares the tournament; each worker claims runnable debates of the current round from the database (SELECT ... FOR UPDATE SKIP LOCKED), holds a lease on each that it renews every few seconds, runs them through its own gateway (its own keys, local models or api_base) and stores the results. A worker killed mid-debate loses its lease; another worker takes the debate over and resumes it from its stored speeches. If the coordinator dies, the first worker to notice takes over its claim and coordinates the tournament to its end. Stop a worker with Ctrl-C or SIGTERM: it releases its debates (and any coordination) for others.
     """
-    import signal
     from functools import partial
 
     import anyio
@@ -48,7 +47,7 @@ def worker(
         elif isinstance(event, ev.Notice):
             err.print(event.message, markup=False)
 
-    signal.signal(signal.SIGTERM, lambda signum, frame: signal.raise_signal(signal.SIGINT))
+    stop_on_sigterm()
     try:
         done = anyio.run(partial(api.run_worker, db, tournament=tournament, models=models, slots=slots, lease_s=lease, base_dir=base_dir or Path.cwd(), listener=listener))
     except KeyboardInterrupt:

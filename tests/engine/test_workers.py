@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from tests.helpers import fresh_postgres_database, DEBATE, read_calls, run_cli, write_config
+from debate.store import Store
+from tests.helpers import DEBATE, fresh_postgres_database, read_calls, run_cli, write_config
 
 URL = os.environ.get("DEBATE_TEST_POSTGRES_URL")
 needs_postgres = pytest.mark.skipif(not URL, reason="set DEBATE_TEST_POSTGRES_URL to a PostgreSQL server to run")
@@ -187,3 +188,20 @@ def test_a_worker_takes_over_from_a_killed_coordinator_and_finishes_the_tourname
     assert f"process {coordinator.pid} on {socket.gethostname()}" in took_over[0]
     assert _rows(database, "select max(number) from round")[0][0] > drawn_by_the_dead, "the new coordinator drew the later rounds"
     assert _results(database) == _results(f"sqlite:///{single_dir / 't.db'}"), "the same results as one process with the same seed"
+
+
+def test_a_worker_started_in_the_background_by_a_script_stops_on_sigterm(tmp_path: Path) -> None:
+    # A shell script's background job ignores SIGINT; SIGTERM must still stop the worker politely.
+    db = tmp_path / "t.db"
+    Store(str(db)).close()
+    worker = subprocess.Popen([*DEBATE, "worker", "--db", str(db)], env=ENV, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        assert worker.stderr is not None
+        first = worker.stderr.readline()
+        assert f"worker {socket.gethostname()}:{worker.pid}: serving every shared tournament" in first
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+        assert "worker stopped: its debates are released for other workers" in worker.stderr.read()
+    finally:
+        _stop(worker)
