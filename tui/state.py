@@ -17,7 +17,7 @@ from debate.core import events as ev
 
 if TYPE_CHECKING:
     from debate.api import LiveView
-    from debate.api.reading import DebatePlan
+    from debate.api.reading import DebatePlan, WorkerStats
 
 WAITING, RUNNING, JUDGING, JUDGED, FAILED, FORFEIT = "waiting", "running", "judging", "judged", "failed", "forfeit"
 SHARED_MODEL = "(a hidden model)"
@@ -68,6 +68,7 @@ class DebateState:
     findings: list[str] = field(default_factory=list)
     retries: int = 0
     last_retry: str | None = None
+    worker: str | None = None  # the worker (host:pid) that holds or last held it; None: a single run's
 
     @property
     def current(self) -> SpeechState | None:
@@ -109,6 +110,10 @@ class LiveState:
     debates: dict[int, DebateState] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
+    # Workers share it (some debate has had one): the board then shows who runs what. Only the
+    # store says so; a run in this app feeds events, and runs every debate itself.
+    shared: bool = False
+    workers: list[WorkerStats] = field(default_factory=list)  # each worker's counts, as the store has them
 
     def masked(self, text: str, debates: Iterable[DebateState], *, tag: bool = False) -> str:
         """`text` with each contestant of a still-hidden debate, by name or model id, replaced
@@ -236,7 +241,9 @@ def load_snapshot(view: LiveView, previous: LiveState | None = None) -> LiveStat
     state.debates_total = len(view.debates) or None
     for d in view.debates:
         status = d.status if d.status in (JUDGED, FAILED, RUNNING) else (WAITING if d.status in ("pending", "waiting") else d.status)
-        state.debates[d.id] = DebateState(d.id, d.round, d.proposition, d.opposition, d.motion, status, d.winner)
+        state.debates[d.id] = DebateState(d.id, d.round, d.proposition, d.opposition, d.motion, status, d.winner, worker=d.worker)
+    state.workers = list(view.workers)
+    state.shared = bool(state.workers) or any(d.worker for d in view.debates)
     fill_from_plans(state, view.plans)
     if previous is not None:
         # Only the current round is read again each poll: what the screens loaded of other

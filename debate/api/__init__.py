@@ -1,8 +1,8 @@
 """The one engine API the faces (the CLI, the TUI) call: typed results only.
 
 Run or resume a tournament, read what a store holds (tournaments, debates, a debate, a round's
-draw, the live view a spectator polls), standings, ratings, scorecards and their exports,
-blind human scoring, the motion library and the model catalogue.
+draw, the workers sharing a tournament, the live view a spectator polls), standings, ratings,
+scorecards and their exports, blind human scoring, the motion library and the model catalogue.
 
 `import debate.api` stays light (`debate --help` must start fast): every name below is
 loaded from its module on first use, and those modules import the store, the engine and the
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         rounds,
         tournaments,
         upgrade_store,
+        worker_stats,
     )
     from debate.api.reports import (
         BracketReport,
@@ -66,7 +67,7 @@ _HOME = {
     **dict.fromkeys(("RatingBoard", "Ratings", "battle_log_ratings", "criterion_names", "current_ratings", "ratings", "separability", "win_probability"), "boards"),
     **dict.fromkeys((
         "LiveView", "RoundDraw", "Store", "debate", "debates", "find_tournament", "live_view", "motion_categories", "next_free_name",
-        "open_store", "opened", "round_draw", "round_plans", "rounds", "tournaments", "upgrade_store",
+        "open_store", "opened", "round_draw", "round_plans", "rounds", "tournaments", "upgrade_store", "worker_stats",
     ), "reading"),
     **dict.fromkeys((
         "BracketReport", "Caveat", "RatingHistory", "Scorecard", "StandingsReport", "WinRateMatrix", "caveat_headline", "caveats", "pairwise", "rating_history",

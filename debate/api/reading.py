@@ -1,5 +1,5 @@
-"""Reading a store: open it, its tournaments, their rounds and draws, debates, one debate, and
-the live view a spectator polls.
+"""Reading a store: open it, its tournaments, their rounds and draws, debates, one debate, the
+workers sharing a tournament, and the live view a spectator polls.
 
 A face holds the `Store` this module opens and passes it back in; it never calls the store
 itself. A tournament is named by its name, or None for the newest.
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from debate.core.errors import UserError
 
 if TYPE_CHECKING:
     from debate.draws.model import Draw
-    from debate.store import DebateDetail, DebatePlan, DebateSummary, Store, StoredRound, TournamentInfo
+    from debate.store import DebateDetail, DebatePlan, DebateSummary, Store, StoredRound, TournamentInfo, WorkerStats
 
 DEFAULT_DATABASE = "debate.db"
 
@@ -94,6 +94,13 @@ def debates(store: Store, tournament: str | None = None) -> list[DebateSummary]:
     return store.debates(store.find_tournament(tournament).id or 0)
 
 
+def worker_stats(store: Store, tournament: str | None = None) -> list[WorkerStats]:
+    """Each worker that has held a debate of the tournament (by name): debates running now,
+    settled, failed, its recent debates per minute and its last error; [] for a tournament
+    run by a single process."""
+    return store.worker_stats(store.find_tournament(tournament).id or 0)
+
+
 def debate(store: Store, debate_id: int) -> DebateDetail:
     """One debate: transcript, ballots, rule findings, result."""
     return store.debate_detail(debate_id)
@@ -126,7 +133,7 @@ def round_draw(store: Store, tournament: str | None, number: int) -> RoundDraw:
 class LiveView:
     """What a live board shows, as the store holds it: the rounds so far, every debate, and for
     the current round (the latest with debates) the stored speeches, ballots and findings and
-    the partial text of speeches still being spoken."""
+    the partial text of speeches still being spoken; and the workers, when workers share it."""
 
     tournament: TournamentInfo
     rounds: list[StoredRound]
@@ -135,6 +142,7 @@ class LiveView:
     plans: list[DebatePlan]  # the current round's debates
     partial_speeches: dict[tuple[int, int], str]  # (debate id, speech index) -> text so far
     speech_slots: list[tuple[str, str]]  # (side, role) per speech of the format; [] if unknown
+    workers: list[WorkerStats] = field(default_factory=list)  # [] unless a debate has had a worker
 
 
 def live_view(store: Store, tournament: str | None = None) -> LiveView:
@@ -147,6 +155,8 @@ def live_view(store: Store, tournament: str | None = None) -> LiveView:
         tournament=info, rounds=stored, debates=summaries, current_round=current,
         plans=store.debate_plans(ids) if ids else [], partial_speeches=store.partial_speeches(ids) if ids else {},
         speech_slots=_speech_slots(info),
+        # Asked only of a shared tournament: a single run's board polls without the extra query.
+        workers=store.worker_stats(info.id) if any(d.worker for d in summaries) else [],
     )
 
 

@@ -24,6 +24,7 @@ from debate.store.models import (
     StoredQualification,
     StoredRound,
     TournamentInfo,
+    WorkerStats,
 )
 from debate.store.repository import ReadOnlyStoreError, Store, database_url
 
@@ -48,5 +49,6 @@ __all__ = [
     "StoredQualification",
     "StoredRound",
     "TournamentInfo",
+    "WorkerStats",
     "database_url",
 ]

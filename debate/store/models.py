@@ -62,6 +62,19 @@ class DebateSummary(BaseModel):
     status: str
     winner: str | None
     voided: bool = False  # excluded from ratings and standings (e.g. an identity leak)
+    worker: str | None = None  # the worker (host:pid) that holds or last held it; None: a single run's
+
+
+class WorkerStats(BaseModel):
+    """One worker's share of a tournament, as its debate rows tell it (see `WorkerQueries`)."""
+
+    worker: str  # host:pid, as the worker names itself
+    running: int  # debates it holds a live lease on now
+    settled: int  # judged or forfeit, last held by it
+    failed: int  # failed, last held by it
+    per_minute: float | None  # its recent throughput (see `WorkerQueries.worker_stats`); None: nothing settled yet
+    last_error: str | None = None  # the error of its latest failed debate
+    last_error_debate: int | None = None  # that debate's id
 
 
 class StoredBallot(BaseModel):

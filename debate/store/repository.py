@@ -1,7 +1,8 @@
 """The repository: the small API the engine, the CLI and the TUI use to read and write.
 
 `Store` is one object over one database; its methods live in small modules by what they
-handle (tournaments, run claims, rounds, the write path, debates, ballots and results, usage).
+handle (tournaments, run claims, rounds, the write path, debates, ballots and results, usage,
+leases and the workers they show).
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from debate.store.rounds import RoundQueries
 from debate.store.runs import RunClaims
 from debate.store.tournaments import TournamentQueries
 from debate.store.usage import UsageQueries
+from debate.store.workerstats import WorkerQueries
 from debate.store.writes import RecordWrites
 
 __all__ = ["ReadOnlyStoreError", "Store", "Upgraded", "database_url"]
 
 
-class Store(TournamentQueries, RunClaims, RoundQueries, RecordWrites, DebateQueries, ResultQueries, UsageQueries, TranscriptCopies, LeaseQueries):
+class Store(TournamentQueries, RunClaims, RoundQueries, RecordWrites, DebateQueries, ResultQueries, UsageQueries, TranscriptCopies, LeaseQueries, WorkerQueries):
     def __init__(self, target: str, *, create: bool = True, read_only: bool = False) -> None:
         """Open `target` (a path or SQLAlchemy URL); `create` makes a missing database.
 

@@ -1,4 +1,5 @@
-"""The live board: every debate of the current round, what is being said, and what it costs."""
+"""The live board: every debate of the current round, what is being said, and what it costs;
+when workers share the tournament, which worker runs each debate and how each worker does."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from tui.markup import escape
 from tui.messages import StateChanged
 from tui.screens.base import NAV, TournamentScreen
 from tui.state import FAILED, FORFEIT, JUDGED, DebateState, fill_from_plans
-from tui.widgets.live_table import LiveTable
+from tui.widgets.live_table import Column, LiveTable
+from tui.widgets.worker_panel import WorkerLine, WorkerPanel, short_worker
 
 # key, label, width (None: as wide as the widest cell)
 COLUMNS = (
@@ -24,6 +26,10 @@ COLUMNS = (
     ("status", "status", 20), ("speech", "speech", 18), ("tok/s", "tok/s", 5), ("tokens", "tokens", None),
     ("cost", "cost", 8), ("retries", "retries", None), ("error", "error", 40),
 )
+# After the status, so that it stays in view at 80 columns.
+WORKER_WIDTH = 14
+WORKER_COLUMN: Column = ("worker", "worker", WORKER_WIDTH)
+SHARED_COLUMNS = (*COLUMNS[:4], WORKER_COLUMN, *COLUMNS[4:])
 TAIL = 110
 STATUS_STYLE = {"running": "[b cyan]running[/]", "judging": "[b yellow]judging[/]", "judged": "[green]judged[/]", "failed": "[b red]failed[/]", "forfeit": "[b magenta]forfeit[/]", "waiting": "[dim]waiting[/]"}
 
@@ -49,12 +55,16 @@ class BoardScreen(TournamentScreen):
         self._resumable = False
         self.rendered_tails: dict[int, str] = {}
         self._shown: dict[str, str] = {}
+        self.shared = False  # the worker column and panel are shown (workers share the tournament)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="board-progress-text")
         yield ProgressBar(id="board-progress", show_eta=False)
         yield LiveTable(COLUMNS, id="board-table")
+        workers = WorkerPanel(id="board-workers")
+        workers.display = False  # until the store shows workers sharing the tournament
+        yield workers
         yield Static(id="board-live")
         yield Static(id="board-detail")
         yield Footer()
@@ -82,8 +92,9 @@ class BoardScreen(TournamentScreen):
         status = STATUS_STYLE.get(d.status, d.status)
         if d.status in (JUDGED, FORFEIT) and d.winner:
             status += f" [dim]({d.winner})[/]"
+        worker = (cell(short_worker(d.worker, WORKER_WIDTH)) if d.worker else "",) if self.shared else ()
         return (
-            str(d.id), cell(d.name("proposition", blind)), cell(d.name("opposition", blind)), status, cell(where),
+            str(d.id), cell(d.name("proposition", blind)), cell(d.name("opposition", blind)), status, *worker, cell(where),
             f"{rate:.0f}" if rate else "—", str(d.tokens or "—"), cost, str(d.retries or ""), error,
         )
 
@@ -92,16 +103,33 @@ class BoardScreen(TournamentScreen):
         return self.query_one(LiveTable)
 
     def rebuild(self) -> None:
-        """All rows again: another round, new debates, or back from another screen."""
+        """All rows again: another round, new debates, workers come, or back from another screen."""
+        if self.shared != self.tapp.state.shared:
+            self.shared = self.tapp.state.shared
+            self.table.set_columns(SHARED_COLUMNS if self.shared else COLUMNS)
+            self.query_one(WorkerPanel).display = self.shared
         self.table.set_rows((str(d.id), self.row(d)) for d in self.debates())
         self.update_live()
         self.update_progress()
+        self.update_workers()
 
     def show(self, selector: str, markup: str) -> None:
         """Update a panel only when its text changed: each update parses, wraps and lays out."""
         if self._shown.get(selector) != markup:
             self._shown[selector] = markup
             self.query_one(selector, Static).update(markup)
+
+    def update_workers(self) -> None:
+        if not self.shared:
+            return
+        state = self.tapp.state
+        lines = []
+        for w in state.workers:
+            # A failed debate's error may name a contestant or its model: masked while blind.
+            failed = state.debates.get(w.last_error_debate) if w.last_error_debate is not None else None
+            error = state.masked(w.last_error, [failed] if failed else state.debates.values(), tag=failed is None) if w.last_error else ""
+            lines.append(WorkerLine(w.worker, w.running, w.settled, w.per_minute, w.failed, error))
+        self.query_one(WorkerPanel).show(lines)
 
     def update_live(self) -> None:
         """The words being spoken right now, one line per speaking debate."""
@@ -147,6 +175,8 @@ class BoardScreen(TournamentScreen):
         if d is not None:
             masked = self.tapp.state.masked
             text = f"debate {d.id} · motion {escape(d.motion)} · {len(d.speeches)} speeches · {len(d.ballots)} ballots"
+            if d.worker:
+                text += f" · worker {escape(d.worker)}"
             if d.error:
                 text += f"\n[red]error: {escape(masked(d.error, [d]))}[/]"
             elif d.last_retry:
@@ -160,7 +190,7 @@ class BoardScreen(TournamentScreen):
             self.refresh_bindings()  # the footer offers Resume only while it can be done
         table = self.table
         shown = {str(d.id): d for d in self.debates()}
-        if message.structural or shown.keys() != set(table.keys):
+        if message.structural or shown.keys() != set(table.keys) or self.shared != self.tapp.state.shared:
             self.rebuild()
             return
         # Only the touched rows repaint, so the counters can follow every batch.
@@ -168,6 +198,7 @@ class BoardScreen(TournamentScreen):
         table.update_rows((str(d.id), self.row(d)) for d in touched if d is not None)
         self.update_live()
         self.update_progress()
+        self.update_workers()
 
     @on(LiveTable.RowHighlighted)
     def highlighted(self) -> None:

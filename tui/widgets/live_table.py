@@ -120,7 +120,17 @@ class LiveTable(ScrollView, can_focus=True):
     def get_row(self, key: str) -> tuple[str, ...]:
         return self._values[key]
 
-    # --- changing rows ----------------------------------------------------------------------
+    # --- changing columns and rows ------------------------------------------------------------
+
+    def set_columns(self, columns: Iterable[Column]) -> None:
+        """Other columns: every row goes too, to be given again with `set_rows`."""
+        self.columns = tuple(columns)
+        self._labels = tuple(Content(label) for _, label, _ in self.columns)
+        self._keys, self._index, self._values, self._cells, self._strips = [], {}, {}, {}, {}
+        self._header = None
+        self._widths = self._measure_all()
+        self._resize()
+        self.refresh()
 
     def set_rows(self, rows: Iterable[tuple[str, Sequence[str]]]) -> None:
         """Replace every row; the cursor keeps its index (clamped). Rows whose values did not
