@@ -241,7 +241,7 @@ def load_snapshot(view: LiveView, previous: LiveState | None = None) -> LiveStat
     state.debates_total = len(view.debates) or None
     for d in view.debates:
         status = d.status if d.status in (JUDGED, FAILED, RUNNING) else (WAITING if d.status in ("pending", "waiting") else d.status)
-        state.debates[d.id] = DebateState(d.id, d.round, d.proposition, d.opposition, d.motion, status, d.winner, worker=d.worker)
+        state.debates[d.id] = DebateState(d.id, d.round, d.proposition, d.opposition, d.motion, status, d.winner, worker=d.worker, error=d.error)
     state.workers = list(view.workers)
     state.shared = bool(state.workers) or any(d.worker for d in view.debates)
     fill_from_plans(state, view.plans)

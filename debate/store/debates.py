@@ -25,7 +25,7 @@ class DebateQueries(StoreBase):
             names = self._contestant_names(session, tournament_id)
             motions = self._motion_rows(session, tournament_id)
             rows = session.exec(select(DebateRow).where(DebateRow.tournament_id == tournament_id).order_by(DebateRow.id)).all()  # type: ignore[arg-type]
-        return [DebateSummary(id=d.id or 0, round=d.round_number, proposition=names[d.proposition_id], opposition=names[d.opposition_id], motion=motions[d.motion_id].key, status=d.status, winner=d.winner, voided=d.excluded, worker=d.worker) for d in rows]
+        return [DebateSummary(id=d.id or 0, round=d.round_number, proposition=names[d.proposition_id], opposition=names[d.opposition_id], motion=motions[d.motion_id].key, status=d.status, winner=d.winner, voided=d.excluded, worker=d.worker, error=d.error) for d in rows]
 
     def debate_plan(self, debate_id: int) -> DebatePlan:
         plans = self.debate_plans([debate_id])

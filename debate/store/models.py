@@ -63,6 +63,7 @@ class DebateSummary(BaseModel):
     winner: str | None
     voided: bool = False  # excluded from ratings and standings (e.g. an identity leak)
     worker: str | None = None  # the worker (host:pid) that holds or last held it; None: a single run's
+    error: str | None = None  # why it failed or was forfeited
 
 
 class WorkerStats(BaseModel):

@@ -127,3 +127,26 @@ async def anyio_sleep(seconds: float) -> None:
     import anyio
 
     await anyio.sleep(seconds)
+
+
+async def test_a_spectator_shows_why_a_debate_did_not_finish(tmp_path: Path) -> None:
+    from tui.app import DebateApp
+    from tui.screens.board import BoardScreen
+
+    from tests.helpers import run_cli, wait_for
+
+    broken = {"faults": [{"kind": "bad_request", "times": 99}]}  # every call alpha makes is refused
+    contestants = [{"name": "alpha", "model": "fake/alpha", "params": broken}, {"name": "beta", "model": "fake/beta"}, {"name": "gamma", "model": "fake/gamma"}]
+    config = write_config(tmp_path / "cfg.yaml", name="broken", contestants=contestants, format="quick")
+    run_cli("run", str(config), "--quiet")
+    errors = dict(query(tmp_path / "t.db", "select id, error from debate where error is not null"))
+    assert errors, "alpha's debates failed or were forfeited, with a reason"
+    app = DebateApp(str(tmp_path / "t.db"), tournament="broken", read_only=True, poll_interval=0.2)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen) and bool(app.state.debates))
+        await wait_for(pilot, lambda: {d.id: d.error for d in app.state.debates.values() if d.error} == errors)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        rows = [screen.row(d) for d in screen.debates() if d.id in errors]
+        # The board's error column says why (alpha's name masked, as the spectator is blind).
+        assert rows and all(row[-1].startswith("forfeit: Proposition is unavailable") for row in rows), [row[-1] for row in rows]

@@ -3,20 +3,21 @@ when workers share the tournament, which worker runs each debate and how each wo
 
 from __future__ import annotations
 
-# The table reads cells as Rich markup, whose own escape is the right one there.
-from rich.markup import escape as cell
 from typing import Any
 
+# The table reads cells as Rich markup, whose own escape is the right one there.
+from rich.markup import escape as cell
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 
 from debate.core.errors import UserError
 from tui.markup import escape
 from tui.messages import StateChanged
 from tui.screens.base import NAV, TournamentScreen
 from tui.state import FAILED, FORFEIT, JUDGED, DebateState, fill_from_plans
+from tui.widgets.header import Header
 from tui.widgets.live_table import Column, LiveTable
 from tui.widgets.worker_panel import WorkerLine, WorkerPanel, short_worker
 

@@ -12,13 +12,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from debate.core.errors import UserError
 from tui.markup import escape
 from tui.messages import StateChanged
 from tui.screens.base import NAV, TournamentScreen
 from tui.state import WAITING, DebateState
+from tui.widgets.header import Header
 
 if TYPE_CHECKING:
     from debate.api.reading import DebateSummary, StoredRound

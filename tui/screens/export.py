@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.widgets import (
     Button,
     Footer,
-    Header,
     Input,
     Label,
     RadioButton,
@@ -27,6 +26,7 @@ from textual.widgets import (
 from debate.core.errors import UserError
 from tui.markup import escape
 from tui.screens.base import NAV, TournamentScreen, is_served
+from tui.widgets.header import Header
 
 if TYPE_CHECKING:
     from debate.api import Scorecard

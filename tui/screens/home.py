@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from debate.core.errors import StoreMissing, UserError
 from tui.markup import escape
 from tui.screens.base import AppScreen
+from tui.widgets.header import Header
 
 if TYPE_CHECKING:
     from debate.api.reading import TournamentInfo

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +14,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     Footer,
-    Header,
     Input,
     Label,
     RadioButton,
@@ -26,6 +24,7 @@ from textual.widgets import (
 from debate.core.errors import UserError
 from tui.markup import escape
 from tui.screens.base import NAV, TournamentScreen
+from tui.widgets.header import Header
 
 if TYPE_CHECKING:
     from debate.api import BlindDebate, Progress, ScoringSession

@@ -26,7 +26,6 @@ from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
     Footer,
-    Header,
     Input,
     Label,
     Select,
@@ -40,6 +39,7 @@ from textual.widgets import (
 from debate.core.errors import ConfigError, Problem
 from debate.core.loading import load_text
 from tui.markup import escape
+from tui.widgets.header import Header
 from tui.widgets.model_list import ModelList
 
 PAIRINGS = ("round-robin", "swiss", "arena")

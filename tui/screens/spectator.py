@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from debate.core.errors import UserError
 from tui.markup import escape
 from tui.messages import StateChanged
 from tui.screens.base import TournamentScreen
 from tui.state import FAILED, JUDGED, BallotState, DebateState, SpeechState
+from tui.widgets.header import Header
 
 
 def win_probabilities(ratings: dict[str, float], proposition: str, opposition: str) -> tuple[float, float] | None:
