@@ -36,7 +36,7 @@ def identity_variants(model_strings: Iterable[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=1024)
 def _name_pattern(extra: tuple[str, ...]) -> str:
     def alternation(names: Iterable[str]) -> str:
         return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
@@ -68,7 +68,10 @@ _ZH_AFTER = (
 _ZH_MODEL = r"(?:人工智能|AI|大?语言模型|大模型|模型|助手)"
 
 
-@lru_cache(maxsize=64)
+# Compiling the set costs tens of milliseconds, and a tournament asks for one per pairing of
+# models (their names are the `extra`): a cache of every pairing of a large field, keyed by the
+# names in a canonical order (a rematch with sides swapped asks for the same set).
+@lru_cache(maxsize=1024)
 def _identity_patterns(extra: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     name = _name_pattern(extra)
     english = [
@@ -101,7 +104,7 @@ def _identity_patterns(extra: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 
 def identity_findings(speech: Speech, extra: tuple[str, ...]) -> list[Finding]:
     hits: dict[tuple[int, int], re.Match[str]] = {}
-    for pattern in _identity_patterns(extra):
+    for pattern in _identity_patterns(tuple(sorted(set(extra)))):
         for match in pattern.finditer(speech.text):
             if not any(a <= match.start() < b or match.start() <= a < match.end() for a, b in hits):
                 hits[(match.start(), match.end())] = match
