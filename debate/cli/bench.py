@@ -114,3 +114,23 @@ def bench_soak(
         figures = run(kills=kills, fail_rate=fail_rate, seed=seed, console=out, progress=steps.update)
     if not figures["identical"]:
         raise typer.Exit(1)
+
+
+@bench_app.command("workers")
+def bench_workers(
+    db: Annotated[str | None, typer.Option("--db", help="a PostgreSQL server URL (a database is created and dropped on it per count; default: $DEBATE_BENCH_POSTGRES_URL or $DEBATE_TEST_POSTGRES_URL)")] = None,
+    counts: Annotated[str, typer.Option(help="comma-separated worker counts")] = "1,2,4",
+    debates: Annotated[int, typer.Option(min=1, help="debates in the measured round, per count")] = 96,
+    # Long enough that the workers' CPU (about 0.1 s per debate) stays well under the 2 cores
+    # of the machine this was written on at 4 workers: the speedup is then the database's.
+    latency: Annotated[float, typer.Option(min=0.0, help="seconds per fake call")] = 0.5,
+    slots: Annotated[int, typer.Option(min=1, help="debates each worker runs at once")] = 4,
+) -> None:
+    """Debates per minute with 1, 2 and 4 `debate worker` processes of fixed capacity on one
+    PostgreSQL tournament, and PostgreSQL's own CPU share (target: 4 workers >= 3.5x one)."""
+    from debate.bench.workers import run
+
+    parsed = [int(c) for c in counts.split(",") if c.strip().isdigit() and int(c) > 0]
+    if len(parsed) != len(counts.split(",")):
+        raise UserError(f"--counts: {counts!r} is not a list of positive worker counts such as 1,2,4")
+    run(database=db, counts=parsed, debates=debates, latency=latency, slots=slots, console=out)
