@@ -37,16 +37,15 @@ TournamentOption = Annotated[str | None, typer.Option("--tournament", "-t", help
 
 def stop_on_sigterm() -> None:
     """Make a polite kill (SIGTERM: a service manager, `timeout`, a coordinator stopping its
-    workers) stop a command as Ctrl-C does. A process started in the background by a script
-    ignores SIGINT, so there the SIGTERM raises KeyboardInterrupt itself."""
+    workers) stop a command as Ctrl-C does: through the event loop's own SIGINT handling, which
+    cancels the run and lets it store what it has. A process started in the background by a
+    script ignores SIGINT, and the loop then installs no handler: it gets Python's default one
+    back first (so there Ctrl-C in the terminal stops it too, as it stops the script)."""
     import signal
 
-    def stop(signum: int, frame: object) -> None:
-        if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
-            raise KeyboardInterrupt
-        signal.raise_signal(signal.SIGINT)
-
-    signal.signal(signal.SIGTERM, stop)
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda signum, frame: signal.raise_signal(signal.SIGINT))
 
 
 def emit_json(document: Any) -> None:
