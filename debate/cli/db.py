@@ -13,9 +13,10 @@ app.add_typer(db_app, name="db")
 
 @db_app.command("upgrade")
 def upgrade(db: DbOption = None) -> None:
-    """Upgrade the database to this release's schema in place, every stored row kept (a SQLite
-    file is copied beside it first, as FILE.schemaN.bak). Any command that writes does the same
-    on its own; this one does nothing else. A database of a newer release is refused."""
+    """Upgrade the database to this release's schema in place with its Alembic migrations, every
+    stored row kept (a SQLite file is copied beside it first, as FILE.schemaN.bak). Any command
+    that writes does the same on its own; this one does nothing else. A database of a newer
+    release is refused."""
     done = api.upgrade_store(db)
     if done.from_version is None:
         out.print(f"{done.location}: already at schema {done.schema}; nothing to do", markup=False, highlight=False, soft_wrap=True)

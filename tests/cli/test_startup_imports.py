@@ -1,6 +1,7 @@
 """Commands that call no model start without the heavy packages: litellm (3-4 s to import),
-scipy (about a second) and textual. Checked by what each command leaves in sys.modules, run in
-a fresh process; how long they take is for `debate bench startup` to print."""
+scipy (about a second), textual, and alembic (a third of a second; a current database is
+opened without it). Checked by what each command leaves in sys.modules, run in a fresh
+process; how long they take is for `debate bench startup` to print."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 from tests.helpers import finished_tournament
 
-HEAVY = ("litellm", "scipy", "textual")
+HEAVY = ("litellm", "scipy", "textual", "alembic")
 
 # Runs the CLI as `python -m debate.cli` does, then prints the heavy packages it imported.
 PROBE = f"""
