@@ -36,6 +36,7 @@ from sqlalchemy.exc import OperationalError
 from debate.config import TournamentConfig, tournament_canaries, tournament_rubric
 from debate.core import events as ev
 from debate.core.errors import StoreError, TournamentBusy, UserError
+from debate.gateway import litellm_module
 from debate.orchestrator import Orchestrator, gateway_for
 from debate.store import Store, database_url
 from debate.store.claims import HEARTBEAT_S, Runner
@@ -93,6 +94,10 @@ class Worker:
     async def serve(self, *, until_idle: bool = False) -> None:
         """Claim and run debates until cancelled (or, with `until_idle`, until nothing is left
         to claim and nothing runs)."""
+        # litellm takes seconds to import, and the first call would import it on the event loop,
+        # stalling the heartbeat: on a loaded machine past a short lease, so that the worker's
+        # first debates were taken over. Imported before any debate is held.
+        litellm_module()
         which = f"tournament '{self.settings.tournament}'" if self.settings.tournament else "every shared tournament"
         self.bus.emit(ev.Notice(message=f"worker {self.name}: serving {which} in {self.store.location}, {self.settings.slots} debate(s) at once"))
         try:
