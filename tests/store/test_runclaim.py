@@ -85,9 +85,10 @@ def test_a_run_that_loses_its_claim_stops(tmp_path: Path, monkeypatch: pytest.Mo
     import anyio
 
     import debate.engine
+    import debate.workers
     from debate.config import load_config
 
-    monkeypatch.setattr(debate.engine, "HEARTBEAT_S", 0.2)
+    monkeypatch.setattr(debate.workers, "HEARTBEAT_S", 0.2)  # keep_claim lives there
     slow = {"words": 30, "token_latency": 0.02}
     contestants = [{"name": n, "model": f"fake/{n}", "params": slow} for n in ("alpha", "beta", "gamma")]
     config = load_config(write_config(tmp_path / "cfg.yaml", name="stolen", contestants=contestants))
