@@ -9,7 +9,7 @@ import anyio
 
 from debate.config import TournamentConfig, tournament_canaries, tournament_motions, tournament_rubric
 from debate.core.errors import UserError, sole_error
-from debate.core.events import EventBus, Listener
+from debate.core.events import EventBus, Listener, Notice
 from debate.gateway import check_models
 from debate.orchestrator import Orchestrator, RunSummary, gateway_for
 from debate.store import Store, database_url
@@ -31,6 +31,9 @@ async def run_tournament(config: TournamentConfig, database: str, base_dir: Path
     bus = EventBus()
     if listener is not None:
         bus.subscribe(listener)
+    if (done := store.upgraded) is not None:
+        kept = f"; the file as it was is kept at {done.backup}" if done.backup else ""
+        bus.emit(Notice(message=f"{store.location}: upgraded from schema {done.from_version} to this release's{kept}"))
     me = Runner.me()
     try:
         store.claim_run(config.name, me)

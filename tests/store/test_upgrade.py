@@ -223,6 +223,7 @@ def test_a_schema_4_tournament_stopped_part_way_is_upgraded_and_resumes_to_the_e
         calls_before = len(read_calls(log))
         again = run_cli("run", str(cfg), "--quiet", env={KEY: "not-a-real-key"}, timeout=180)
         assert again.returncode == 0, again.stderr
+        assert "upgraded from schema 4 to this release's" in again.stdout + again.stderr, "the run says it upgraded the database"
 
         assert _sql(target, "select version_num from alembic_version", "select value from meta where key = 'schema_version'") == [[("schema_5",)], [("5",)]]
         assert _sql(target, "select status from tournament", "select distinct status from debate") == [[("finished",)], [("judged",)]]
