@@ -32,15 +32,7 @@ class RunClaims(StoreBase):
                     f"(it checked in {now - row.heartbeat_at:.0f} s ago); stop that run first, "
                     f"or watch it with `debate spectate {self.location}`"
                 )
-            # Compare-and-set on the row as read, so two processes cannot both take a dead claim.
-            taken = session.exec(  # type: ignore[call-overload]
-                update(RunnerRow)
-                .where(RunnerRow.tournament == tournament, RunnerRow.pid == row.pid, RunnerRow.host == row.host,
-                       RunnerRow.heartbeat_at == row.heartbeat_at)
-                .values(pid=me.pid, host=me.host, started_at=now, heartbeat_at=now)
-            )
-            session.commit()
-            if taken.rowcount != 1:
+            if not _take_claim(session, row, me, now):
                 raise TournamentBusy(f"tournament '{tournament}' was claimed by another run at the same moment")
 
     def keep_run(self, tournament: str, me: Runner) -> bool:
@@ -66,14 +58,7 @@ class RunClaims(StoreBase):
             holder = Runner(row.pid, row.host)
             if not may_take_over(holder, row.heartbeat_at, me, now):
                 return None
-            taken = session.exec(  # type: ignore[call-overload]
-                update(RunnerRow)
-                .where(RunnerRow.tournament == tournament, RunnerRow.pid == row.pid, RunnerRow.host == row.host,
-                       RunnerRow.heartbeat_at == row.heartbeat_at)
-                .values(pid=me.pid, host=me.host, started_at=now, heartbeat_at=now)
-            )
-            session.commit()
-            return holder if taken.rowcount == 1 else None
+            return holder if _take_claim(session, row, me, now) else None
 
     def abandon_run(self, tournament: str, me: Runner) -> None:
         """Leave the claim for the next process to take at once (its heartbeat set long past),
@@ -95,6 +80,19 @@ class RunClaims(StoreBase):
         if row is None:
             return None
         return Runner(row.pid, row.host), time.time() - row.heartbeat_at
+
+
+def _take_claim(session: Session, row: RunnerRow, me: Runner, now: float) -> bool:
+    """Replace a dead claim by `me`'s: a compare-and-set on the row as read, so two processes
+    cannot both take it. False when another took it first."""
+    taken = session.exec(  # type: ignore[call-overload]
+        update(RunnerRow)
+        .where(RunnerRow.tournament == row.tournament, RunnerRow.pid == row.pid, RunnerRow.host == row.host,
+               RunnerRow.heartbeat_at == row.heartbeat_at)
+        .values(pid=me.pid, host=me.host, started_at=now, heartbeat_at=now)
+    )
+    session.commit()
+    return bool(taken.rowcount == 1)
 
 
 def _insert_claim(session: Session, tournament: str, me: Runner, now: float) -> bool:

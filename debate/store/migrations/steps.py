@@ -44,3 +44,9 @@ def set_schema(version: int) -> None:
     meta = sa.table("meta", sa.column("key", sa.String), sa.column("value", sa.String))
     op.execute(meta.delete().where(meta.c.key == "schema_version"))
     op.execute(meta.insert().values(key="schema_version", value=str(version)))
+
+
+def refuse_downgrade() -> None:
+    """Every revision's downgrade: debate does not undo a schema step; the copy kept before the
+    upgrade (SQLite) or the server's own backup is the way back."""
+    raise NotImplementedError("debate does not downgrade a database: copy back the FILE.schemaN.bak kept beside it")

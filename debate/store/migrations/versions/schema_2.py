@@ -9,6 +9,8 @@ Revises:
 
 from __future__ import annotations
 
+from debate.store.migrations.steps import refuse_downgrade
+
 revision = "schema_2"
 down_revision = None
 branch_labels = None
@@ -16,8 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    """Nothing to do: a database at the base already has schema 2."""
 
 
 def downgrade() -> None:
-    raise NotImplementedError("debate does not downgrade a database: copy back the FILE.schemaN.bak kept beside it")
+    refuse_downgrade()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from debate.store.migrations.steps import add_missing_columns, create_missing_table, set_schema
+from debate.store.migrations.steps import add_missing_columns, create_missing_table, refuse_downgrade, set_schema
 
 revision = "schema_3"
 down_revision = "schema_2"
@@ -81,4 +81,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("debate does not downgrade a database: copy back the FILE.schemaN.bak kept beside it")
+    refuse_downgrade()

@@ -18,7 +18,7 @@ from collections import deque
 import sqlalchemy as sa
 from alembic import op
 
-from debate.store.migrations.steps import add_missing_columns, set_schema
+from debate.store.migrations.steps import add_missing_columns, refuse_downgrade, set_schema
 
 revision = "schema_4"
 down_revision = "schema_3"
@@ -76,4 +76,4 @@ def carry_pairings(conn: sa.Connection) -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("debate does not downgrade a database: copy back the FILE.schemaN.bak kept beside it")
+    refuse_downgrade()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from debate.store.migrations.steps import add_missing_columns, set_schema
+from debate.store.migrations.steps import add_missing_columns, refuse_downgrade, set_schema
 
 revision = "schema_5"
 down_revision = "schema_4"
@@ -26,4 +26,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("debate does not downgrade a database: copy back the FILE.schemaN.bak kept beside it")
+    refuse_downgrade()
