@@ -152,6 +152,8 @@ class BoardScreen(TournamentScreen):
         failed = sum(1 for d in in_round if d.status == FAILED)
         forfeits = sum(1 for d in in_round if d.status == FORFEIT)
         total = state.debates_total or 0
+        # Settled debates count forfeits too; a forfeit was not judged, and is said apart.
+        forfeited = sum(1 for d in state.debates.values() if d.status == FORFEIT)
         rounds = f"/{state.rounds}" if state.rounds else ""
         shown = self.round_number
         status = "finished" if state.finished else (state.status or "waiting for the engine")
@@ -160,7 +162,8 @@ class BoardScreen(TournamentScreen):
             + (f"  ·  round {shown}{rounds}" if shown is not None else "")
             + (f"  ·  motion {motion}" if (motion := state.round_motions.get(shown) if shown is not None else None) else ""),
             f"this round: {judged}/{len(in_round)} judged" + (f", {forfeits} forfeit" if forfeits else "") + (f", {failed} failed" if failed else "")
-            + f"   tournament: {state.debates_done}/{total or '?'} judged" + (f", {state.debates_failed} failed" if state.debates_failed else ""),
+            + f"   tournament: {state.debates_done - forfeited}/{total or '?'} judged" + (f", {forfeited} forfeit" if forfeited else "")
+            + (f", {state.debates_failed} failed" if state.debates_failed else ""),
         ]
         if self.tapp.engine_error:
             lines.append(f"[b red]{self.tapp.engine_error}[/]")
