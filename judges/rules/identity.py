@@ -102,9 +102,29 @@ def _identity_patterns(extra: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (*english, *chinese))
 
 
+# The letters re's IGNORECASE equates with an ASCII one that casefold() leaves apart or expands.
+_DOTTED_I = str.maketrans({"İ": "i", "ı": "i"})
+
+
+def _folded(text: str) -> str:
+    return text.translate(_DOTTED_I).casefold()
+
+
+@lru_cache(maxsize=1024)
+def _folded_names(extra: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple({_folded(name) for name in (*BUILTIN_IDENTITIES, *extra)})
+
+
 def identity_findings(speech: Speech, extra: tuple[str, ...]) -> list[Finding]:
+    extra = tuple(sorted(set(extra)))
+    # Every pattern contains a name: a speech that names no model or vendor (most speeches) is
+    # cleared by substring tests, far cheaper than the seventeen patterns, and its pairing's
+    # pattern set is never compiled.
+    folded = _folded(speech.text)
+    if not any(name in folded for name in _folded_names(extra)):
+        return []
     hits: dict[tuple[int, int], re.Match[str]] = {}
-    for pattern in _identity_patterns(tuple(sorted(set(extra)))):
+    for pattern in _identity_patterns(extra):
         for match in pattern.finditer(speech.text):
             if not any(a <= match.start() < b or match.start() <= a < match.end() for a, b in hits):
                 hits[(match.start(), match.end())] = match

@@ -186,6 +186,12 @@ def test_identity_leak_chinese(text: str) -> None:
     assert _only("identity_leak", text, language="zh").severity == "major"
 
 
+@pytest.mark.parametrize("text", ["I am Mıstral, and homework is bad.", "I am Miſtral, and homework is bad.", "I am CHATGPT, and homework is bad."])
+def test_identity_leak_in_letters_ignorecase_equates(text: str) -> None:
+    # The name prefilter folds case as the patterns do: a dotless i or a long s still leaks.
+    assert _only("identity_leak", text).evidence == text.split(",")[0]
+
+
 @pytest.mark.parametrize(
     "text",
     [
