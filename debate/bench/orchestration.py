@@ -72,7 +72,7 @@ def _one(size: int, latency: float, n_models: int, slots: int) -> dict[str, Any]
     pairings = [Pairing(proposition=a, opposition=b) for a in names for b in names if a != b]
     draw = Draw(round=1, pairings=tuple(pairings[i % len(pairings)] for i in range(size)))
     motion = MotionText(key="bench-1", text="This House would benchmark its engines.")
-    litellm_cpu = _litellm_cpu_per_call()
+    speech_cpu, judge_cpu = _litellm_cpu_per_call(), _litellm_cpu_per_call(600, judge=True)
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(str(Path(tmp) / "bench.db"))
         orchestrator = Orchestrator(config=config, store=store, gateway=gateway_for(config), motions=[motion])
@@ -80,7 +80,9 @@ def _one(size: int, latency: float, n_models: int, slots: int) -> dict[str, Any]
         anyio.run(orchestrator.run, [draw])
         wall, cpu = time.perf_counter() - wall0, _cpu() - cpu0
         calls = orchestrator.gateway.total().calls
+        judge_calls = sum(usage.calls for (_, role), usage in orchestrator.gateway.ledger.items() if role == "judge")
         store.close()
+    litellm_cpu = (speech_cpu * (calls - judge_calls) + judge_cpu * judge_calls) / calls
     total_slots = slots * (n_models + 1)
     critical = (SPEECHES_PER_DEBATE + JUDGE_ROUNDS_PER_DEBATE) * latency
     lower = max(critical, calls * latency / total_slots)
@@ -97,17 +99,28 @@ def _one(size: int, latency: float, n_models: int, slots: int) -> dict[str, Any]
     }
 
 
-def _litellm_cpu_per_call(n: int = 1500) -> float:
-    """CPU milliseconds litellm spends on one non-streamed call to a zero-latency custom provider,
-    measured alone, so it can be taken out of the run's total."""
+def _litellm_cpu_per_call(n: int = 1500, *, judge: bool = False) -> float:
+    """CPU milliseconds litellm (with the fake provider answering) spends on one non-streamed
+    call to a zero-latency custom provider, measured alone, so it can be taken out of the
+    run's total. `judge`: a judge's call, with the ballot's JSON schema and token
+    log-probabilities asked for, which costs litellm more than a speech."""
     from debate.gateway import CallRequest, litellm_module, request_kwargs
+    from debate.judging import TOP_LOGPROBS
+    from judges.presentation import presentation_schema
+    from judges.rubric import load_rubric
 
     litellm = litellm_module()
-    messages = [{"role": "system", "content": "x" * 400}, {"role": "user", "content": "y" * 1500}]
+    user = "y" * (6000 if judge else 1500)
+    messages = [{"role": "system", "content": "x" * 400}, {"role": "user", "content": user}]
+    params: dict[str, Any] = {"words": 40} | ({"logprobs": True, "top_logprobs": TOP_LOGPROBS} if judge else {})
+    schema = presentation_schema(load_rubric()) if judge else None
 
     async def calls() -> None:
         for i in range(n):
-            request = CallRequest(model="fake/calibrate", messages=messages, max_tokens=60, params={"words": 40}, metadata={"debate": i, "speech_index": 0, "purpose": "speech"})
+            request = CallRequest(
+                model="fake/calibrate", messages=messages, max_tokens=400 if judge else 60, params=params, response_schema=schema,
+                metadata={"debate": i, "speech_index": 0, "purpose": "judge" if judge else "speech"},
+            )
             await litellm.acompletion(**request_kwargs(request, 1, 60.0))
 
     anyio.run(calls)  # warm-up: first calls build caches
