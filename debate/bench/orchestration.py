@@ -40,7 +40,8 @@ def orchestration(sizes: list[int], *, latency: float, n_models: int, slots: int
             f"ratio {run['ratio']:.3f}  engine {run['engine_cpu_ms_per_call']:.3f} ms/call  litellm {run['litellm_cpu_ms_per_call']:.3f} ms/call  "
             f"peak RSS {run['peak_rss_mb']:.0f} MB"
         )
-    stream = _streaming_capacity()
+    # As many streams as the largest run has debates, up to 64: a small run stays quick.
+    stream = _streaming_capacity(streams=min(64, max(4, sizes[-1])), tokens=400 if sizes[-1] >= 64 else 100)
     console.print(f"streamed tokens carried by one process: {stream:,.0f} tokens/s")
     largest = dict(runs[-1])
     largest["streamed_tokens_per_s"] = round(stream)
@@ -72,7 +73,9 @@ def _one(size: int, latency: float, n_models: int, slots: int) -> dict[str, Any]
     pairings = [Pairing(proposition=a, opposition=b) for a in names for b in names if a != b]
     draw = Draw(round=1, pairings=tuple(pairings[i % len(pairings)] for i in range(size)))
     motion = MotionText(key="bench-1", text="This House would benchmark its engines.")
-    speech_cpu, judge_cpu = _litellm_cpu_per_call(), _litellm_cpu_per_call(600, judge=True)
+    # As many calibration calls as the run makes (within bounds): a small run stays quick.
+    speech_cpu = _litellm_cpu_per_call(min(1500, max(200, SPEECHES_PER_DEBATE * size)))
+    judge_cpu = _litellm_cpu_per_call(min(600, max(100, 2 * size)), judge=True)
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(str(Path(tmp) / "bench.db"))
         orchestrator = Orchestrator(config=config, store=store, gateway=gateway_for(config), motions=[motion])
@@ -143,15 +146,15 @@ def _streaming_capacity(streams: int = 64, tokens: int = 400) -> float:
         request = CallRequest(model="fake/stream", messages=[{"role": "user", "content": "x"}], max_tokens=tokens + 1, params={"words": tokens}, stream=True, metadata={"debate": i})
         await gateway.complete(request, on_delta=lambda text: bus.emit(TextDelta(debate_id=i, index=0, text=text)))
 
-    async def all_streams() -> None:
+    async def all_streams(count: int) -> None:
         async with anyio.create_task_group() as tg:
-            for i in range(streams):
+            for i in range(count):
                 tg.start_soon(one, i)
 
-    anyio.run(all_streams)  # warm-up
+    anyio.run(all_streams, 2)  # warm-up: the first streams build litellm's caches
     received[0] = 0
     start = time.perf_counter()
-    anyio.run(all_streams)
+    anyio.run(all_streams, streams)
     return received[0] / (time.perf_counter() - start)
 
 
