@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +79,8 @@ class Usage:
 
 DeltaHandler = Callable[[str], None]
 RetryHandler = Callable[[errors.GatewayError, int, float], None]
+# One attempt at a call: (request, attempt number, timeout, delta handler) -> its result.
+Transport = Callable[[CallRequest, int, float, DeltaHandler | None], Awaitable[CallResult]]
 
 
 @dataclass
@@ -88,6 +90,9 @@ class Gateway:
     local_per_model: int = 1
     model_limits: dict[str, int] = field(default_factory=dict)
     sleep: Callable[[float], Any] = anyio.sleep
+    # litellm (None) in the product; the engine benchmark swaps in a transport without it to
+    # measure the engine's own CPU.
+    transport: Transport | None = None
     ledger: dict[tuple[str, str], Usage] = field(default_factory=dict)
     _limiters: dict[str, anyio.CapacityLimiter] = field(default_factory=dict)
 
@@ -108,7 +113,7 @@ class Gateway:
                 async with self.limiter(request.model):
                     started = time.monotonic()
                     with anyio.fail_after(self.settings.timeout_s):
-                        result = await _attempt(request, attempt, self.settings.timeout_s, on_delta)
+                        result = await (self.transport or _attempt)(request, attempt, self.settings.timeout_s, on_delta)
             except TimeoutError:
                 failure: errors.GatewayError = errors.ModelTimeout(
                     f"{request.model} did not finish within {self.settings.timeout_s:g} s", model=request.model

@@ -16,10 +16,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from debate.gateway import CallRequest, CallResult, DeltaHandler
 
 SPEECHES_PER_DEBATE = 4  # the quick format
 JUDGE_ROUNDS_PER_DEBATE = 1  # one judge, its two presentations asked at once
@@ -28,17 +31,17 @@ JUDGE_ROUNDS_PER_DEBATE = 1  # one judge, its two presentations asked at once
 def orchestration(sizes: list[int], *, latency: float, n_models: int, slots: int, console: Console) -> None:
     runs = []
     for size in sizes:
-        args = [sys.executable, "-m", "debate.bench.orchestration", "orchestration-one", str(size), str(latency), str(n_models), str(slots)]
-        done = subprocess.run(args, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            console.print(done.stderr)
-            raise SystemExit(1)
-        run = json.loads(done.stdout.strip().splitlines()[-1])
+        run = _subprocess_run(size, latency, n_models, slots, console)
+        # The same debates with no litellm in the calls: the engine's own cost, and the ratio
+        # the engine alone reaches.
+        alone = _subprocess_run(size, latency, n_models, slots, console, null_transport=True)
+        run |= {"engine_alone_cpu_ms_per_call": alone["total_cpu_ms_per_call"], "engine_alone_ratio": alone["ratio"]}
         runs.append(run)
         console.print(
             f"{run['debates']:>6} debates {run['calls']:>6} calls  wall {run['wall_s']:.1f}s  lower bound {run['lower_bound_s']:.1f}s  "
             f"ratio {run['ratio']:.3f}  engine {run['engine_cpu_ms_per_call']:.3f} ms/call  litellm {run['litellm_cpu_ms_per_call']:.3f} ms/call  "
-            f"peak RSS {run['peak_rss_mb']:.0f} MB"
+            f"peak RSS {run['peak_rss_mb']:.0f} MB\n"
+            f"{'':>14}without litellm: ratio {alone['ratio']:.3f}  engine alone {alone['total_cpu_ms_per_call']:.3f} ms/call  peak RSS {alone['peak_rss_mb']:.0f} MB"
         )
     # As many streams as the largest run has debates, up to 64: a small run stays quick.
     stream = _streaming_capacity(streams=min(64, max(4, sizes[-1])), tokens=400 if sizes[-1] >= 64 else 100)
@@ -49,7 +52,16 @@ def orchestration(sizes: list[int], *, latency: float, n_models: int, slots: int
     print(json.dumps(largest))
 
 
-def _one(size: int, latency: float, n_models: int, slots: int) -> dict[str, Any]:
+def _subprocess_run(size: int, latency: float, n_models: int, slots: int, console: Console, *, null_transport: bool = False) -> dict[str, Any]:
+    args = [sys.executable, "-m", "debate.bench.orchestration", "orchestration-one", str(size), str(latency), str(n_models), str(slots)]
+    done = subprocess.run([*args, "null"] if null_transport else args, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        console.print(done.stderr)
+        raise SystemExit(1)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _one(size: int, latency: float, n_models: int, slots: int, *, null_transport: bool = False) -> dict[str, Any]:
     from debate.config import validate_config
     from debate.gateway import litellm_module
     from debate.orchestrator import Orchestrator, gateway_for
@@ -74,11 +86,14 @@ def _one(size: int, latency: float, n_models: int, slots: int) -> dict[str, Any]
     draw = Draw(round=1, pairings=tuple(pairings[i % len(pairings)] for i in range(size)))
     motion = MotionText(key="bench-1", text="This House would benchmark its engines.")
     # As many calibration calls as the run makes (within bounds): a small run stays quick.
-    speech_cpu = _litellm_cpu_per_call(min(1500, max(200, SPEECHES_PER_DEBATE * size)))
-    judge_cpu = _litellm_cpu_per_call(min(600, max(100, 2 * size)), judge=True)
+    speech_cpu = 0.0 if null_transport else _litellm_cpu_per_call(min(1500, max(200, SPEECHES_PER_DEBATE * size)))
+    judge_cpu = 0.0 if null_transport else _litellm_cpu_per_call(min(600, max(100, 2 * size)), judge=True)
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(str(Path(tmp) / "bench.db"))
-        orchestrator = Orchestrator(config=config, store=store, gateway=gateway_for(config), motions=[motion])
+        gateway = gateway_for(config)
+        if null_transport:
+            gateway.transport = _null_transport
+        orchestrator = Orchestrator(config=config, store=store, gateway=gateway, motions=[motion])
         cpu0, wall0 = _cpu(), time.perf_counter()
         anyio.run(orchestrator.run, [draw])
         wall, cpu = time.perf_counter() - wall0, _cpu() - cpu0
@@ -100,6 +115,26 @@ def _one(size: int, latency: float, n_models: int, slots: int) -> dict[str, Any]
         "total_cpu_ms_per_call": round(cpu / calls * 1000, 4),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
+
+
+async def _null_transport(request: CallRequest, attempt: int, timeout: float, on_delta: DeltaHandler | None) -> CallResult:
+    """The fake provider's answer after its latency, with no litellm in between: what the
+    engine costs alone."""
+    from debate.gateway import CallResult
+    from debate.providers.fake import reply
+
+    params = dict(request.params) | {"max_tokens": request.max_tokens}
+    if request.response_schema is not None:
+        params["response_format"] = {"type": "json_schema", "json_schema": {"schema": request.response_schema}}
+    await anyio.sleep(float(params.get("latency", 0) or 0))
+    text, tokens = reply(request.model.split("/", 1)[-1], request.messages, params, request.metadata | {"attempt": attempt})
+    logprobs = [{"token": t, "logprob": 0.0, "top": {t: 0.0}} for t in tokens] if params.get("logprobs") else None
+    if on_delta is not None:
+        on_delta(text)
+    return CallResult(
+        model=request.model, text=text, prompt_tokens=0, completion_tokens=len(tokens), cost_usd=0.0,
+        latency_s=0.0, attempts=attempt, finish_reason="stop", logprobs=logprobs,
+    )
 
 
 def _litellm_cpu_per_call(n: int = 1500, *, judge: bool = False) -> float:
@@ -206,8 +241,8 @@ def _cpu() -> float:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 6 and sys.argv[1] == "orchestration-one":
+    if len(sys.argv) in (6, 7) and sys.argv[1] == "orchestration-one" and sys.argv[6:] in ([], ["null"]):
         os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-        print(json.dumps(_one(int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))))
+        print(json.dumps(_one(int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), null_transport=sys.argv[6:] == ["null"])))
     else:
-        raise SystemExit("usage: python -m debate.bench.orchestration orchestration-one SIZE LATENCY MODELS SLOTS")
+        raise SystemExit("usage: python -m debate.bench.orchestration orchestration-one SIZE LATENCY MODELS SLOTS [null]")

@@ -77,6 +77,13 @@ class FakeProvider(CustomLLM):
         raise litellm.BadRequestError("fake provider is async only", model="fake", llm_provider="fake")
 
 
+def reply(model: str, messages: list[dict[str, Any]], params: dict[str, Any], meta: dict[str, Any]) -> tuple[str, list[str]]:
+    """The fake provider's answer and its tokens, without litellm (the engine benchmark's
+    transport that takes litellm out of the measure)."""
+    text = _reply(model, messages, params, meta)
+    return text, _split(text)
+
+
 def _reply(model: str, messages: list[dict[str, Any]], params: dict[str, Any], meta: dict[str, Any]) -> str:
     if params.get("oracle") and meta.get("purpose") == "judge" and meta.get("control"):
         return _oracle(str(meta["control"]), str(meta.get("label_a", "proposition")), json_schema_of(params) or {})

@@ -11,13 +11,16 @@ def test_orchestration_bench_prints_its_figures_as_json() -> None:
     result = run_cli("bench", "orchestration", "--sizes", "12,24", "--latency", "0.01", "--models", "3", "--slots", "2", timeout=300)
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout.strip().splitlines()[-1])
-    for key in ("debates", "calls", "wall_s", "lower_bound_s", "ratio", "engine_cpu_ms_per_call", "litellm_cpu_ms_per_call", "streamed_tokens_per_s", "peak_rss_mb"):
+    for key in ("debates", "calls", "wall_s", "lower_bound_s", "ratio", "engine_cpu_ms_per_call", "litellm_cpu_ms_per_call", "streamed_tokens_per_s", "peak_rss_mb", "engine_alone_cpu_ms_per_call", "engine_alone_ratio"):
         assert key in figures, key
     assert figures["debates"] == 24 and [r["debates"] for r in figures["runs"]] == [12, 24]
     # Four speeches and one judge per debate, every one through the gateway.
     assert figures["calls"] == 24 * 6, "four speeches and the judge in both orders, per debate"
     assert figures["wall_s"] >= figures["lower_bound_s"] > 0
     assert figures["streamed_tokens_per_s"] > 0
+    # The run without litellm still judged every debate: its engine did the work, at a cost.
+    assert figures["engine_alone_cpu_ms_per_call"] > 0 and figures["engine_alone_ratio"] >= 1
+    assert "without litellm" in result.stdout
 
 
 def test_startup_bench_reports_no_litellm_import() -> None:
