@@ -99,11 +99,13 @@ def _one(size: int, latency: float, n_models: int, slots: int, *, null_transport
         wall, cpu = time.perf_counter() - wall0, _cpu() - cpu0
         calls = orchestrator.gateway.total().calls
         judge_calls = sum(usage.calls for (_, role), usage in orchestrator.gateway.ledger.items() if role == "judge")
+        busiest = max(sum(u.calls for (m, _), u in orchestrator.gateway.ledger.items() if m == model) for model in {m for m, _ in orchestrator.gateway.ledger})
         store.close()
     litellm_cpu = (speech_cpu * (calls - judge_calls) + judge_cpu * judge_calls) / calls
-    total_slots = slots * (n_models + 1)
+    # Every model has `slots` calls in flight at most, so the busiest one (the judge, asked in
+    # both orders of every debate) bounds the run from below, as does one debate's chain of calls.
     critical = (SPEECHES_PER_DEBATE + JUDGE_ROUNDS_PER_DEBATE) * latency
-    lower = max(critical, calls * latency / total_slots)
+    lower = max(critical, busiest * latency / slots)
     return {
         "debates": size,
         "calls": calls,
