@@ -59,9 +59,21 @@ class _Loaded:
         self.llama = Llama(
             model_path=str(model_path(spec)),
             n_ctx=spec.n_ctx,
-            n_threads=max(1, os.cpu_count() or 1),
+            n_threads=local_threads(),
             verbose=False,
         )
+
+
+def local_threads() -> int:
+    """Threads per local model: DEBATE_LOCAL_THREADS, else every CPU this process may use.
+    llama.cpp's threads wait for each other by spinning, so on a machine busy with other work
+    fewer threads than CPUs can be faster."""
+    raw = os.environ.get("DEBATE_LOCAL_THREADS", "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValueError(f"DEBATE_LOCAL_THREADS must be a whole number of threads, 1 or more, not {raw!r}")
+        return int(raw)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 class LocalProvider(CustomLLM):

@@ -50,7 +50,9 @@ def test_the_store_hands_the_claim_to_one_runner_at_a_time(tmp_path: Path) -> No
 
 
 def test_a_second_run_of_a_running_tournament_is_refused_and_the_first_finishes(tmp_path: Path) -> None:
-    slow = {"words": 30, "token_latency": 0.02}
+    # Slow enough (about 12 s a debate, spent waiting) that the second run, however long its
+    # start-up takes on a busy machine, finds the first still running.
+    slow = {"words": 30, "token_latency": 0.1}
     contestants = [{"name": n, "model": f"fake/{n}", "params": slow} for n in ("alpha", "beta", "gamma")]
     config = write_config(tmp_path / "cfg.yaml", name="busy", contestants=contestants)
     first = subprocess.Popen([sys.executable, "-m", "debate.cli", "run", str(config), "--quiet"],
@@ -89,7 +91,9 @@ def test_a_run_that_loses_its_claim_stops(tmp_path: Path, monkeypatch: pytest.Mo
     from debate.config import load_config
 
     monkeypatch.setattr(debate.workers, "HEARTBEAT_S", 0.2)  # keep_claim lives there
-    slow = {"words": 30, "token_latency": 0.02}
+    # Slow enough (about 12 s a debate, spent waiting) that the second run, however long its
+    # start-up takes on a busy machine, finds the first still running.
+    slow = {"words": 30, "token_latency": 0.1}
     contestants = [{"name": n, "model": f"fake/{n}", "params": slow} for n in ("alpha", "beta", "gamma")]
     config = load_config(write_config(tmp_path / "cfg.yaml", name="stolen", contestants=contestants))
     db = tmp_path / "t.db"
