@@ -22,14 +22,14 @@ def standings(db: DbOption = None, tournament: TournamentOption = None, format: 
 
 
 def print_standings(db: str, tournament: str | None, format: OutputFormat) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
     with api.opened(db, read_only=True) as store:
         report = api.standings(store, tournament)
     if format is OutputFormat.json:
         emit_json(report.model_dump(mode="json"))
         return
+    from rich.markup import escape
+    from rich.table import Table
+
     print_caveats(out, report.caveats)
     if report.bracket is not None:
         out.print(f"[bold]{escape(report.bracket.headline())}[/]")

@@ -40,14 +40,14 @@ def draw(round_number: Annotated[int, typer.Argument(metavar="ROUND", min=1, max
 @app.command()
 def debates(db: DbOption = None, tournament: TournamentOption = None, format: FormatOption = OutputFormat.table) -> None:
     """List a tournament's debates with their ids, status and winner (voided ones marked)."""
-    from rich.table import Table
-
     with api.opened(db, read_only=True) as store:
         row = api.find_tournament(store, tournament)
         rows = api.debates(store, row.name)
     if format is OutputFormat.json:
         emit_json([r.model_dump() for r in rows])
         return
+    from rich.table import Table
+
     view = Table(title=f"Debates: {row.name}")
     for column in ("id", "round", "proposition", "opposition", "motion", "status", "winner"):
         view.add_column(column)
@@ -118,13 +118,13 @@ def _criterion_scores(scores: dict[str, dict[str, float]]) -> Any:
 @app.command()
 def tournaments(db: DbOption = None, format: FormatOption = OutputFormat.table) -> None:
     """Tournaments stored in a database."""
-    from rich.table import Table
-
     with api.opened(db, read_only=True) as store:
         rows = api.tournaments(store)
     if format is OutputFormat.json:
         emit_json([r.model_dump(mode="json", exclude={"config"}) for r in rows])
         return
+    from rich.table import Table  # here, not above: a script asking for JSON needs no tables
+
     view = Table(title="Tournaments")
     for column in ("id", "name", "status", "debates", "judged", "failed", "created"):
         view.add_column(column)

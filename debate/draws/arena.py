@@ -33,7 +33,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from debate.draws.model import DrawError, Pairing
-from judges.ratings import win_probability as bradley_terry_win_probability
 
 
 class RatingEstimate(BaseModel):
@@ -88,6 +87,10 @@ class RatingEstimate(BaseModel):
 def win_probability(a: RatingEstimate, b: RatingEstimate, *, scale: float = 400.0) -> float:
     """The chance that `a` beats `b` on the logistic (Elo/Bradley-Terry) curve; `scale` is the
     rating points per factor 10 in odds."""
+    # Imported here: `judges.ratings` loads numpy, and the store imports this module's types
+    # for commands (show, tournaments) that never draw or rate.
+    from judges.ratings import win_probability as bradley_terry_win_probability
+
     return float(bradley_terry_win_probability(a.rating, b.rating, scale / math.log(10.0)))
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func
 from sqlmodel import select
 
-from debate.draws.standings import DebateResult, ResultTally
 from debate.store.ballots import BallotQueries, final_ballots_of
 from debate.store.tables import BallotRow, DebateRow, SpeechRow
+
+if TYPE_CHECKING:
+    # Imported where used: the standings' module (and the draws it pulls in) is for the
+    # commands that rank, not for every command that opens a store.
+    from debate.draws.standings import DebateResult, ResultTally
 
 SETTLED = ("judged", "forfeit")
 """The statuses of a debate that has its result: it is never run again."""
@@ -21,6 +25,8 @@ class ResultQueries(BallotQueries):
         """The judged and forfeited debates of `rounds`, summed in the database per pairing and
         outcome: the standings' input in a few rows per pairing, however many debates. Equal to
         tallying `debate_results` of those rounds one debate at a time."""
+        from debate.draws.standings import ResultTally
+
         final = final_ballots_of(tournament_id)
         votes = (
             select(
@@ -59,6 +65,8 @@ class ResultQueries(BallotQueries):
         """Judged and forfeited debates as standings input, by round (of `rounds`, or every
         round): winner, final ballots per side, rubric totals, whether the debate is voided
         (excluded from ratings: the standings leave it out too), and which side forfeited it."""
+        from debate.draws.standings import DebateResult
+
         with self._session() as session:
             names = self._contestant_names(session, tournament_id)
             # Columns, not DebateRow objects: this reads every judged debate of the tournament

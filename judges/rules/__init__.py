@@ -39,19 +39,38 @@ Word counting (`count_words`, in `words`) is shared by the length check and the 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from debate.core.formats import SpeechSpec
-from debate.core.transcript import Speech, Transcript
-from judges.rules.both_sides import both_sides_findings
-from judges.rules.canary import canary_findings, reproduced
-from judges.rules.concession import concession_findings
-from judges.rules.finding import EVIDENCE_CHARS, Finding, FindingKind, Severity
-from judges.rules.identity import BUILTIN_IDENTITIES, excludes_from_ratings, identity_findings, identity_variants, redact_identities
-from judges.rules.injection import injection_findings
-from judges.rules.language import language_findings
-from judges.rules.length import LENGTH_GRACE, MAJOR_OVERRUN, length_findings
-from judges.rules.words import CJK_CHARS_PER_WORD, count_words
+if TYPE_CHECKING:
+    from debate.core.formats import SpeechSpec
+    from debate.core.transcript import Speech, Transcript
+    from judges.rules.both_sides import both_sides_findings
+    from judges.rules.canary import canary_findings, reproduced
+    from judges.rules.concession import concession_findings
+    from judges.rules.finding import EVIDENCE_CHARS, Finding, FindingKind, Severity
+    from judges.rules.identity import BUILTIN_IDENTITIES, excludes_from_ratings, identity_findings, identity_variants, redact_identities
+    from judges.rules.injection import injection_findings
+    from judges.rules.language import language_findings
+    from judges.rules.length import LENGTH_GRACE, MAJOR_OVERRUN, length_findings
+    from judges.rules.words import CJK_CHARS_PER_WORD, count_words
+
+# The package's names load lazily, as `judges.ratings`'s do: the checks compile a few hundred
+# patterns when imported, and `debate standings` needs only `reproduced` (the canary check of
+# judges' reasons). `check_speech` loads every check on first use.
+_HOME = {
+    "both_sides": ["both_sides_findings"],
+    "canary": ["canary_findings", "reproduced"],
+    "concession": ["concession_findings"],
+    "finding": ["EVIDENCE_CHARS", "Finding", "FindingKind", "Severity"],
+    "identity": ["BUILTIN_IDENTITIES", "excludes_from_ratings", "identity_findings", "identity_variants", "redact_identities"],
+    "injection": ["injection_findings"],
+    "language": ["language_findings"],
+    "length": ["LENGTH_GRACE", "MAJOR_OVERRUN", "length_findings"],
+    "words": ["CJK_CHARS_PER_WORD", "count_words"],
+}
+_MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 
 __all__ = [
     "BUILTIN_IDENTITIES",
@@ -73,6 +92,15 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
 def check_speech(speech: Speech, spec: SpeechSpec, *, language: str, extra_identities: Sequence[str] = (), canaries: Sequence[str] = ()) -> list[Finding]:
     """Every rule finding for one speech, in a fixed order of kinds.
 
@@ -80,6 +108,14 @@ def check_speech(speech: Speech, spec: SpeechSpec, *, language: str, extra_ident
     speaker could leak beyond the built-in list, normally every contestant's model string;
     `canaries` the motion sets' canary strings no model should be able to write.
     """
+    from judges.rules.both_sides import both_sides_findings
+    from judges.rules.canary import canary_findings
+    from judges.rules.concession import concession_findings
+    from judges.rules.identity import identity_findings, identity_variants
+    from judges.rules.injection import injection_findings
+    from judges.rules.language import language_findings
+    from judges.rules.length import length_findings
+
     extra = identity_variants(extra_identities)
     return [
         *length_findings(speech, spec),
@@ -94,6 +130,8 @@ def check_speech(speech: Speech, spec: SpeechSpec, *, language: str, extra_ident
 
 def check_transcript(transcript: Transcript, extra_identities: Sequence[str] = (), canaries: Sequence[str] = ()) -> list[Finding]:
     """The findings for every speech so far, in speech order."""
+    from debate.core.formats import SpeechSpec
+
     findings: list[Finding] = []
     specs = transcript.format.speeches
     for speech in transcript.speeches:

@@ -16,8 +16,14 @@ import pytest
 from tests.helpers import finished_tournament
 
 HEAVY = ("litellm", "scipy", "textual", "alembic")
+# Lighter, but still a good part of a command's start: numpy (the ratings maths, which only
+# commands that rate need) and the rule checks (a few hundred patterns compiled on import;
+# the standings need only the canary check).
+RATING_ONLY = ("numpy",)
+CHECKS = ("judges.rules.injection", "judges.rules.identity", "judges.rules.language")
+WATCHED = HEAVY + RATING_ONLY + CHECKS
 
-# Runs the CLI as `python -m debate.cli` does, then prints the heavy packages it imported.
+# Runs the CLI as `python -m debate.cli` does, then prints which of WATCHED it imported.
 PROBE = f"""
 import json, runpy, sys
 sys.argv = ["debate", *sys.argv[1:]]
@@ -27,7 +33,7 @@ except SystemExit as done:
     code = done.code
 else:
     code = 0
-sys.stderr.write("\\n" + json.dumps({{"code": code, "heavy": [m for m in {HEAVY!r} if m in sys.modules]}}) + "\\n")
+sys.stderr.write("\\n" + json.dumps({{"code": code, "loaded": [m for m in {WATCHED!r} if m in sys.modules]}}) + "\\n")
 """
 
 
@@ -36,14 +42,19 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return finished_tournament(tmp_path_factory.mktemp("startup"), [{"name": n, "model": f"fake/{n}"} for n in ("alpha", "beta", "gamma")])
 
 
-def _imported(*args: str) -> list[str]:
+def _loaded(*args: str) -> list[str]:
+    """Which of WATCHED `debate ARGS` left in sys.modules."""
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120, env={**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
     )
     report = json.loads(done.stderr.strip().splitlines()[-1])
     assert report["code"] in (0, None), done.stderr
-    heavy: list[str] = report["heavy"]
-    return heavy
+    loaded: list[str] = report["loaded"]
+    return loaded
+
+
+def _imported(*args: str) -> list[str]:
+    return [m for m in _loaded(*args) if m in HEAVY]
 
 
 def test_help_imports_none_of_the_heavy_packages() -> None:
@@ -55,9 +66,20 @@ def test_reading_a_stored_tournament_imports_none_of_the_heavy_packages(database
     assert _imported(*command, "--db", str(database)) == []
 
 
+@pytest.mark.parametrize("command", [["show", "1"], ["tournaments"], ["debates"]])
+def test_reading_without_rating_imports_neither_numpy_nor_the_rule_checks(database: Path, command: list[str]) -> None:
+    assert _loaded(*command, "--db", str(database)) == []
+
+
+@pytest.mark.parametrize("command", [["standings"], ["ratings"]])
+def test_rating_imports_numpy_but_not_the_rule_checks(database: Path, command: list[str]) -> None:
+    # numpy here shows the probe sees a package a command does import.
+    assert _loaded(*command, "--db", str(database)) == ["numpy"]
+
+
 def test_the_probe_reports_a_heavy_package_that_was_imported() -> None:
     # The same probe with textual imported before the CLI runs: an empty list above means
     # nothing was imported, not that the probe cannot see it.
     probe = PROBE.replace("runpy.run_module(", "__import__('textual.app'); runpy.run_module(")
     done = subprocess.run([sys.executable, "-c", probe, "--help"], capture_output=True, text=True, timeout=120)
-    assert json.loads(done.stderr.strip().splitlines()[-1])["heavy"] == ["textual"]
+    assert json.loads(done.stderr.strip().splitlines()[-1])["loaded"] == ["textual"]
