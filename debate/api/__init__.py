@@ -11,8 +11,9 @@ ratings maths inside their functions.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from debate.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from debate.api.catalog import ModelCatalog, available_models, local_model_names
@@ -80,15 +81,7 @@ _HOME = {
 }
 
 __all__ = sorted(_HOME)
-
-
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'debate.api' has no attribute {name!r}")
-    value = getattr(import_module(f"debate.api.{home}"), name)
-    globals()[name] = value  # once loaded, a plain attribute
-    return value
+__getattr__ = lazy_names(__name__, _HOME)
 
 
 def __dir__() -> list[str]:

@@ -39,9 +39,10 @@ Word counting (`count_words`, in `words`) is shared by the length check and the 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from debate.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from debate.core.formats import SpeechSpec
@@ -70,7 +71,7 @@ _HOME = {
     "length": ["LENGTH_GRACE", "MAJOR_OVERRUN", "length_findings"],
     "words": ["CJK_CHARS_PER_WORD", "count_words"],
 }
-_MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
+__getattr__ = lazy_names(__name__, {name: module for module, names in _HOME.items() for name in names})
 
 __all__ = [
     "BUILTIN_IDENTITIES",
@@ -90,15 +91,6 @@ __all__ = [
     "identity_variants",
     "redact_identities",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
 
 
 def check_speech(speech: Speech, spec: SpeechSpec, *, language: str, extra_identities: Sequence[str] = (), canaries: Sequence[str] = ()) -> list[Finding]:
