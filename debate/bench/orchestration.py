@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -99,13 +100,15 @@ def _one(size: int, latency: float, n_models: int, slots: int, *, null_transport
         wall, cpu = time.perf_counter() - wall0, _cpu() - cpu0
         calls = orchestrator.gateway.total().calls
         judge_calls = sum(usage.calls for (_, role), usage in orchestrator.gateway.ledger.items() if role == "judge")
-        busiest = max(sum(u.calls for (m, _), u in orchestrator.gateway.ledger.items() if m == model) for model in {m for m, _ in orchestrator.gateway.ledger})
+        per_model: Counter[str] = Counter()
+        for (model, _), usage in orchestrator.gateway.ledger.items():
+            per_model[model] += usage.calls
         store.close()
     litellm_cpu = (speech_cpu * (calls - judge_calls) + judge_cpu * judge_calls) / calls
     # Every model has `slots` calls in flight at most, so the busiest one (the judge, asked in
     # both orders of every debate) bounds the run from below, as does one debate's chain of calls.
     critical = (SPEECHES_PER_DEBATE + JUDGE_ROUNDS_PER_DEBATE) * latency
-    lower = max(critical, busiest * latency / slots)
+    lower = max(critical, max(per_model.values()) * latency / slots)
     return {
         "debates": size,
         "calls": calls,
@@ -122,20 +125,19 @@ def _one(size: int, latency: float, n_models: int, slots: int, *, null_transport
 async def _null_transport(request: CallRequest, attempt: int, timeout: float, on_delta: DeltaHandler | None) -> CallResult:
     """The fake provider's answer after its latency, with no litellm in between: what the
     engine costs alone."""
-    from debate.gateway import CallResult
+    from debate.gateway import CallResult, token_logprobs
     from debate.providers.fake import reply
 
     params = dict(request.params) | {"max_tokens": request.max_tokens}
     if request.response_schema is not None:
         params["response_format"] = {"type": "json_schema", "json_schema": {"schema": request.response_schema}}
     await anyio.sleep(float(params.get("latency", 0) or 0))
-    text, tokens = reply(request.model.split("/", 1)[-1], request.messages, params, request.metadata | {"attempt": attempt})
-    logprobs = [{"token": t, "logprob": 0.0, "top": {t: 0.0}} for t in tokens] if params.get("logprobs") else None
+    text, tokens, logprobs = reply(request.model.split("/", 1)[-1], request.messages, params, request.metadata | {"attempt": attempt})
     if on_delta is not None:
         on_delta(text)
     return CallResult(
-        model=request.model, text=text, prompt_tokens=0, completion_tokens=len(tokens), cost_usd=0.0,
-        latency_s=0.0, attempts=attempt, finish_reason="stop", logprobs=logprobs,
+        model=request.model, text=text, prompt_tokens=0, completion_tokens=tokens, cost_usd=0.0,
+        latency_s=0.0, attempts=attempt, finish_reason="stop", logprobs=token_logprobs({"content": logprobs}),
     )
 
 

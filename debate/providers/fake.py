@@ -77,11 +77,13 @@ class FakeProvider(CustomLLM):
         raise litellm.BadRequestError("fake provider is async only", model="fake", llm_provider="fake")
 
 
-def reply(model: str, messages: list[dict[str, Any]], params: dict[str, Any], meta: dict[str, Any]) -> tuple[str, list[str]]:
-    """The fake provider's answer and its tokens, without litellm (the engine benchmark's
-    transport that takes litellm out of the measure)."""
+def reply(model: str, messages: list[dict[str, Any]], params: dict[str, Any], meta: dict[str, Any]) -> tuple[str, int, list[dict[str, Any]] | None]:
+    """The fake provider's answer, its token count and (when asked for) its OpenAI-style
+    log-probabilities, without litellm: the engine benchmark's transport that takes litellm
+    out of the measure."""
     text = _reply(model, messages, params, meta)
-    return text, _split(text)
+    tokens = _split(text)
+    return text, len(tokens), _logprobs(tokens, params)
 
 
 def _reply(model: str, messages: list[dict[str, Any]], params: dict[str, Any], meta: dict[str, Any]) -> str:
