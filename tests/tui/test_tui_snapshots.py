@@ -53,10 +53,21 @@ async def _settle(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
     for key in keys:
         await pilot.press(key)
         await _screen(pilot, targets[key])
+    await _loaded(pilot)
     await pilot.pause(0.8)
     for widget in pilot.app.screen.query("*"):
         if hasattr(widget, "cursor_blink"):
             widget.cursor_blink = False
+
+
+async def _loaded(pilot, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """Until the screen's own loading workers are done: a busy machine can take longer than
+    any fixed pause to read the standings, and the picture would show "loading"."""
+    for _ in range(int(timeout / 0.1)):
+        if not any(w.is_running and w.node is pilot.app.screen for w in pilot.app.workers):
+            return
+        await pilot.pause(0.1)
+    raise AssertionError(f"{type(pilot.app.screen).__name__} still loading after {timeout:g} s")
 
 
 async def _screen(pilot, name: str, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
