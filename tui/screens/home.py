@@ -13,10 +13,14 @@ from textual.widgets import DataTable, Footer, Static
 from debate.core.errors import StoreMissing, UserError
 from tui.markup import escape
 from tui.screens.base import AppScreen
+from tui.widgets.fitted_table import fill
 from tui.widgets.header import Header
 
 if TYPE_CHECKING:
     from debate.api.reading import TournamentInfo
+
+
+HEADS = [(column, column) for column in ("name", "status", "debates", "judged", "failed", "created")]
 
 
 class HomeScreen(AppScreen):
@@ -35,9 +39,7 @@ class HomeScreen(AppScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for column in ("name", "status", "debates", "judged", "failed", "created"):
-            table.add_column(column, key=column)
+        fill(self.query_one(DataTable), HEADS, [])
         self.action_reload()
 
     @work(thread=True, exclusive=True)
@@ -64,10 +66,11 @@ class HomeScreen(AppScreen):
         )
 
     def _show(self, rows: Sequence[TournamentInfo]) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
-        for t in reversed(rows):
-            table.add_row(t.name, t.status, str(t.debates), str(t.judged), str(t.failed), t.created_at.strftime("%Y-%m-%d %H:%M"), key=t.name)
+        cells = [
+            (t.name, [escape(t.name), t.status, str(t.debates), str(t.judged), str(t.failed), t.created_at.strftime("%Y-%m-%d %H:%M")])
+            for t in reversed(rows)
+        ]
+        fill(self.query_one(DataTable), HEADS, cells)
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)

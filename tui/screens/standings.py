@@ -18,6 +18,7 @@ from tui.markup import escape
 from tui.messages import StateChanged
 from tui.screens.base import TournamentScreen
 from tui.widgets.bars import heat_cell, interval_bar
+from tui.widgets.fitted_table import fill
 from tui.widgets.header import Header
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from debate.api.reports import RatingHistory, WinRateMatrix
 
 COLUMNS = ("#", "ranks", "contestant", "W-L-T", "points", "rating", "95% interval", "", "tokens", "cost", "latency")
+HEADS = [(column, column or "bar") for column in COLUMNS]
 SPARKS = "▁▂▃▄▅▆▇█"
 # Rounds shown as numbers in the rating-over-rounds table (the sparkline covers them all).
 SHOWN_ROUNDS = 8
@@ -55,9 +57,7 @@ class StandingsScreen(TournamentScreen):
 
     def on_mount(self) -> None:
         self.query_one("#caveats-box").display = False
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column or "bar")
+        fill(self.query_one(DataTable), HEADS, [])
         self.load()
 
     @on(StateChanged)
@@ -94,8 +94,7 @@ class StandingsScreen(TournamentScreen):
         pairs: WinRateMatrix, history: RatingHistory,
     ) -> None:
         self._show_caveats(report)
-        table = self.query_one(DataTable)
-        table.clear()
+        rows: list[tuple[str, list[str]]] = []
         rated = [r for r in report.rows if r.rating is not None]
         low = min((r.rating_lower or r.rating for r in rated), default=0.0)
         high = max((r.rating_upper or r.rating for r in rated), default=1.0)
@@ -109,13 +108,13 @@ class StandingsScreen(TournamentScreen):
                 end, sign = (r.rating_lower, "≥") if r.no_estimate == "above" else (r.rating_upper, "≤")
                 interval = "—" if end is None else f"{sign}{end:.0f}"
             shown = f"{rating:.0f}" if rating is not None else f"{r.no_estimate} all" if r.no_estimate else "—"
-            table.add_row(
-                str(r.rank), rank_range(report.rank_ranges.get(r.name)), r.name, f"{r.wins}-{r.losses}-{r.ties}", f"{r.points:g}",
+            rows.append((r.name, [
+                str(r.rank), rank_range(report.rank_ranges.get(r.name)), escape(r.name), f"{r.wins}-{r.losses}-{r.ties}", f"{r.points:g}",
                 shown, interval if rating is not None or r.no_estimate else "—",
                 interval_bar(rating, r.rating_lower, r.rating_upper, low, high),
                 str(tokens), f"${usage.get('cost_usd', 0.0):.4f}", f"{latency:.2f}s" if latency is not None else "—",
-                key=r.name,
-            )
+            ]))
+        fill(self.query_one(DataTable), HEADS, rows)
         side = report.side_advantage
         # round() to an int first: a -0.3 point edge shows as +0, not -0.
         extra = f" · proposition advantage {round(side.rating):+d} rating points" if side is not None else ""
