@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from debate.core.errors import ConfigError
 from judges.ratings import Battles, bradley_terry, read_battles_csv, write_battles_csv
@@ -119,3 +121,82 @@ def test_a_tournament_s_ballots_are_clustered_by_their_debate(tmp_path: Path) ->
         battles = board.battles
         assert battles is not None and battles.cluster is not None and len(battles) == 2 * debates
         assert board.table.interval_method == f"95% CI, sandwich clustered by debate ({debates} debates), at least half the model-based width"
+
+
+def _read_both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """What the reader makes of a file, and what it makes of it through the csv module alone."""
+    import judges.ratings.battles_csv as module
+
+    def outcome() -> object:
+        try:
+            b = read_battles_csv(path)
+        except ConfigError as error:
+            return ("error", str(error))
+        labels = {name: list(values) for name, values in b.labels.items()}
+        sides = None if b.a_is_proposition is None else b.a_is_proposition.tolist()
+        cluster = None if b.cluster is None else b.cluster.tolist()
+        return (b.names, b.a.tolist(), b.b.tolist(), b.outcome.tolist(), sides, cluster, labels)
+
+    fast = outcome()
+    with monkeypatch.context() as patched:
+        patched.setattr(module, "_plain_fields", lambda where, text: None)
+        slow = outcome()
+    return fast, slow
+
+
+# Values by column, mostly valid: spaces a value is stripped of, every winner, a few mistakes.
+_CELLS = {
+    "winner": ["model_a", "model_b", "tie", "tie (bothbad)", "both_bad", " tie", "model_b\t", "model_a", "model_b", "model_a", "model_b", "nobody"],
+    "proposition": ["a", "b", "model_a", "model_b", "z"],
+}
+_NAMES = ["a", "b", "c", "d", "e", "f", "g", " a", "b\t", "c ", "x\u00a0", "d1", "7", "h", "i", "j", ""]
+
+
+@given(
+    header=st.sampled_from(["model_a,model_b,winner", "model_a,model_b,winner,proposition,debate_id", "winner,judge,model_b,model_a", "model_a,winner"]),
+    data=st.data(),
+    newline=st.sampled_from(["\n", "\r\n", "\r", "mixed"]),
+    last=st.sampled_from(["", "\n", "\n\n"]),
+    blank=st.booleans(),
+)
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_quick_split_reads_every_file_as_the_csv_module_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, header: str, data: st.DataObject, newline: str, last: str, blank: bool
+) -> None:
+    # Mostly rows as long as the header (files that can be read), some shorter or longer.
+    columns = header.split(",") + ["extra", "extra"]
+    row = st.one_of(st.just(len(columns) - 2), st.integers(1, len(columns))).flatmap(
+        lambda n: st.tuples(*(st.sampled_from(_CELLS.get(column, _NAMES)) for column in columns[:n]))
+    )
+    rows = data.draw(st.lists(row, max_size=5))
+    lines = [header, *(",".join(row) for row in rows)]
+    if blank and len(lines) > 2:
+        lines.insert(2, "")
+    path = tmp_path / "log.csv"
+    if newline == "mixed":  # a file pieced together from others
+        ends = data.draw(st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=len(lines), max_size=len(lines)))
+        text = "".join(line + end for line, end in zip(lines, ends))
+    else:
+        text = newline.join(lines) + last
+    path.write_bytes(text.encode("utf-8"))
+    fast, slow = _read_both(path, monkeypatch)
+    event("an error" if isinstance(fast, tuple) and fast[0] == "error" else "battles")
+    assert fast == slow
+
+
+def test_a_well_formed_log_takes_the_quick_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import judges.ratings.battles_csv as module
+
+    path = _write(tmp_path, LOG.replace("\n", "\r\n"))
+    seen: list[object] = []
+    real = module._plain_fields
+    monkeypatch.setattr(module, "_plain_fields", lambda where, text: seen.append(out := real(where, text)) or out)
+    assert len(read_battles_csv(path)) == 8
+    assert seen and seen[0] is not None  # not handed to the csv module
+
+
+def test_a_long_row_and_a_short_one_do_not_make_up_for_each_other(tmp_path: Path) -> None:
+    # Seven fields in two rows of three columns would split evenly; the rows are still wrong.
+    path = _write(tmp_path, "model_a,model_b,winner\na,b,model_a,c\nd,model_b\n")
+    with pytest.raises(ConfigError, match=r"log.csv:3: 2 fields, the header has 3"):
+        read_battles_csv(path)
