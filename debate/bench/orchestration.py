@@ -197,8 +197,9 @@ def _streaming_capacity(streams: int = 64, tokens: int = 400) -> float:
     return received[0] / (time.perf_counter() - start)
 
 
-def local(*, tokens: int, runs: int, console: Console) -> None:
-    """Gateway vs direct llama-cpp on the same loaded model and prompt, alternating runs."""
+def local(*, tokens: int, runs: int, console: Console, batch_sizes: list[int] | None = None) -> None:
+    """Gateway vs direct llama-cpp on the same loaded model and prompt, alternating runs; then,
+    for `batch_sizes`, what llama.cpp reaches decoding that many sequences in one batch."""
     from debate.gateway import CallRequest, Gateway, local_provider
 
     name = "qwen2.5-0.5b-instruct"
@@ -236,7 +237,26 @@ def local(*, tokens: int, runs: int, console: Console) -> None:
         console.print(f"direct {d:.1f} tok/s   gateway {g:.1f} tok/s")
     direct_tps = statistics.median(p[0] for p in pairs)
     gateway_tps = statistics.median(p[1] for p in pairs)
-    print(json.dumps({"model": f"local/{name}", "tokens": tokens, "runs": runs, "direct_tokens_per_s": round(direct_tps, 2), "gateway_tokens_per_s": round(gateway_tps, 2), "ratio": round(gateway_tps / direct_tps, 4)}))
+    figures = {"model": f"local/{name}", "tokens": tokens, "runs": runs, "direct_tokens_per_s": round(direct_tps, 2), "gateway_tokens_per_s": round(gateway_tps, 2), "ratio": round(gateway_tps / direct_tps, 4)}
+    if batch_sizes:
+        figures |= batch_ceiling(loaded, batch_sizes, tokens, console)
+    print(json.dumps(figures))
+
+
+def batch_ceiling(loaded: Any, sizes: list[int], tokens: int, console: Console) -> dict[str, Any]:
+    """llama.cpp's own tokens/s with `sizes` sequences decoded in one batch (debate.bench.batching)."""
+    from debate.bench.batching import ceiling
+    from debate.providers.local import local_threads
+
+    def measure() -> dict[str, Any]:
+        with loaded.lock:
+            return ceiling(loaded.llama, sizes=sizes, tokens=tokens, threads=local_threads())
+
+    figures = loaded.thread.submit(measure).result()
+    for size, rate in figures["tokens_per_s"].items():
+        ratio = "" if size == str(sizes[0]) else f"  {figures[f'speedup_{size}_vs_1']:.2f}x one"
+        console.print(f"llama.cpp, {size} sequence(s) decoded in one batch: {rate:.1f} tok/s in all{ratio}")
+    return figures
 
 
 def _cpu() -> float:

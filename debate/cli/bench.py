@@ -27,11 +27,19 @@ def bench_orchestration(
 
 
 @bench_app.command("local")
-def bench_local(tokens: Annotated[int, typer.Option(help="tokens to generate per run")] = 128, runs: Annotated[int, typer.Option()] = 3) -> None:
-    """Tokens per second of the local model through the gateway vs a direct llama-cpp call."""
+def bench_local(
+    tokens: Annotated[int, typer.Option(help="tokens to generate per run")] = 128,
+    runs: Annotated[int, typer.Option()] = 3,
+    batch: Annotated[str, typer.Option(help="batch sizes for llama.cpp's batched decoding ceiling, e.g. 1,2,4 (empty: skip)")] = "1,2,4",
+) -> None:
+    """Tokens per second of the local model through the gateway vs a direct llama-cpp call, and
+    what decoding several sequences in one batch gains on this machine."""
     from debate.bench.orchestration import local
 
-    local(tokens=tokens, runs=runs, console=out)
+    sizes = _counts("--batch", batch, "batch sizes") if batch.strip() else []
+    if sizes and sizes[0] != 1:
+        raise UserError(f"--batch: {batch!r} must start with 1, the size every other is compared with")
+    local(tokens=tokens, runs=runs, console=out, batch_sizes=sizes)
 
 
 @bench_app.command("ratings")
@@ -130,7 +138,12 @@ def bench_workers(
     PostgreSQL tournament, and PostgreSQL's own CPU share (target: 4 workers >= 3.5x one)."""
     from debate.bench.workers import run
 
-    parsed = [int(c) for c in counts.split(",") if c.strip().isdigit() and int(c) > 0]
-    if len(parsed) != len(counts.split(",")):
-        raise UserError(f"--counts: {counts!r} is not a list of positive worker counts such as 1,2,4")
-    run(database=db, counts=parsed, debates=debates, latency=latency, slots=slots, console=out)
+    run(database=db, counts=_counts("--counts", counts, "worker counts"), debates=debates, latency=latency, slots=slots, console=out)
+
+
+def _counts(option: str, text: str, what: str) -> list[int]:
+    """A comma-separated list of positive whole numbers; a UserError naming the option if not."""
+    parsed = [int(c) for c in text.split(",") if c.strip().isdigit() and int(c) > 0]
+    if len(parsed) != len(text.split(",")):
+        raise UserError(f"{option}: {text!r} is not a list of positive {what} such as 1,2,4")
+    return parsed

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.helpers import run_cli
 
 
@@ -29,3 +31,19 @@ def test_startup_bench_reports_no_litellm_import() -> None:
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert figures["litellm_imported"] is False
     assert set(figures) >= {"help_s", "standings_s", "tournaments_s", "motions_list_s"}
+
+
+@pytest.mark.slow
+def test_local_bench_measures_batched_decoding_on_the_embedded_model() -> None:
+    result = run_cli("bench", "local", "--tokens", "6", "--runs", "1", "--batch", "1,2", timeout=600)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["direct_tokens_per_s"] > 0 and figures["gateway_tokens_per_s"] > 0
+    assert set(figures["tokens_per_s"]) == {"1", "2"} and all(rate > 0 for rate in figures["tokens_per_s"].values())
+    assert figures["speedup_2_vs_1"] == pytest.approx(figures["tokens_per_s"]["2"] / figures["tokens_per_s"]["1"], rel=0.01)
+    assert "2 sequence(s) decoded in one batch" in result.stdout
+
+
+def test_local_bench_refuses_batch_sizes_it_cannot_compare() -> None:
+    result = run_cli("bench", "local", "--batch", "2,4", timeout=60)
+    assert result.returncode == 2 and "--batch: '2,4' must start with 1" in result.stderr
