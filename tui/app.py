@@ -38,9 +38,11 @@ from tui.screens.scoring import ScoringScreen
 from tui.screens.setup import SetupScreen
 from tui.screens.spectator import SpectatorScreen
 from tui.screens.standings import StandingsScreen
-from tui.state import LiveState, load_snapshot
+from tui.state import LiveState, load_snapshot, outline
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from debate.api import Store, TournamentConfig
 
 __all__ = ["DebateApp", "run_app", "spectate"]
@@ -91,6 +93,7 @@ class DebateApp(App[None]):
         self._engine_cancel: Any = None  # (anyio CancelScope, the engine loop's token) while it runs
         self.engine_running = False
         self.runs_here = False  # this app's engine feeds the state (the store is not re-read)
+        self._poll: Timer | None = None  # re-reads the store while another process runs the tournament
         self.render_observers: list[Callable[[float], None]] = []  # run after each repaint that carried events (bench)
         if read_only:
             self.sub_title = "read-only spectator"
@@ -249,11 +252,12 @@ class DebateApp(App[None]):
             self._store.close()
 
     def open_tournament(self, name: str | None) -> None:
-        """Load `name` (None: the latest) from the store and show its board."""
+        """Load `name` (None: the latest) from the store and show its board; then follow it
+        through the store while another process (a `debate run`, workers) is what runs it."""
         self.tournament = name
         self.load_from_store(first=True)
-        if self.read_only:
-            self.set_interval(self.poll_interval, self.load_from_store)
+        if self._poll is None:
+            self._poll = self.set_interval(self.poll_interval, self.load_from_store)
 
     # --- feeding the state ----------------------------------------------------------------
 
@@ -261,16 +265,22 @@ class DebateApp(App[None]):
     def load_from_store(self, first: bool = False) -> None:
         from debate.api import live_view
 
+        if self.runs_here and not first:  # this app's engine feeds the state
+            return
         try:
             snapshot = load_snapshot(live_view(self.store, self.tournament), self.state if not first else None)
         except UserError as exc:  # StoreError: the store is missing or the tournament not there yet
             if first and (self.tournament is not None or self.read_only):  # asked for: say why not
                 self.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
             return
-        self.call_from_thread(self._replace_state, snapshot, first)
-        self.refresh_ratings_now(snapshot.tournament)
+        # Structural (standings, draws and ratings read again) only when a result or a round
+        # changed: a poll that found only more of a speech's text repaints the rows, no more.
+        structural = first or outline(self.state) != outline(snapshot)
+        self.call_from_thread(self._replace_state, snapshot, first, structural)
+        if structural:
+            self.refresh_ratings_now(snapshot.tournament)
 
-    def _replace_state(self, snapshot: LiveState, first: bool) -> None:
+    def _replace_state(self, snapshot: LiveState, first: bool, structural: bool) -> None:
         if self.runs_here and not first:
             return
         self.state = snapshot
@@ -279,7 +289,7 @@ class DebateApp(App[None]):
         if first and isinstance(self.screen, HomeScreen):
             # Only from the home screen: someone who already moved on is not pulled away.
             self.open_board()
-        self._announce(set(snapshot.debates), True)
+        self._announce(set(snapshot.debates), structural)
 
     def refresh_ratings_now(self, tournament: str | None) -> None:
         """Ratings so far (for win probabilities); called on worker threads only."""

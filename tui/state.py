@@ -257,6 +257,13 @@ def load_snapshot(view: LiveView, previous: LiveState | None = None) -> LiveStat
     return state
 
 
+def outline(state: LiveState) -> tuple[object, ...]:
+    """What standings and draws are computed from: the tournament, its round and every
+    debate's status and winner. Two polls with the same outline differ only in text."""
+    debates = tuple((d.id, d.round, d.status, d.winner) for d in sorted(state.debates.values(), key=lambda d: d.id))
+    return (state.tournament, state.status, state.finished, state.round, debates)
+
+
 def fill_from_plans(state: LiveState, plans: Iterable[DebatePlan]) -> None:
     """Stored speeches, ballots and findings of these debates, folded into the state."""
     for plan in plans:

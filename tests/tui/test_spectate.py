@@ -32,7 +32,8 @@ def contents(db: Path) -> str:
 SLOW = {"words": 40, "token_latency": 0.03}  # a speech takes over a second: partial text is flushed mid-speech
 
 
-async def test_spectator_follows_another_process_live_without_writing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("read_only", [True, False], ids=["spectator", "app"])
+async def test_the_app_follows_another_process_live_and_a_spectator_writes_nothing(tmp_path: Path, read_only: bool) -> None:
     from tui.app import DebateApp
     from tui.state import JUDGED
 
@@ -43,7 +44,12 @@ async def test_spectator_follows_another_process_live_without_writing(tmp_path: 
     try:
         db = tmp_path / "t.db"
         partial_seen: list[str] = []
-        app = DebateApp(str(db), tournament="elsewhere", read_only=True, poll_interval=0.2)
+        # `debate tui --db` (not read-only) opened on a tournament another process runs follows
+        # it through the store just as a spectator does.
+        app = DebateApp(str(db), tournament="elsewhere", read_only=read_only, poll_interval=0.2)
+        announced: list[bool] = []  # each poll's `structural`
+        announce = app._announce
+        app._announce = lambda touched, structural: (announced.append(structural), announce(touched, structural))[1]  # type: ignore[method-assign]
         async with app.run_test(size=(160, 48)) as pilot:
             waited = 0.0
             while not (app.state.finished and app.state.debates_done == 6):
@@ -54,9 +60,14 @@ async def test_spectator_follows_another_process_live_without_writing(tmp_path: 
                     partial_seen += [s.text for s in d.speeches.values() if s.text and not s.done]
             assert all(d.status == JUDGED for d in app.state.debates.values())
             assert app.engine_running is False
+        # Standings and draws are read again when a result or a round changed, not on every
+        # poll that only brought more of a speech's text.
+        assert 0 < announced.count(True) < len(announced) / 2, f"{announced.count(True)} structural of {len(announced)}"
         assert runner.wait(timeout=60) == 0, runner.stderr.read().decode() if runner.stderr else ""
         assert partial_seen, "no speech was seen while it was being spoken"
         assert query(db, "select count(*) from debate where status='judged'") == [(6,)]
+        if not read_only:
+            return
         before = contents(db)
         spectator = DebateApp(str(db), read_only=True, poll_interval=0.1)
         async with spectator.run_test(size=(160, 48)) as pilot:

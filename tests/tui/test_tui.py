@@ -161,7 +161,9 @@ async def test_blind_draw_hides_pairings_until_judged(swiss_db: Path, tmp_path: 
         assert prop not in notes and opp not in notes
         assert f"Proposition #{debate_id}" in notes and f"Opposition #{debate_id}" in notes
         assert "bracket on" in notes and "sides:" in notes
-        # the verdict lands: the pairing is named at once
+        # the verdict lands from this app's engine (so the store is no longer re-read): the
+        # pairing is named at once
+        app.runs_here = True
         app.post_event(ev.DebateDone(debate_id=debate_id, winner="proposition", proposition=prop, opposition=opp))
         await wait_for(pilot, lambda: "hidden" not in " ".join(" ".join(r) for r in shown()[0]))
         rows, notes = shown()
