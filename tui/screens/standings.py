@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer, VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from debate.core.errors import UserError
@@ -47,7 +47,8 @@ class StandingsScreen(TournamentScreen):
             yield Static(id="standings-caveats")
         yield Static("loading standings…", id="standings-head")
         yield DataTable(id="standings-table", cursor_type="row", zebra_stripes=True)
-        with VerticalScroll(id="heatmap-box"):
+        # Scrolls both ways: a table wider than the terminal scrolls rather than wraps.
+        with ScrollableContainer(id="heatmap-box"):
             yield Static("[dim]p: pairs, observed v predicted · o: rating over rounds · scroll for more[/]", id="standings-keys")
             yield Static(id="criteria")
             yield Static(id="heatmap")
@@ -67,7 +68,7 @@ class StandingsScreen(TournamentScreen):
 
     def action_jump(self, section: str) -> None:
         """Scroll the lower pane to a section and give it the keys, so the arrows scroll on."""
-        box = self.query_one("#heatmap-box", VerticalScroll)
+        box = self.query_one("#heatmap-box", ScrollableContainer)
         box.scroll_to_widget(self.query_one(f"#{section}", Static), animate=False, top=True)
         box.focus()
 
@@ -164,26 +165,33 @@ def bracket_lines(bracket: BracketReport) -> str:
 
 
 def criterion_table(names: list[str], ratings: dict[str, dict[str, float | str]]) -> str:
-    """Each contestant's rating on each criterion; the best on a criterion in bold."""
+    """Each contestant's rating on each criterion; the best on a criterion in bold. Columns
+    as wide as their heads and values need, so six criteria fit 80 columns."""
     if not ratings or not names:
         return "[dim]no judged ballots yet: no ratings per criterion[/]"
     width = max(len(n) for n in names) + 2
     heads = [_short(c) for c in ratings]
-    lines = ["[b]rating by rubric criterion[/]", " " * width + "".join(escape(f"{h:>12}") for h in heads)]
+    values = [_criterion_cell(v) for by_name in ratings.values() for v in by_name.values()]
+    cell = max(len(text) for text in [*heads, *values]) + 1
+    lines = ["[b]rating by rubric criterion[/]", " " * width + "".join(escape(f"{h:>{cell}}") for h in heads)]
     best = {c: max((v for v in by_name.values() if not isinstance(v, str)), default=None) for c, by_name in ratings.items()}
     for name in names:
         cells = []
         for c, by_name in ratings.items():
             value = by_name.get(name)
-            cell = f"{'·':>12}" if value is None else f"{value + ' all':>12}" if isinstance(value, str) else f"{value:>12.0f}"
+            shown = f"{_criterion_cell(value):>{cell}}"
             top = value == "above" or (value is not None and value == best[c] and "above" not in by_name.values())
-            cells.append(f"[b green]{cell}[/]" if top else cell)
+            cells.append(f"[b green]{shown}[/]" if top else shown)
         lines.append(escape(f"{name:<{width}}") + "".join(cells))  # pad, then escape: the padding counts what shows
     return "\n".join(lines) + "\n"
 
 
+def _criterion_cell(value: float | str | None) -> str:
+    return "·" if value is None else f"{value} all" if isinstance(value, str) else f"{value:.0f}"
+
+
 def _short(name: str) -> str:
-    """A criterion name that fits a 12-cell column: whole, else its first word."""
+    """A criterion name that fits a narrow column: whole, else its first word (at most 11)."""
     return name if len(name) <= 11 else name.split()[0][:11]
 
 
