@@ -11,14 +11,23 @@ from textual.widgets import Static
 from tui.markup import escape
 
 ABOUT = """[b]Screens[/]
-  Home       tournaments in the store; n sets up a new one, o opens a config file
-  Setup      a tournament as a form (or as YAML), checked as you type like `debate run`;
-             F2 switches form and YAML, ctrl+s saves it, ctrl+r saves it and runs it here
-  Board      every debate of the round: status, speech, tok/s, cost, retries, errors;
-             ctrl+r resumes a stopped tournament here, with the config stored with it
-  Spectator  one debate side by side, streamed, with findings, ballots and win odds
-  Standings  ratings with 95% interval bars and rank ranges, usage, category heatmap;
-             p: pairs (observed, predicted, debates), o: rating after each round
+  Home       tournaments in the store; n sets up a new one, o opens
+             a config file
+  Setup      a tournament as a form (or as YAML), checked as you type
+             like `debate run`; F2 switches form and YAML, ctrl+s
+             saves it, ctrl+r saves it and runs it here
+  Board      every debate of the round: status, speech, tok/s, cost,
+             retries, errors; ctrl+r resumes a stopped tournament
+             here, with the config stored with it. Run by workers:
+             a worker column (host:pid) and a panel of each worker's
+             debates now, settled, failed, last error, debates per
+             minute. Run by another process: followed through the
+             store, twice a second
+  Spectator  one debate side by side, streamed, with findings,
+             ballots and win odds
+  Standings  ratings with 95% interval bars and rank ranges, usage,
+             category heatmap; p: pairs (observed, predicted,
+             debates), o: rating after each round
   Draw       the round's pairings and why (flags, notes, byes)
   Score      blind human ballot on the rubric (review, then confirm)
   Export     scorecard as json, csv, md or html
