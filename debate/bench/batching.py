@@ -16,20 +16,18 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-PROMPT = "Motion: This House would make public transport free. Give the Proposition opening speech, about 150 words."
-
-
-def ceiling(llama: Any, *, sizes: Sequence[int] = (1, 2, 4), tokens: int = 64, threads: int) -> dict[str, Any]:
-    """Aggregate tokens/s when `size` sequences of the loaded `llama` (a llama_cpp.Llama) are
-    decoded in one batch, for each size; {"tokens_per_s": {size: rate}, "speedup_<n>_vs_1": ...}."""
+def ceiling(llama: Any, text: str, *, sizes: Sequence[int] = (1, 2, 4), tokens: int = 64, threads: int) -> dict[str, Any]:
+    """Aggregate tokens/s when `size` sequences of the loaded `llama` (a llama_cpp.Llama), each
+    continuing `text`, are decoded in one batch, for each size;
+    {"tokens_per_s": {size: rate}, "speedup_<n>_vs_1": ...}."""
     import llama_cpp as lib
 
-    prompt = llama.tokenize(PROMPT.encode())
+    prompt = llama.tokenize(text.encode())
     params = lib.llama_context_default_params()
-    params.n_ctx = len(prompt) + tokens + 8
+    # One cache for all the sequences (kv_unified), with room for each one's prompt and tokens.
+    params.kv_unified = True
     params.n_seq_max = max(sizes)
-    params.kv_unified = True  # the sequences share one cache of n_ctx cells...
-    params.n_ctx *= max(sizes)  # ...so it holds every sequence's tokens
+    params.n_ctx = (len(prompt) + tokens + 8) * max(sizes)
     params.n_batch = params.n_ubatch = max(len(prompt), max(sizes))
     params.n_threads = params.n_threads_batch = threads
     context = lib.llama_init_from_model(llama._model.model, params)

@@ -239,18 +239,19 @@ def local(*, tokens: int, runs: int, console: Console, batch_sizes: list[int] | 
     gateway_tps = statistics.median(p[1] for p in pairs)
     figures = {"model": f"local/{name}", "tokens": tokens, "runs": runs, "direct_tokens_per_s": round(direct_tps, 2), "gateway_tokens_per_s": round(gateway_tps, 2), "ratio": round(gateway_tps / direct_tps, 4)}
     if batch_sizes:
-        figures |= batch_ceiling(loaded, batch_sizes, tokens, console)
+        figures |= batch_ceiling(loaded, messages[-1]["content"], batch_sizes, tokens, console)
     print(json.dumps(figures))
 
 
-def batch_ceiling(loaded: Any, sizes: list[int], tokens: int, console: Console) -> dict[str, Any]:
-    """llama.cpp's own tokens/s with `sizes` sequences decoded in one batch (debate.bench.batching)."""
+def batch_ceiling(loaded: Any, text: str, sizes: list[int], tokens: int, console: Console) -> dict[str, Any]:
+    """llama.cpp's own tokens/s with `sizes` sequences continuing `text` decoded in one batch
+    (debate.bench.batching)."""
     from debate.bench.batching import ceiling
     from debate.providers.local import local_threads
 
     def measure() -> dict[str, Any]:
         with loaded.lock:
-            return ceiling(loaded.llama, sizes=sizes, tokens=tokens, threads=local_threads())
+            return ceiling(loaded.llama, text, sizes=sizes, tokens=tokens, threads=local_threads())
 
     figures = loaded.thread.submit(measure).result()
     for size, rate in figures["tokens_per_s"].items():
