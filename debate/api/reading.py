@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from debate.core.errors import UserError
 
@@ -24,6 +24,14 @@ DEFAULT_DATABASE = "debate.db"
 def open_store(target: str | None = None, *, create: bool = False, read_only: bool = False) -> Store:
     """The store at `target` (a SQLite file or SQLAlchemy URL; default debate.db). A read-only
     store (a spectator's) raises `ReadOnlyStoreError` on any write."""
+    if read_only and not create:
+        from debate.store.reader import open_reader
+
+        reader = open_reader(target or DEFAULT_DATABASE)
+        if reader is not None:
+            # It answers every Store method (its own reads on sqlite3, the rest through a Store
+            # it opens on first use), without importing SQLAlchemy for a command that only reads.
+            return cast("Store", reader)
     from debate.store import Store
 
     return Store(target or DEFAULT_DATABASE, create=create, read_only=read_only)

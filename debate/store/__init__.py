@@ -3,30 +3,41 @@
 The store is the source of truth. Every finished speech, ballot and model call is committed
 as soon as it exists, so a tournament that is killed resumes from here without paying again
 for anything already stored. SQLite (WAL) by default; any SQLAlchemy URL otherwise.
+
+Names load on first use: the records need only pydantic, and a command that only reads a
+SQLite file (`debate.store.reader`) never imports SQLAlchemy.
 """
 
-from debate.store.models import (
-    BallotRecord,
-    CallRecord,
-    DebateDetail,
-    DebatePlan,
-    DebateSummary,
-    DebateUpdate,
-    FindingRecord,
-    OrderBallotRecord,
-    QualificationRecord,
-    Record,
-    RoundHeader,
-    SpeechRecord,
-    StoredBallot,
-    StoredFinding,
-    StoredOrderBallot,
-    StoredQualification,
-    StoredRound,
-    TournamentInfo,
-    WorkerStats,
-)
-from debate.store.repository import ReadOnlyStoreError, Store, database_url
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from debate.core.lazy import lazy_names
+
+if TYPE_CHECKING:
+    from debate.store.models import (
+        BallotRecord,
+        CallRecord,
+        DebateDetail,
+        DebatePlan,
+        DebateSummary,
+        DebateUpdate,
+        FindingRecord,
+        OrderBallotRecord,
+        QualificationRecord,
+        Record,
+        RoundHeader,
+        SpeechRecord,
+        StoredBallot,
+        StoredFinding,
+        StoredOrderBallot,
+        StoredQualification,
+        StoredRound,
+        TournamentInfo,
+        WorkerStats,
+    )
+    from debate.store.reads import TournamentRecord
+    from debate.store.repository import ReadOnlyStoreError, Store, database_url
 
 __all__ = [
     "BallotRecord",
@@ -49,6 +60,9 @@ __all__ = [
     "StoredQualification",
     "StoredRound",
     "TournamentInfo",
+    "TournamentRecord",
     "WorkerStats",
     "database_url",
 ]
+
+__getattr__ = lazy_names(__name__, {**dict.fromkeys(["BallotRecord", "CallRecord", "DebateDetail", "DebatePlan", "DebateSummary", "DebateUpdate", "FindingRecord", "OrderBallotRecord", "QualificationRecord", "Record", "RoundHeader", "SpeechRecord", "StoredBallot", "StoredFinding", "StoredOrderBallot", "StoredQualification", "StoredRound", "TournamentInfo", "WorkerStats"], "models"), "TournamentRecord": "reads", **dict.fromkeys(("ReadOnlyStoreError", "Store", "database_url"), "repository")})

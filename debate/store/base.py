@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, make_url
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, make_url, text
 from sqlmodel import Session, select
+
+from debate.store.reads import Rows
 
 from debate.store.tables import ContestantRow, MotionRow
 
@@ -22,6 +27,12 @@ class StoreBase:
     @property
     def location(self) -> str:
         return self.url.removeprefix("sqlite:///") if self.is_sqlite else make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def _reading(self) -> Iterator[Rows]:
+        """The plain-SQL reads (`reads`) on this engine, in one transaction."""
+        with self.engine.connect() as conn:
+            yield lambda sql, /, **params: list(conn.execute(text(sql), params))
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)

@@ -1,12 +1,18 @@
-"""Table rows to the typed records that leave the store: one converter per kind of row."""
+"""Table rows to the typed records that leave the store: one converter per kind of row.
+
+A row is a table's (sqlmodel) or a plain query's (`reads`): either is read by column name.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from debate.core.transcript import MotionText
 from debate.store.models import StoredBallot, StoredFinding, StoredOrderBallot, StoredQualification
-from debate.store.tables import BallotRow, FindingRow, MotionRow, OrderBallotRow, QualificationRow
+
+if TYPE_CHECKING:
+    from debate.store.tables import BallotRow, FindingRow, MotionRow, OrderBallotRow, QualificationRow
 
 
 def stored_ballot(row: BallotRow) -> StoredBallot:

@@ -20,7 +20,7 @@ from sqlmodel import create_engine
 
 from debate.core.errors import StoreError, StoreMissing
 from debate.store.schema import Upgraded, check_schema
-from debate.store.vetting import sqlite_path, vet_sqlite_file, wal_file
+from debate.store.vetting import read_only_target, sqlite_path, vet_sqlite_file
 
 
 class ReadOnlyStoreError(StoreError):
@@ -89,7 +89,7 @@ def read_only_engine(url: str, location: str) -> Engine:
         if not _is_read_only_refusal(context.original_exception):
             return
         if _is_read(context.statement):
-            # Not a write refused: SQLite could not set up reading (see `_read_only_target`).
+            # Not a write refused: SQLite could not set up reading (see `vetting.read_only_target`).
             raise StoreError(
                 f"cannot read {location} ({context.original_exception}): a writer's -wal file is beside it, "
                 "and reading alongside needs its -shm file readable or the folder writable"
@@ -103,7 +103,7 @@ def _sqlite_read_only_engine(url: str) -> Engine:
     path = Path(make_url(url).database or "").resolve()
 
     def connect() -> sqlite3.Connection:
-        return sqlite3.connect(_read_only_target(path), uri=True, check_same_thread=False, timeout=30)
+        return sqlite3.connect(read_only_target(path), uri=True, check_same_thread=False, timeout=30)
 
     # A new connection per session: whether a writer is live (and so how to open) can change
     # between a spectator's polls.
@@ -118,31 +118,6 @@ def _sqlite_read_only_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
-
-
-def _read_only_target(path: Path) -> str:
-    """The URI a reader opens: `mode=ro`, enforced by SQLite itself below anything SQLAlchemy
-    does; it shares the -shm file, so it sees what a writer in another process commits.
-
-    A WAL database with no -wal file has no live writer and every row in the main file. A
-    reader would still create the -wal and -shm files (and leave them behind), which it cannot
-    do in a folder it may not write; `immutable=1` reads the main file alone, and a writer that
-    starts later is seen from the next connection on, since each session opens its own.
-    """
-    target = f"{path.as_uri()}?mode=ro"
-    if _is_wal_mode(path) and not wal_file(path).exists():
-        target += "&immutable=1"
-    return target
-
-
-def _is_wal_mode(path: Path) -> bool:
-    # Bytes 18 and 19 of the header, the file format's read and write versions, are 2 in WAL mode.
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(20)
-    except OSError:
-        return False
-    return header[18:20] == b"\x02\x02"
 
 
 def _postgres_read_only(dbapi_connection: Any, _record: Any) -> None:

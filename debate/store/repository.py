@@ -1,16 +1,17 @@
 """The repository: the small API the engine, the CLI and the TUI use to read and write.
 
 `Store` is one object over one database; its methods live in small modules by what they
-handle (tournaments, run claims, rounds, the write path, debates, ballots and results, usage,
-leases and the workers they show).
+handle (tournaments, run claims, rounds, the write path, ballots and results, usage, leases and
+the workers they show); the reads that need no SQLAlchemy (tournaments, debates, one debate)
+are plain SQL in `reads`, which `Reader` also runs on sqlite3 alone.
 """
 
 from __future__ import annotations
 
 from debate.store.database import ReadOnlyStoreError, Upgraded, database_url, open_engine
 from debate.store.copies import TranscriptCopies
-from debate.store.debates import DebateQueries
 from debate.store.leases import LeaseQueries
+from debate.store.reads import ReadQueries
 from debate.store.results import ResultQueries
 from debate.store.rounds import RoundQueries
 from debate.store.runs import RunClaims
@@ -22,7 +23,8 @@ from debate.store.writes import RecordWrites
 __all__ = ["ReadOnlyStoreError", "Store", "Upgraded", "database_url"]
 
 
-class Store(TournamentQueries, RunClaims, RoundQueries, RecordWrites, DebateQueries, ResultQueries, UsageQueries, TranscriptCopies, LeaseQueries, WorkerQueries):
+# ReadQueries last: its `_reading` is the stub StoreBase's overrides.
+class Store(TournamentQueries, RunClaims, RoundQueries, RecordWrites, ResultQueries, UsageQueries, TranscriptCopies, LeaseQueries, WorkerQueries, ReadQueries):
     def __init__(self, target: str, *, create: bool = True, read_only: bool = False) -> None:
         """Open `target` (a path or SQLAlchemy URL); `create` makes a missing database.
 

@@ -140,7 +140,7 @@ class CallUsage:
 
 def tournament_facts(store: Store, name: str | None = None) -> TournamentFacts:
     """The named tournament, or the latest; StoreError when there is none."""
-    row: TournamentRow = store.find_tournament(name)
+    row = store.find_tournament(name)
     assert row.id is not None
     return TournamentFacts(
         id=row.id, name=row.name, status=row.status, seed=row.seed,

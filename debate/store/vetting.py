@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import make_url
-
 from debate.core.errors import StoreError
 
 _MAGIC = b"SQLite format 3\x00"
@@ -28,6 +26,8 @@ _OTHER_FORMATS = {
 
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL; None for other databases and in-memory SQLite."""
+    from sqlalchemy import make_url
+
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -37,6 +37,31 @@ def sqlite_path(url: str) -> Path | None:
 def wal_file(path: Path) -> Path:
     """The write-ahead log beside a database: present while a writer is live or after a crash."""
     return path.with_name(path.name + "-wal")
+
+
+def read_only_target(path: Path) -> str:
+    """The URI a reader opens: `mode=ro`, enforced by SQLite itself below anything SQLAlchemy
+    does; it shares the -shm file, so it sees what a writer in another process commits.
+
+    A WAL database with no -wal file has no live writer and every row in the main file. A
+    reader would still create the -wal and -shm files (and leave them behind), which it cannot
+    do in a folder it may not write; `immutable=1` reads the main file alone, and a writer that
+    starts later is seen from the next connection on, since each session opens its own.
+    """
+    target = f"{path.as_uri()}?mode=ro"
+    if _is_wal_mode(path) and not wal_file(path).exists():
+        target += "&immutable=1"
+    return target
+
+
+def _is_wal_mode(path: Path) -> bool:
+    # Bytes 18 and 19 of the header, the file format's read and write versions, are 2 in WAL mode.
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False
+    return header[18:20] == b"\x02\x02"
 
 
 def vet_sqlite_file(path: Path, location: str) -> None:
