@@ -13,13 +13,15 @@ draws from them); the reports and the API read it from here.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from judges.ratings import Battles, RatingTable, bradley_terry, relative_difference
 
 from debate.config import TournamentConfig
 from debate.draws.arena import RatingEstimate
-from debate.store import Store
+
+if TYPE_CHECKING:
+    from debate.store import Store
 
 Source = Literal["panel", "humans"]
 _WINNER = {"proposition": "model_a", "opposition": "model_b", "tie": "tie"}

@@ -4,10 +4,10 @@ A small tournament is played on the fake provider into a temporary database; the
 (`--help`, `standings`, `show`, `ratings`, `tournaments`, `motions list`) is run in a fresh
 process `runs` times. For each it prints the median wall time, the median CPU time (user +
 system: what the command costs on a machine whose other work slows the wall clock) and which of
-the heavy packages it imported (litellm, scipy, textual: none should be), against the target of
-0.5 s. The last line is one JSON object: `<command>_s`, `<command>_cpu_s` and
+the heavy packages it imported (litellm, scipy, textual, sqlalchemy: none should be), against the
+target of 0.5 s. The last line is one JSON object: `<command>_s`, `<command>_cpu_s` and
 `<command>_heavy` per command, `target_s`, and `litellm_imported` / `scipy_imported` /
-`textual_imported` over all of them.
+`textual_imported` / `sqlalchemy_imported` over all of them.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ import yaml
 from rich.console import Console
 
 TARGET_S = 0.5
-HEAVY = ("litellm", "scipy", "textual")
+HEAVY = ("litellm", "scipy", "textual", "sqlalchemy")
 """Packages that take from half a second to several to import; a command that calls no model,
-fits nothing unusual and starts no app should not need them."""
+fits nothing unusual and starts no app should not need them (SQLAlchemy: not to read a SQLite
+file)."""
 
 # Runs the CLI as `python -m debate.cli` does, then names the heavy packages it imported on the
 # last line of stderr.

@@ -9,7 +9,7 @@ and its champion are shown beside them everywhere the standings are.
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
@@ -17,7 +17,9 @@ from debate.config import TournamentConfig
 from debate.draws.knockout import KnockoutState
 from debate.draws.standings import DebateResult
 from debate.rounds import ELIMINATION, elimination_winner, knockout_state
-from debate.store import Store
+
+if TYPE_CHECKING:
+    from debate.store import Store
 
 DecidedBy = Literal["panel", "rubric total", "better seed", "forfeit"]
 

@@ -94,15 +94,14 @@ def caveat_facts(store: Store, tournament_id: int, ratings: RatingTable | None =
 
 def _canary_writers(store: Store, tournament_id: int, ballots: list[StoredBallot]) -> dict[str, int]:
     """Contestants whose speeches drew a canary finding, and judges whose reasons quote one."""
-    from debate.store.scorecard import findings
     from judges.rules import reproduced
     from motions import known_canaries
 
     names = {d.id: (d.proposition, d.opposition) for d in store.debates(tournament_id)}
     writers: dict[str, int] = {}
-    for f in findings(store, tournament_id):
-        if f.kind == "canary" and f.debate_id in names:
-            who = names[f.debate_id][0 if f.side == "proposition" else 1]
+    for debate_id, side in store.findings_of_kind(tournament_id, "canary"):
+        if debate_id in names:
+            who = names[debate_id][0 if side == "proposition" else 1]
             writers[who] = writers.get(who, 0) + 1
     shipped = known_canaries()
     for b in ballots:

@@ -7,10 +7,14 @@ and who moved. A re-judged tournament (`debate rejudge`) is compared with its or
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
 from debate.reports.standings import standings_report
-from debate.store import Store
+
+if TYPE_CHECKING:
+    from debate.store import Store
 
 
 class Moved(BaseModel):

@@ -4,13 +4,17 @@ probability the ratings predict and how many rated debates the two had (the scor
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Sequence
 
 from debate.reports.scorecard.model import WinRateMatrix
 from debate.reports.scorecard.tallies import is_rated, win_rates
-from debate.store import Store
 from debate.store import scorecard as q
 from debate.verdicts import tournament_ratings
+
+if TYPE_CHECKING:
+    from debate.store import Store
 
 
 def pairwise_report(store: Store, name: str | None = None, order: Sequence[str] | None = None) -> WinRateMatrix:

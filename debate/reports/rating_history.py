@@ -9,13 +9,17 @@ rating on 1000, so a line that falls can mean the others rose.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from judges.ratings import FitOptions, NoEstimate, bradley_terry
 
-from debate.store import Store
 from debate.verdicts import tournament_battles
+
+if TYPE_CHECKING:
+    from debate.store import Store
 
 # The round's status once every debate of it has been run and judged.
 _DONE = "done"

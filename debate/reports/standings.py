@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -15,8 +15,10 @@ from debate.draws.standings import StandingRow
 from debate.reports.bracket import BracketReport, bracket_report
 from debate.reports.caveats import Caveat, tournament_caveats
 from debate.rounds import PRELIMINARY, tallied_standings
-from debate.store import Store
 from judges.ratings import SideAdvantage
+
+if TYPE_CHECKING:
+    from debate.store import Store
 
 
 class StandingsReport(BaseModel):

@@ -1,55 +1,28 @@
-"""Ballots as they are read: the one rule for a rater's final ballot, and who has scored what.
-
-A rater (a judge by name, or a human scorer) may leave two ballots on a debate: its
-independent one and, after deliberation, a revised one. Its *final* ballot is the revised one
-where it has one, else the independent one; of two rows of the same stage the later row wins.
-Every reader of final ballots (standings input, ratings, scorecards) goes through
-`final_ballots_of`, so they cannot disagree.
-"""
+"""Ballots as they are read: each debate's final ballots' sides, every model ballot and
+presentation, and who has scored what. The rule for a rater's final ballot is
+`reads.FINAL_BALLOTS`; `final_ballots_of` puts it in SQLAlchemy's statements."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import Subquery, case, func
+from sqlalchemy import Integer, Subquery, text
 from sqlmodel import select
 
 from debate.store.base import StoreBase
-from debate.store.converters import stored_ballot, stored_order_ballot, stored_qualification
-from debate.store.models import StoredBallot, StoredOrderBallot, StoredQualification
-from debate.store.tables import BallotRow, DebateRow, OrderBallotRow, QualificationRow
-
-REVISED = "revised"
+from debate.store.converters import stored_ballot, stored_order_ballot
+from debate.store.models import StoredBallot, StoredOrderBallot
+from debate.store.reads import FINAL_BALLOTS
+from debate.store.tables import BallotRow, DebateRow, OrderBallotRow
 
 
 def final_ballots_of(tournament_id: int) -> Subquery:
-    """One row per rater per debate of the tournament: `id`, the rater's final ballot, and
-    `first_id`, its first ballot on the debate (readers list final ballots in that order)."""
-    rater = (BallotRow.debate_id, BallotRow.judge)
-    revised_first = case((BallotRow.stage == REVISED, 0), else_=1)
-    ranked = (
-        select(
-            BallotRow.id.label("id"),  # type: ignore[union-attr]
-            func.row_number().over(partition_by=rater, order_by=(revised_first, BallotRow.id.desc())).label("rank"),  # type: ignore[union-attr]
-            func.min(BallotRow.id).over(partition_by=rater).label("first_id"),
-        )
-        .join(DebateRow, DebateRow.id == BallotRow.debate_id)  # type: ignore[arg-type]
-        .where(DebateRow.tournament_id == tournament_id)
-        .subquery("ranked_ballot")
-    )
-    return select(ranked.c.id, ranked.c.first_id).where(ranked.c.rank == 1).subquery("final_ballot")
+    """`reads.FINAL_BALLOTS` (the rule, in plain SQL) as a subquery for SQLAlchemy's statements:
+    `id` and `first_id` per rater per debate of the tournament."""
+    return text(FINAL_BALLOTS).bindparams(final_tournament=tournament_id).columns(id=Integer, first_id=Integer).subquery("final_ballot")
 
 
 class BallotQueries(StoreBase):
-    def final_ballots(self, tournament_id: int, kind: str = "model") -> list[tuple[int, StoredBallot]]:
-        """(debate id, ballot) for each rater's final ballot on each debate, in the order the
-        raters first ballotted."""
-        final = final_ballots_of(tournament_id)
-        query = select(BallotRow).join(final, final.c.id == BallotRow.id).where(BallotRow.kind == kind).order_by(final.c.first_id)  # type: ignore[arg-type]
-        with self._session() as session:
-            rows = session.exec(query).all()
-        return [(row.debate_id, stored_ballot(row)) for row in rows]
-
     def _final_winners(self, tournament_id: int, rounds: Collection[int] | None = None) -> dict[int, list[str | None]]:
         """Each judged debate's final ballots (model and human) as the side each one chose (in
         `rounds`, or every round)."""
@@ -85,14 +58,6 @@ class BallotQueries(StoreBase):
         with self._session() as session:
             rows = session.exec(query.order_by(OrderBallotRow.id)).all()  # type: ignore[arg-type]
         return [stored_order_ballot(row) for row in rows]
-
-    def qualifications(self, tournament_id: int | None) -> list[StoredQualification]:
-        """Each judge's latest qualification for the tournament (None: those made without one)."""
-        where = QualificationRow.tournament_id == tournament_id if tournament_id is not None else QualificationRow.tournament_id.is_(None)  # type: ignore[union-attr]
-        with self._session() as session:
-            rows = session.exec(select(QualificationRow).where(where).order_by(QualificationRow.id)).all()  # type: ignore[arg-type]
-        latest = {row.judge: row for row in rows}
-        return [stored_qualification(row) for row in latest.values()]
 
     def debates_for_scoring(self, tournament_id: int, scorer: str, *, include_scored: bool = False) -> list[int]:
         """Debates whose speeches are complete (judged by the panel), least human-graded first;

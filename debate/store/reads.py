@@ -1,4 +1,5 @@
-"""Read queries in plain SQL: tournaments, their debates, and one debate in full.
+"""Read queries in plain SQL: tournaments, their debates, one debate in full, and what the
+standings and ratings read (results summed per pairing, final ballots, usage, qualifications).
 
 Each query is written once, here, and runs on whatever connection the store holds: SQLAlchemy's
 (`Store`, any database) or the standard library's sqlite3 (`Reader`, a SQLite file opened
@@ -11,18 +12,29 @@ PostgreSQL returns where a dataclass holds them; pydantic records convert them t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from debate.core.errors import StoreError
-from debate.store.converters import motion_text, stored_ballot, stored_finding, stored_order_ballot
-from debate.store.models import DebateDetail, DebatePlan, DebateSummary, StoredBallot, StoredFinding, StoredOrderBallot, TournamentInfo
+from debate.store.converters import motion_text, stored_ballot, stored_finding, stored_order_ballot, stored_qualification
+from debate.store.models import (
+    DebateDetail,
+    DebatePlan,
+    DebateSummary,
+    RoundHeader,
+    StoredBallot,
+    StoredOrderBallot,
+    StoredQualification,
+    StoredRound,
+    TournamentInfo,
+)
 
 if TYPE_CHECKING:
     from debate.core.transcript import MotionText, Speech
+    from debate.draws.standings import ResultTally
 
 
 class Rows(Protocol):
@@ -148,6 +160,154 @@ class ReadQueries:
         with self._reading() as rows:
             return {(r.debate_id, r.idx): r.text for r in rows(f"SELECT debate_id, idx, text FROM partial_speech WHERE debate_id IN ({marks})", **params)}
 
+    def round_headers(self, tournament_id: int) -> list[RoundHeader]:
+        """Every stored round in order, without its pairings."""
+        with self._reading() as rows:
+            motions = {m.id: m.key for m in rows("SELECT id, key FROM motion WHERE tournament_id = :t", t=tournament_id)}
+            found = rows("SELECT number, kind, status, motion_id, draw_json FROM round WHERE tournament_id = :t ORDER BY number", t=tournament_id)
+        out = []
+        for r in found:
+            header = json.loads(r.draw_json)
+            out.append(RoundHeader(
+                number=r.number, kind=r.kind, status=r.status, motion=motions.get(r.motion_id),
+                byes=tuple(header.get("byes", ())), notes=tuple(header.get("notes", ())),
+            ))
+        return out
+
+    def stored_rounds(self, tournament_id: int) -> list[StoredRound]:
+        """Every stored round in order, with its draw as it was made (every pairing: for views
+        of the draw and for draws that depend on earlier ones, not for running rounds)."""
+        from debate.draws.model import Draw, Pairing
+
+        with self._reading() as rows:
+            motions = {m.id: m.key for m in rows("SELECT id, key FROM motion WHERE tournament_id = :t", t=tournament_id)}
+            names = _contestant_names(rows, tournament_id)
+            found = rows("SELECT id, number, kind, status, motion_id, draw_json FROM round WHERE tournament_id = :t ORDER BY number", t=tournament_id)
+            pairings: dict[int, list[Pairing]] = {}
+            for d in rows("SELECT round_id, proposition_id, opposition_id, flags_json, bracket, prop_seed, opp_seed FROM debate WHERE tournament_id = :t ORDER BY id", t=tournament_id):
+                pairings.setdefault(d.round_id, []).append(Pairing(
+                    proposition=names[d.proposition_id], opposition=names[d.opposition_id], flags=tuple(json.loads(d.flags_json)) if d.flags_json else (),
+                    bracket=d.bracket, seeds=(d.prop_seed, d.opp_seed) if d.prop_seed is not None and d.opp_seed is not None else None,
+                ))
+        return [
+            StoredRound(
+                number=r.number, kind=r.kind, status=r.status, motion=motions.get(r.motion_id),
+                draw=Draw.model_validate({**json.loads(r.draw_json), "pairings": pairings.get(r.id, ())}),
+            )
+            for r in found
+        ]
+
+    def result_tallies(self, tournament_id: int, rounds: Collection[int]) -> list[ResultTally]:
+        """The judged and forfeited debates of `rounds`, summed in the database per pairing and
+        outcome: the standings' input in a few rows per pairing, however many debates. Equal to
+        tallying `debate_results` of those rounds one debate at a time."""
+        from debate.draws.standings import ResultTally
+
+        marks, params = placeholders("r", rounds)
+        outcome = "d.proposition_id, d.opposition_id, d.status, d.winner, d.excluded"
+        with self._reading() as rows:
+            names = _contestant_names(rows, tournament_id)
+            found = rows(
+                f"SELECT {outcome}, COUNT(*) AS debates, SUM(COALESCE(d.prop_score, 0.0)) AS score_prop, "
+                "SUM(COALESCE(d.opp_score, 0.0)) AS score_opp, SUM(COALESCE(v.prop, 0.0)) AS ballots_prop, SUM(COALESCE(v.opp, 0.0)) AS ballots_opp "
+                "FROM debate d LEFT JOIN ("
+                "SELECT b.debate_id, SUM(CASE WHEN b.winner = 'proposition' THEN 1.0 WHEN b.winner = 'tie' THEN 0.5 ELSE 0.0 END) AS prop, "
+                "SUM(CASE WHEN b.winner = 'opposition' THEN 1.0 WHEN b.winner = 'tie' THEN 0.5 ELSE 0.0 END) AS opp "
+                f"FROM ballot b JOIN ({FINAL_BALLOTS}) f ON f.id = b.id GROUP BY b.debate_id"
+                ") v ON v.debate_id = d.id "
+                f"WHERE d.tournament_id = :t AND d.status IN ('judged', 'forfeit') AND d.round_number IN ({marks}) "
+                f"GROUP BY {outcome} ORDER BY {outcome}",
+                t=tournament_id, final_tournament=tournament_id, **params,
+            )
+        return [
+            ResultTally(
+                proposition=names[r.proposition_id], opposition=names[r.opposition_id], winner=r.winner,
+                voided=bool(r.excluded) and r.status == "judged", forfeited=forfeited_side(r.winner) if r.status == "forfeit" else None,
+                debates=r.debates, ballots_prop=float(r.ballots_prop), ballots_opp=float(r.ballots_opp),
+                score_prop=float(r.score_prop), score_opp=float(r.score_opp), margin=float(r.score_prop) - float(r.score_opp),
+            )
+            for r in found
+        ]
+
+    def final_ballots(self, tournament_id: int, kind: str = "model") -> list[tuple[int, StoredBallot]]:
+        """(debate id, ballot) for each rater's final ballot on each debate, in the order the
+        raters first ballotted."""
+        with self._reading() as rows:
+            found = rows(
+                f"SELECT b.* FROM ({_BALLOT}) b JOIN ({FINAL_BALLOTS}) f ON f.id = b.id WHERE b.kind = :kind ORDER BY f.first_id",
+                kind=kind, final_tournament=tournament_id,
+            )
+        return [(r.debate_id, stored_ballot(r)) for r in found]
+
+    def qualifications(self, tournament_id: int | None) -> list[StoredQualification]:
+        """Each judge's latest qualification for the tournament (None: those made without one)."""
+        columns = "SELECT tournament_id, judge, judge_model, flagged, result_json, created_at FROM judge_qualification"
+        with self._reading() as rows:
+            if tournament_id is None:
+                found = rows(f"{columns} WHERE tournament_id IS NULL ORDER BY id")
+            else:
+                found = rows(f"{columns} WHERE tournament_id = :t ORDER BY id", t=tournament_id)
+        latest = {r.judge: r for r in found}
+        return [stored_qualification(r) for r in latest.values()]
+
+    def findings_of_kind(self, tournament_id: int, kind: str) -> list[tuple[int, str]]:
+        """(debate id, side) of each rule-check finding of `kind` in the tournament."""
+        with self._reading() as rows:
+            found = rows(
+                "SELECT f.debate_id, f.side FROM finding f JOIN debate d ON d.id = f.debate_id "
+                "WHERE d.tournament_id = :t AND f.kind = :kind ORDER BY f.debate_id, f.id", t=tournament_id, kind=kind,
+            )
+        return [(r.debate_id, r.side) for r in found]
+
+    def battle_rows(self, tournament_id: int) -> list[dict[str, Any]]:
+        """One row per judged debate: sides, winner, motion category and language, exclusion,
+        and each side's total words (the length covariate of style control)."""
+        with self._reading() as rows:
+            names = _contestant_names(rows, tournament_id)
+            motions = {m.id: m for m in rows("SELECT id, key, category, language FROM motion WHERE tournament_id = :t", t=tournament_id)}
+            judged = "FROM debate d WHERE d.tournament_id = :t AND d.status = 'judged'"
+            debates = rows(f"SELECT d.id, d.proposition_id, d.opposition_id, d.winner, d.motion_id, d.excluded {judged} ORDER BY d.id", t=tournament_id)
+            words: dict[tuple[int, str], int] = {}
+            for s in rows("SELECT s.debate_id, s.side, s.text FROM speech s JOIN debate d ON d.id = s.debate_id WHERE d.tournament_id = :t AND d.status = 'judged'", t=tournament_id):
+                words[(s.debate_id, s.side)] = words.get((s.debate_id, s.side), 0) + len(s.text.split())
+        return [
+            {
+                "debate_id": d.id, "proposition": names[d.proposition_id], "opposition": names[d.opposition_id], "winner": d.winner,
+                "motion": motions[d.motion_id].key, "category": motions[d.motion_id].category, "language": motions[d.motion_id].language,
+                "excluded": bool(d.excluded), "prop_words": words.get((d.id, "proposition"), 0), "opp_words": words.get((d.id, "opposition"), 0),
+            }
+            for d in debates
+        ]
+
+    def usage_by_contestant(self, tournament_id: int) -> dict[str, dict[str, Any]]:
+        """Tokens, cost and mean latency of each contestant's speeches."""
+        with self._reading() as rows:
+            names = _contestant_names(rows, tournament_id)
+            found = rows(
+                "SELECT d.proposition_id, d.opposition_id, s.side, c.prompt_tokens, c.completion_tokens, c.cost_usd, c.latency_s "
+                "FROM model_call c JOIN debate d ON d.id = c.debate_id JOIN speech s ON s.debate_id = c.debate_id AND s.idx = c.speech_idx "
+                "WHERE c.tournament_id = :t AND c.purpose = 'speech' AND c.ok = :ok", t=tournament_id, ok=True,
+            )
+        out = {name: {"speeches": 0, "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0.0, "latency_s": 0.0} for name in names.values()}
+        for r in found:
+            entry = out[names[r.proposition_id if r.side == "proposition" else r.opposition_id]]
+            entry["speeches"] += 1
+            entry["prompt_tokens"] += r.prompt_tokens
+            entry["completion_tokens"] += r.completion_tokens
+            entry["cost_usd"] += r.cost_usd or 0.0
+            entry["latency_s"] += r.latency_s
+        for entry in out.values():
+            entry["mean_latency_s"] = entry.pop("latency_s") / entry["speeches"] if entry["speeches"] else None
+        return out
+
+    def call_counts(self, tournament_id: int) -> dict[str, Any]:
+        with self._reading() as rows:
+            (r,) = rows(
+                "SELECT COUNT(*) AS calls, COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens, COALESCE(SUM(completion_tokens), 0) AS completion_tokens, "
+                "COALESCE(SUM(cost_usd), 0.0) AS cost_usd FROM model_call WHERE tournament_id = :t", t=tournament_id,
+            )
+        return {"calls": r.calls, "prompt_tokens": r.prompt_tokens, "completion_tokens": r.completion_tokens, "cost_usd": float(r.cost_usd)}
+
 
 def placeholders(name: str, values: Iterable[Any]) -> tuple[str, dict[str, Any]]:
     """`:name_0, :name_1, ...` for an IN list, and their parameters; `NULL` (matching nothing) for
@@ -156,18 +316,37 @@ def placeholders(name: str, values: Iterable[Any]) -> tuple[str, dict[str, Any]]
     return (", ".join(f":{key}" for key in params) or "NULL"), params
 
 
-def timestamp(value: Any) -> datetime | None:
+def timestamp(value: str | datetime) -> datetime:
     """A datetime column's value: SQLite hands back the text SQLAlchemy stored, PostgreSQL a datetime."""
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
+FINAL_BALLOTS = (
+    "SELECT id, first_id FROM (SELECT b.id AS id, "
+    "ROW_NUMBER() OVER (PARTITION BY b.debate_id, b.judge ORDER BY CASE WHEN b.stage = 'revised' THEN 0 ELSE 1 END, b.id DESC) AS rank, "
+    "MIN(b.id) OVER (PARTITION BY b.debate_id, b.judge) AS first_id "
+    "FROM ballot b JOIN debate d ON d.id = b.debate_id WHERE d.tournament_id = :final_tournament) ranked_ballot WHERE rank = 1"
+)
+"""The one rule for a rater's final ballot, as a subquery over one tournament (`:final_tournament`):
+one row per rater (a judge by name, or a human scorer) per debate, `id` its final ballot and
+`first_id` its first on the debate (readers list final ballots in that order). The final ballot is
+the revised one where there is one (after deliberation), else the independent one; of two rows of
+the same stage, the later. Every reader of final ballots (standings, ratings, scorecards) goes
+through it, here or through `ballots.final_ballots_of`, so they cannot disagree."""
+
+
+def forfeited_side(winner: str | None) -> str:
+    """Who forfeited a forfeit debate: the side that did not win it ("both" when neither did)."""
+    return {"proposition": "opposition", "opposition": "proposition"}.get(winner or "", "both")
+
+
 _TOURNAMENT = "SELECT id, name, config_json, format_json, seed, status, created_at, finished_at FROM tournament"
 _BALLOT = (
-    "SELECT debate_id, judge, judge_model, kind, stage, verdict, winner, both_poor, scores_json, reason, abstained, margin, "
+    "SELECT id, debate_id, judge, judge_model, kind, stage, verdict, winner, both_poor, scores_json, reason, abstained, margin, "
     "consistent, expected_margin FROM ballot"
 )
 _ORDER_BALLOT = (
-    "SELECT debate_id, judge, judge_model, stage, label_a, verdict, winner, margin, expected_margin, probabilities_json, "
+    "SELECT id, debate_id, judge, judge_model, stage, label_a, verdict, winner, margin, expected_margin, probabilities_json, "
     "both_poor, scores_json, reason, abstained FROM order_ballot"
 )
 _FINDING = "SELECT debate_id, speech_idx, side, kind, severity, detail, evidence FROM finding"
@@ -176,7 +355,7 @@ _FINDING = "SELECT debate_id, speech_idx, side, kind, severity, detail, evidence
 def _tournament(row: Any) -> TournamentRecord:
     return TournamentRecord(
         id=row.id, name=row.name, config_json=row.config_json, format_json=row.format_json, seed=row.seed, status=row.status,
-        created_at=timestamp(row.created_at) or datetime.min, finished_at=timestamp(row.finished_at),
+        created_at=timestamp(row.created_at), finished_at=None if row.finished_at is None else timestamp(row.finished_at),
     )
 
 

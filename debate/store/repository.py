@@ -1,9 +1,10 @@
 """The repository: the small API the engine, the CLI and the TUI use to read and write.
 
 `Store` is one object over one database; its methods live in small modules by what they
-handle (tournaments, run claims, rounds, the write path, ballots and results, usage, leases and
-the workers they show); the reads that need no SQLAlchemy (tournaments, debates, one debate)
-are plain SQL in `reads`, which `Reader` also runs on sqlite3 alone.
+handle (tournaments, run claims, rounds, the write path, ballots and results, leases and the
+workers they show). The reads the read-only commands make (tournaments, debates, one debate,
+the standings' and ratings' input, usage) are plain SQL in `reads`, which `Reader` also runs on
+sqlite3 alone.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from debate.store.results import ResultQueries
 from debate.store.rounds import RoundQueries
 from debate.store.runs import RunClaims
 from debate.store.tournaments import TournamentQueries
-from debate.store.usage import UsageQueries
 from debate.store.workerstats import WorkerQueries
 from debate.store.writes import RecordWrites
 
@@ -24,7 +24,7 @@ __all__ = ["ReadOnlyStoreError", "Store", "Upgraded", "database_url"]
 
 
 # ReadQueries last: its `_reading` is the stub StoreBase's overrides.
-class Store(TournamentQueries, RunClaims, RoundQueries, RecordWrites, ResultQueries, UsageQueries, TranscriptCopies, LeaseQueries, WorkerQueries, ReadQueries):
+class Store(TournamentQueries, RunClaims, RoundQueries, RecordWrites, ResultQueries, TranscriptCopies, LeaseQueries, WorkerQueries, ReadQueries):
     def __init__(self, target: str, *, create: bool = True, read_only: bool = False) -> None:
         """Open `target` (a path or SQLAlchemy URL); `create` makes a missing database.
 

@@ -19,7 +19,6 @@ from sqlmodel import select
 
 from debate.draws.model import Draw, Pairing
 from debate.store.base import StoreBase
-from debate.store.models import RoundHeader, StoredRound
 from debate.store.tables import DebateRow, RoundRow, StandingSnapshotRow
 from debate.store.results import SETTLED
 
@@ -60,45 +59,6 @@ class RoundQueries(StoreBase):
         with self._session() as session:
             session.exec(update(RoundRow).where(RoundRow.tournament_id == tournament_id, RoundRow.number == number).values(status="done"))  # type: ignore[call-overload]
             session.commit()
-
-    def round_headers(self, tournament_id: int) -> list[RoundHeader]:
-        """Every stored round in order, without its pairings."""
-        with self._session() as session:
-            rows = session.exec(select(RoundRow).where(RoundRow.tournament_id == tournament_id).order_by(RoundRow.number)).all()
-            motions = self._motion_rows(session, tournament_id)
-        out = []
-        for r in rows:
-            header = json.loads(r.draw_json)
-            out.append(RoundHeader(
-                number=r.number, kind=r.kind, status=r.status, motion=motions[r.motion_id].key if r.motion_id in motions else None,
-                byes=tuple(header.get("byes", ())), notes=tuple(header.get("notes", ())),
-            ))
-        return out
-
-    def stored_rounds(self, tournament_id: int) -> list[StoredRound]:
-        """Every stored round in order, with its draw as it was made (every pairing: for views
-        of the draw and for draws that depend on earlier ones, not for running rounds)."""
-        with self._session() as session:
-            rows = session.exec(select(RoundRow).where(RoundRow.tournament_id == tournament_id).order_by(RoundRow.number)).all()
-            motions = self._motion_rows(session, tournament_id)
-            names = self._contestant_names(session, tournament_id)
-            pairings: dict[int, list[Pairing]] = {}
-            query = (
-                select(DebateRow.round_id, DebateRow.proposition_id, DebateRow.opposition_id, DebateRow.flags_json, DebateRow.bracket, DebateRow.prop_seed, DebateRow.opp_seed)
-                .where(DebateRow.tournament_id == tournament_id).order_by(DebateRow.id)  # type: ignore[arg-type]
-            )
-            for round_id, prop, opp, flags, bracket, prop_seed, opp_seed in session.exec(query):
-                pairings.setdefault(round_id, []).append(Pairing(
-                    proposition=names[prop], opposition=names[opp], flags=tuple(json.loads(flags)) if flags else (), bracket=bracket,
-                    seeds=(prop_seed, opp_seed) if prop_seed is not None and opp_seed is not None else None,
-                ))
-        return [
-            StoredRound(
-                number=r.number, kind=r.kind, status=r.status, motion=motions[r.motion_id].key if r.motion_id in motions else None,
-                draw=Draw.model_validate({**json.loads(r.draw_json), "pairings": pairings.get(r.id or 0, ())}),
-            )
-            for r in rows
-        ]
 
     def motion_history(self, tournament_id: int) -> dict[tuple[str, str], set[str]]:
         """Which motions each pairing, keyed (proposition, opposition), has been given so far."""

@@ -29,7 +29,6 @@ from debate.store.tables import (
     MotionRow,
     RoundRow,
     SpeechRow,
-    TournamentRow,
 )
 
 

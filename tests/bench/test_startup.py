@@ -17,9 +17,9 @@ def test_startup_bench_prints_a_line_per_command_and_json_last() -> None:
     figures = json.loads(lines[-1])
     for command in COMMANDS:
         assert figures[f"{command}_s"] > 0 and figures[f"{command}_cpu_s"] > 0, command
-        assert set(figures[f"{command}_heavy"]) <= {"litellm", "scipy", "textual"}
+        assert set(figures[f"{command}_heavy"]) <= {"litellm", "scipy", "textual", "sqlalchemy"}
     assert figures["runs"] == 1 and figures["target_s"] == 0.5
-    for name in ("litellm", "scipy", "textual"):
+    for name in ("litellm", "scipy", "textual", "sqlalchemy"):
         assert figures[f"{name}_imported"] == any(name in figures[f"{command}_heavy"] for command in COMMANDS)
     # One printed line per command, each naming it, before the JSON.
     printed = lines[:-1]

@@ -1,6 +1,7 @@
 """Commands that call no model start without the heavy packages: litellm (3-4 s to import),
-scipy (about a second), textual, and alembic (a third of a second; a current database is
-opened without it). Checked by what each command leaves in sys.modules, run in a fresh
+scipy (about a second), textual, alembic (a third of a second; a current database is opened
+without it) and SQLAlchemy (half a second with sqlmodel's tables; a SQLite file is read through
+`debate.store.reader`). Checked by what each command leaves in sys.modules, run in a fresh
 process; how long they take is for `debate bench startup` to print."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 
 from tests.helpers import finished_tournament
 
-HEAVY = ("litellm", "scipy", "textual", "alembic")
+HEAVY = ("litellm", "scipy", "textual", "alembic", "sqlalchemy")
 # Lighter, but still a good part of a command's start: numpy (the ratings maths, which only
 # commands that rate need) and the rule checks (a few hundred patterns compiled on import;
 # the standings need only the canary check).
@@ -61,7 +62,7 @@ def test_help_imports_none_of_the_heavy_packages() -> None:
     assert _imported("--help") == []
 
 
-@pytest.mark.parametrize("command", [["standings"], ["show", "1"], ["ratings"], ["ratings", "--format", "json"]])
+@pytest.mark.parametrize("command", [["standings"], ["show", "1"], ["ratings"], ["ratings", "--format", "json"], ["tournaments"], ["debates"], ["draw", "1"]])
 def test_reading_a_stored_tournament_imports_none_of_the_heavy_packages(database: Path, command: list[str]) -> None:
     assert _imported(*command, "--db", str(database)) == []
 
