@@ -13,7 +13,7 @@ def test_orchestration_bench_prints_its_figures_as_json() -> None:
     result = run_cli("bench", "orchestration", "--sizes", "12,24", "--latency", "0.01", "--models", "3", "--slots", "2", timeout=300)
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout.strip().splitlines()[-1])
-    for key in ("debates", "calls", "wall_s", "lower_bound_s", "ratio", "engine_cpu_ms_per_call", "litellm_cpu_ms_per_call", "streamed_tokens_per_s", "peak_rss_mb", "engine_alone_cpu_ms_per_call", "engine_alone_ratio"):
+    for key in ("debates", "calls", "wall_s", "lower_bound_s", "ratio", "engine_cpu_ms_per_call", "litellm_cpu_ms_per_call", "streamed_tokens_per_s", "peak_rss_mb", "engine_alone_cpu_ms_per_call", "engine_alone_ratio", "fake_model_cpu_ms_per_call"):
         assert key in figures, key
     assert figures["debates"] == 24 and [r["debates"] for r in figures["runs"]] == [12, 24]
     # Four speeches and one judge per debate, every one through the gateway.
@@ -22,6 +22,7 @@ def test_orchestration_bench_prints_its_figures_as_json() -> None:
     assert figures["streamed_tokens_per_s"] > 0
     # The run without litellm still judged every debate: its engine did the work, at a cost.
     assert figures["engine_alone_cpu_ms_per_call"] > 0 and figures["engine_alone_ratio"] >= 1
+    assert figures["fake_model_cpu_ms_per_call"] > 0  # timed where the fake model writes its replies
     assert "without litellm" in result.stdout
 
 
