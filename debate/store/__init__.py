@@ -65,4 +65,12 @@ __all__ = [
     "database_url",
 ]
 
-__getattr__ = lazy_names(__name__, {**dict.fromkeys(["BallotRecord", "CallRecord", "DebateDetail", "DebatePlan", "DebateSummary", "DebateUpdate", "FindingRecord", "OrderBallotRecord", "QualificationRecord", "Record", "RoundHeader", "SpeechRecord", "StoredBallot", "StoredFinding", "StoredOrderBallot", "StoredQualification", "StoredRound", "TournamentInfo", "WorkerStats"], "models"), "TournamentRecord": "reads", **dict.fromkeys(("ReadOnlyStoreError", "Store", "database_url"), "repository")})
+_RECORDS = [name for name in __all__ if name not in ("ReadOnlyStoreError", "Store", "TournamentRecord", "database_url")]
+__getattr__ = lazy_names(
+    __name__,
+    {
+        **dict.fromkeys(_RECORDS, "models"),
+        "TournamentRecord": "reads",
+        **dict.fromkeys(("ReadOnlyStoreError", "Store", "database_url"), "repository"),
+    },
+)

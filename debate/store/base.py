@@ -9,7 +9,6 @@ from sqlalchemy import Engine, make_url, text
 from sqlmodel import Session, select
 
 from debate.store.reads import Rows
-
 from debate.store.tables import ContestantRow, MotionRow
 
 

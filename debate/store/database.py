@@ -18,9 +18,9 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import NullPool
 from sqlmodel import create_engine
 
-from debate.core.errors import StoreError, StoreMissing
+from debate.core.errors import StoreError
 from debate.store.schema import Upgraded, check_schema
-from debate.store.vetting import read_only_target, sqlite_path, vet_sqlite_file
+from debate.store.vetting import check_sqlite_file, damage, read_only_target, sqlite_path
 
 
 class ReadOnlyStoreError(StoreError):
@@ -40,9 +40,7 @@ def open_engine(url: str, location: str, *, create: bool, read_only: bool) -> tu
     created), not SQLite, cut short, damaged, or another application's."""
     path = sqlite_path(url)
     if path is not None:
-        if not create and not path.exists():
-            raise StoreMissing(f"no database at {path} (run a tournament first, or pass --db)")
-        vet_sqlite_file(path, location)
+        check_sqlite_file(path, location, create=create)
     engine = read_only_engine(url, location) if read_only else writable_engine(url, location)
     try:
         upgraded = check_schema(engine, location, create=create, read_only=read_only)
@@ -134,9 +132,8 @@ def _damage_reporter(location: str) -> Any:
     message about the file instead of a traceback."""
 
     def report(context: ExceptionContext) -> None:
-        exc = context.original_exception
-        if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-            raise StoreError(f"{location} is damaged ({exc}); restore it from a copy or pass a new --db") from None
+        if (error := damage(context.original_exception, location)) is not None:
+            raise error from None
 
     return report
 

@@ -19,9 +19,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from debate.core.errors import StoreError, StoreMissing
+from debate.core.errors import StoreError
 from debate.store.reads import ReadQueries, Rows
-from debate.store.vetting import read_only_target, vet_sqlite_file
+from debate.store.vetting import check_sqlite_file, damage, read_only_target
 
 if TYPE_CHECKING:
     from debate.store.repository import Store
@@ -33,9 +33,7 @@ def open_reader(target: str) -> Reader | None:
     if "://" in target:
         return None
     path = Path(target).expanduser().resolve()
-    if not path.exists():
-        raise StoreMissing(f"no database at {path} (run a tournament first, or pass --db)")
-    vet_sqlite_file(path, str(path))
+    check_sqlite_file(path, str(path))
     reader = Reader(path)
     return reader if reader.is_current() else None
 
@@ -73,9 +71,7 @@ class Reader(ReadQueries):
                 conn.execute("BEGIN")  # one snapshot for all of a method's queries
                 yield lambda sql, /, **params: conn.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:
-            if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-                raise StoreError(f"{self.location} is damaged ({exc}); restore it from a copy or pass a new --db") from None
-            raise StoreError(f"cannot read {self.location}: {exc}") from None
+            raise damage(exc, self.location) or StoreError(f"cannot read {self.location}: {exc}") from None
 
     def close(self) -> None:
         if self._store is not None:

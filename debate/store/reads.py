@@ -12,6 +12,7 @@ PostgreSQL returns where a dataclass holds them; pydantic records convert them t
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from debate.core.errors import StoreError
+from debate.core.formats import Format, Side
+from debate.core.transcript import MotionText, Speech
+from debate.draws.model import Draw, Pairing
 from debate.store.converters import motion_text, stored_ballot, stored_finding, stored_order_ballot, stored_qualification
 from debate.store.models import (
     DebateDetail,
@@ -33,7 +37,6 @@ from debate.store.models import (
 )
 
 if TYPE_CHECKING:
-    from debate.core.transcript import MotionText, Speech
     from debate.draws.standings import ResultTally
 
 
@@ -61,17 +64,18 @@ B = TypeVar("B", StoredBallot, StoredOrderBallot)
 T = TypeVar("T")
 
 
-class ReadQueries:
-    """The store's read half that needs no SQLAlchemy; a subclass supplies `_reading`."""
+class ReadQueries(ABC):
+    """The store's read half that needs no SQLAlchemy: a subclass says where it reads
+    (`location`, for messages) and how (`_reading`)."""
 
-    if TYPE_CHECKING:
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """The database as messages name it."""
 
-        @property
-        def location(self) -> str: ...
-
+    @abstractmethod
     def _reading(self) -> AbstractContextManager[Rows]:
         """One read transaction: every query of a method sees the same committed state."""
-        raise NotImplementedError
 
     def find_tournament(self, name: str | None = None) -> TournamentRecord:
         """The named tournament, or the most recent one when no name is given."""
@@ -130,8 +134,6 @@ class ReadQueries:
 
     def debate_detail(self, debate_id: int) -> DebateDetail:
         """One debate in full: its plan, status and panel result, every ballot and finding."""
-        from debate.core.formats import Format
-
         with self._reading() as rows:
             found = rows(
                 "SELECT d.round_number, d.status, d.winner, d.error, d.margin, d.disagreement, d.prop_score, d.opp_score, "
@@ -177,8 +179,6 @@ class ReadQueries:
     def stored_rounds(self, tournament_id: int) -> list[StoredRound]:
         """Every stored round in order, with its draw as it was made (every pairing: for views
         of the draw and for draws that depend on earlier ones, not for running rounds)."""
-        from debate.draws.model import Draw, Pairing
-
         with self._reading() as rows:
             motions = {m.id: m.key for m in rows("SELECT id, key FROM motion WHERE tournament_id = :t", t=tournament_id)}
             names = _contestant_names(rows, tournament_id)
@@ -390,9 +390,6 @@ def _plans(rows: Rows, ids: list[int]) -> list[DebatePlan]:
 
 
 def _speech(row: Any) -> Speech:
-    from debate.core.formats import Side
-    from debate.core.transcript import Speech
-
     return Speech(index=row.idx, side=Side(row.side), role=row.role, text=row.text)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from debate.core.errors import StoreError
+from debate.core.errors import StoreError, StoreMissing
 
 _MAGIC = b"SQLite format 3\x00"
 _HEADER_SIZE = 100
@@ -62,6 +62,24 @@ def _is_wal_mode(path: Path) -> bool:
     except OSError:
         return False
     return header[18:20] == b"\x02\x02"
+
+
+def check_sqlite_file(path: Path, location: str, *, create: bool = False) -> None:
+    """`StoreMissing` for a file that is not there (unless it is to be created), and
+    `vet_sqlite_file` for one that is."""
+    if not path.exists():
+        if not create:
+            raise StoreMissing(f"no database at {path} (run a tournament first, or pass --db)")
+        return
+    vet_sqlite_file(path, location)
+
+
+def damage(exc: BaseException, location: str) -> StoreError | None:
+    """The error to raise for SQLite's 'malformed' or 'not a database' met mid-command; None for
+    any other error."""
+    if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return StoreError(f"{location} is damaged ({exc}); restore it from a copy or pass a new --db")
+    return None
 
 
 def vet_sqlite_file(path: Path, location: str) -> None:
