@@ -151,7 +151,9 @@ async def _null_transport(request: CallRequest, attempt: int, timeout: float, on
         on_delta(text)
     return CallResult(
         model=request.model, text=text, prompt_tokens=0, completion_tokens=tokens, cost_usd=0.0,
-        latency_s=0.0, attempts=attempt, finish_reason="stop", logprobs=token_logprobs({"content": logprobs}),
+        latency_s=0.0, attempts=attempt, finish_reason="stop",
+        # As the gateway does: log-probabilities are converted only for the calls that ask.
+        logprobs=token_logprobs({"content": logprobs}) if request.params.get("logprobs") else None,
     )
 
 
