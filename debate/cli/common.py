@@ -20,6 +20,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+@app.callback()
+def _commands() -> None:
+    # A callback keeps `debate` a group of commands when only one command's module is loaded
+    # (typer makes a lone command the whole program).
+    pass
+
 # Piped output gets room for wide tables instead of rich's 80-column default.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
