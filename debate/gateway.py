@@ -269,18 +269,21 @@ async def _attempt(request: CallRequest, attempt: int, timeout: float, on_delta:
 
 def token_logprobs(raw: Any) -> list[dict[str, Any]] | None:
     """OpenAI-style `choice.logprobs` (objects or dicts, as litellm passes them) as plain tokens."""
-
-    def get(item: Any, key: str) -> Any:
-        return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
-
-    content = get(raw, "content") if raw is not None else None
+    content = _field(raw, "content") if raw is not None else None
     if not content:
         return None
-    tokens = []
-    for item in content:
-        top = {str(get(t, "token")): float(get(t, "logprob")) for t in get(item, "top_logprobs") or []}
-        tokens.append({"token": str(get(item, "token") or ""), "logprob": float(get(item, "logprob") or 0.0), "top": top})
-    return tokens
+    return [
+        {
+            "token": str(_field(item, "token") or ""),
+            "logprob": float(_field(item, "logprob") or 0.0),
+            "top": {str(_field(t, "token")): float(_field(t, "logprob")) for t in _field(item, "top_logprobs") or ()},
+        }
+        for item in content
+    ]
+
+
+def _field(item: Any, key: str) -> Any:
+    return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
 
 
 async def _streamed(litellm: Any, request: CallRequest, kwargs: dict[str, Any], on_delta: DeltaHandler | None) -> CallResult:

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from debate.core.transcript import Speech
 from judges.rules.finding import Finding, finding_at
+from judges.rules.patterns import fold
 
 # Names that are also ordinary words are matched only as written (capitalised).
 _CASE_SENSITIVE = ("Meta", "Phi", "Gemini", "Llama", "LLaMA", "Falcon", "Grok", "Bard", "Ernie", "Kimi", "Claude", "Bing")
@@ -102,17 +103,9 @@ def _identity_patterns(extra: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (*english, *chinese))
 
 
-# The letters re's IGNORECASE equates with an ASCII one that casefold() leaves apart or expands.
-_DOTTED_I = str.maketrans({"İ": "i", "ı": "i"})
-
-
-def _folded(text: str) -> str:
-    return text.translate(_DOTTED_I).casefold()
-
-
 @lru_cache(maxsize=1024)
 def _folded_names(extra: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple({_folded(name) for name in (*BUILTIN_IDENTITIES, *extra)})
+    return tuple({fold(name) for name in (*BUILTIN_IDENTITIES, *extra)})
 
 
 def identity_findings(speech: Speech, extra: tuple[str, ...]) -> list[Finding]:
@@ -120,7 +113,7 @@ def identity_findings(speech: Speech, extra: tuple[str, ...]) -> list[Finding]:
     # Every pattern contains a name: a speech that names no model or vendor (most speeches) is
     # cleared by substring tests, far cheaper than the seventeen patterns, and its pairing's
     # pattern set is never compiled.
-    folded = _folded(speech.text)
+    folded = fold(speech.text)
     if not any(name in folded for name in _folded_names(extra)):
         return []
     hits: dict[tuple[int, int], re.Match[str]] = {}

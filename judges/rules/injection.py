@@ -11,7 +11,7 @@ from debate.core.transcript import Speech
 from judges.rules.finding import Finding, finding_at
 from judges.rules.markers import FAKE_BALLOTS, ROLE_PLAY, SYSTEM_MARKERS
 from judges.rules.orders import CHINESE, ENGLISH, EUROPEAN
-from judges.rules.patterns import PatternGroup
+from judges.rules.patterns import PatternGroup, fold
 
 INJECTION_GROUPS: tuple[PatternGroup, ...] = (ENGLISH, EUROPEAN, CHINESE, SYSTEM_MARKERS, FAKE_BALLOTS, ROLE_PLAY)
 
@@ -21,8 +21,8 @@ def injection_findings(speech: Speech, *, prefilter: bool = True) -> list[Findin
 
     `prefilter=False` runs every pattern, so a test can show the groups' triggers are complete.
     """
-    lowered = speech.text.lower()
-    hits = [hit for g in INJECTION_GROUPS for hit in g.matches(speech.text, lowered, prefilter=prefilter)]
+    folded = fold(speech.text)
+    hits = [hit for g in INJECTION_GROUPS for hit in g.matches(speech.text, folded, prefilter=prefilter)]
     if not hits:
         return []
     hits.sort(key=lambda hit: (hit[1] != "major", hit[0].start()))
