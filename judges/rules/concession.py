@@ -8,7 +8,7 @@ from functools import lru_cache
 from debate.core.sides import Side
 from debate.core.transcript import Speech
 from judges.rules.finding import Finding, finding_at
-from judges.rules.patterns import fold
+from judges.rules.patterns import PatternGroup, fold, group, words_in
 
 _NEGATOR = re.compile(
     r"\b(?:if|whether|not|never|claims?|claimed|says?|said|thinks?|believes?|argues?|argued|pretends?|suggests?|"
@@ -34,12 +34,9 @@ def _other_side_name(side: Side) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=2)
-def _concession_patterns(side: Side) -> tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]:
-    """Each pattern with its detail and the folded words it cannot match without (one of them
-    is in `fold(text)` wherever it matches): most speeches have none of a pattern's words, and
-    a substring test is far cheaper than the pattern."""
+def _concession_patterns(side: Side) -> PatternGroup:
+    """The patterns for a speech of `side`; each runs only on a speech with the words it needs."""
     other, other_zh = _other_names(side)
-    other_zh_words = ("对方", "反方") if side is Side.PROPOSITION else ("对方", "正方")
     if side is Side.PROPOSITION:
         reverse = r"(?:oppose|reject|disagree\s+with|vote\s+against)"
         reverse_zh = r"(?:反对|不同意|不支持|不赞成)"
@@ -48,35 +45,32 @@ def _concession_patterns(side: Side) -> tuple[tuple[re.Pattern[str], str, tuple[
         reverse_zh = r"(?:同意|支持|赞成|赞同|接受)"
     we = r"\b(?:I|we)\s+(?:hereby\s+|must\s+|now\s+|have\s+to\s+|fully\s+|completely\s+|actually\s+|also\s+)?"
     them, them_zh = _other_side_name(side)
-    them_words = ("opposition",) if side is Side.PROPOSITION else ("proposition", "government")
     team = r"(?:\s+(?:side|team|bench|speaker))?"
-    right = ("right", "correct")
     patterns = (
         # Speaking as the other side (seen from small models: "I am the Opposition." in a
         # proposition speech).
-        (rf"\b(?:I\s+am|I['’]m|we\s+are|we['’]re)\s+{them}{team}\b(?!['’])(?!\s+to\b)", "speaks as the other side", them_words),
-        (rf"\bas\s+{them}{team}\s*,\s*(?:we|I)\b", "speaks as the other side", them_words),
-        (rf"(?:我方|我们|本方)(?:是|作为){them_zh}|作为{them_zh}[，,]?\s*(?:我方|我们|我)", "speaks as the other side", (them_zh,)),
-        (rf"{we}concede\s+(?:the\s+(?:debate|round|motion|win)|defeat|this\s+(?:debate|round)|victory)\b", "concedes the debate", ("concede",)),
-        (rf"{we}concede\s*(?:[.!]|$)", "concedes the debate", ("concede",)),
-        (rf"{we}(?:agree|side)\s+with\s+{other}{_PARTIAL_EN}(?!['’])", "agrees with the other side", ("agree", "side")),
+        (rf"\b(?:I\s+am|I['’]m|we\s+are|we['’]re)\s+{them}{team}\b(?!['’])(?!\s+to\b)", "speaks as the other side"),
+        (rf"\bas\s+{them}{team}\s*,\s*(?:we|I)\b", "speaks as the other side"),
+        (rf"(?:我方|我们|本方)(?:是|作为){them_zh}|作为{them_zh}[，,]?\s*(?:我方|我们|我)", "speaks as the other side"),
+        (rf"{we}concede\s+(?:the\s+(?:debate|round|motion|win)|defeat|this\s+(?:debate|round)|victory)\b", "concedes the debate"),
+        (rf"{we}concede\s*(?:[.!]|$)", "concedes the debate"),
+        (rf"{we}(?:agree|side)\s+with\s+{other}{_PARTIAL_EN}(?!['’])", "agrees with the other side"),
         (rf"{we}(?:admit|accept|concede|acknowledge)\s+that\s+{other}\s+(?:is|are|was|were)\s+(?:completely\s+|entirely\s+|absolutely\s+)?(?:right|correct){_PARTIAL_EN}",
-         "admits the other side is right", right),
+         "admits the other side is right"),
         (rf"(?:^|[.!?]\s+|\bsimply,?\s+){other}\s+(?:is|are|was|were|has\s+been|have\s+been)\s+(?:completely\s+|entirely\s+|absolutely\s+|simply\s+|clearly\s+)?(?:right|correct)\s*(?=[.!;]|$)",
-         "says the other side is right", right),
-        (rf"{we}{reverse}\s+(?:the\s+|this\s+)?motion\b(?!\s*['’])", "argues against its own side of the motion", ("motion",)),
-        (r"\b(?:our|my)\s+(?:case|side|position|stance)\s+(?:is|was|has\s+been)\s+(?:wrong|mistaken|indefensible|lost)\b", "says its own case is wrong",
-         ("wrong", "mistaken", "indefensible", "lost")),
-        (r"\bwe\s+(?:have\s+)?lost\s+(?:this|the)\s+(?:debate|round)\b", "says it lost the debate", ("lost",)),
+         "says the other side is right"),
+        (rf"{we}{reverse}\s+(?:the\s+|this\s+)?motion\b(?!\s*['’])", "argues against its own side of the motion"),
+        (r"\b(?:our|my)\s+(?:case|side|position|stance)\s+(?:is|was|has\s+been)\s+(?:wrong|mistaken|indefensible|lost)\b", "says its own case is wrong"),
+        (r"\bwe\s+(?:have\s+)?lost\s+(?:this|the)\s+(?:debate|round)\b", "says it lost the debate"),
         # Chinese
-        (r"(?:我方|我们|本方|我)(?:在此|已经)?(?:认输|承认失败|承认(?:我方|我们)?(?:输了|错了))|(?:我方|本方)输了", "concedes the debate", ("我", "本方")),
+        (r"(?:我方|我们|本方|我)(?:在此|已经)?(?:认输|承认失败|承认(?:我方|我们)?(?:输了|错了))|(?:我方|本方)输了", "concedes the debate"),
         (rf"(?:我方|我们|本方|我)(?:承认|同意|认同|认为)?{other_zh}(?:的)?(?:观点|立场|说法|论点)?(?:是|才是)?(?:完全|非常|绝对)?(?:正确|对)的?(?=[。！!，,；;]|$){_PARTIAL_ZH}",
-         "says the other side is right", other_zh_words),
-        (rf"(?:我方|我们|本方|我)(?:承认|同意|认同){other_zh}(?:说得|讲得|所说的|说的)?(?:完全|非常)?(?:对|正确|有道理){_PARTIAL_ZH}", "says the other side is right", other_zh_words),
-        (rf"(?:我方|我们|本方)(?:现在|也|其实)?{reverse_zh}(?:本|这个|该|此)?辩题", "argues against its own side of the motion", ("辩题",)),
-        (r"(?:我方|我们|本方)的?(?:观点|立场|论点)(?:是|确实是)?错(?:误)?的", "says its own case is wrong", ("错",)),
+         "says the other side is right"),
+        (rf"(?:我方|我们|本方|我)(?:承认|同意|认同){other_zh}(?:说得|讲得|所说的|说的)?(?:完全|非常)?(?:对|正确|有道理){_PARTIAL_ZH}", "says the other side is right"),
+        (rf"(?:我方|我们|本方)(?:现在|也|其实)?{reverse_zh}(?:本|这个|该|此)?辩题", "argues against its own side of the motion"),
+        (r"(?:我方|我们|本方)的?(?:观点|立场|论点)(?:是|确实是)?错(?:误)?的", "says its own case is wrong"),
     )
-    return tuple((re.compile(p, re.IGNORECASE | re.MULTILINE), d, t) for p, d, t in patterns)
+    return group(*((p, "major", d) for p, d in patterns))
 
 
 def _negated(text: str, start: int) -> bool:
@@ -89,14 +83,12 @@ def _negated(text: str, start: int) -> bool:
 def concession_findings(speech: Speech, *, prefilter: bool = True) -> list[Finding]:
     """The first concession that is not reported, hypothetical or negated, if any.
 
-    `prefilter=False` runs every pattern, so a test can show the patterns' words are complete.
+    `prefilter=False` runs every pattern, so a test can show the words patterns need are read right.
     """
-    folded = fold(speech.text)
-    for pattern, detail, words in _concession_patterns(speech.side):
-        if prefilter and not any(word in folded for word in words):
-            continue
-        for match in pattern.finditer(speech.text):
-            start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip(" .!?")))
-            if not _negated(speech.text, start):
-                return [finding_at(speech, "concession", "major", detail, match)]
+    patterns = _concession_patterns(speech.side)
+    present = words_in(fold(speech.text), patterns.words) if prefilter else None
+    for match, _, detail in patterns.matches(speech.text, present):
+        start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip(" .!?")))
+        if not _negated(speech.text, start):
+            return [finding_at(speech, "concession", "major", detail, match)]
     return []

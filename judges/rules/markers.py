@@ -15,8 +15,6 @@ _SIDE = r"(?:the\s+)?(?:proposition|opposition|government|other\s+side|opponents
 # Fake system, closing and chat-template markers: the judge's prompt is one long text, and a
 # speech that closes its part of it can write what looks like the prompt's own next part.
 SYSTEM_MARKERS: PatternGroup = group(
-    ("system", "developer", "admin", "operator", "instruction", "response", "###", "<<", "end of", "</", "<|", "inst]",
-     "_of_turn>", "<!--", "rule check", "fenced", "reply with only"),
     (r"\byour\s+system\s+(?:prompt|message|instructions?)\b|^\s*[\[(<]?\s*(?:system|developer)\s*(?:prompt|message)?\s*[\])>]?\s*:",
      "major", "poses as a system or developer message"),
     (r"\bsystem\s+override\b|[\[(<{]\s*(?:system|admin|administrator|developer|operator)"
@@ -43,7 +41,6 @@ SYSTEM_MARKERS: PatternGroup = group(
 # The judge's ballot, written in advance: its JSON keys, its neutral labels (debaters never
 # see "Debater A"), the default rubric's ids, or a results line.
 FAKE_BALLOTS: PatternGroup = group(
-    ("verdict", "winner", "both_poor", "debater", "score", "argument_sufficiency", "rule_compliance", "marks", "decision", "result", "ruling"),
     (r"\{[^{}]{0,200}?[\"'](?:winner|verdict|both_poor)[\"']\s*:|[\"'](?:winner|verdict|both_poor|debater_a|debater_b|scores)[\"']\s*:",
      "major", "writes a JSON verdict for the judge"),
     (r"(?-i:\bDebater\s+[AB]\b)", "major", "uses the judge's neutral labels"),
@@ -54,8 +51,6 @@ FAKE_BALLOTS: PatternGroup = group(
 
 # Speaking as the judge or moderator, or asking for the other side to be thrown out.
 ROLE_PLAY: PatternGroup = group(
-    ("judge", "adjudicator", "evaluator", "grader", "moderator", "referee", "organi", "i find", "i rule", "i decide", "i award",
-     "disqualif"),
     (r"\b(?:as|speaking\s+as|in\s+my\s+role\s+as)\s+(?:the|your|an?|this)\s+(?:\w+\s+)?(?:adjudicator|judge|evaluator|grader|moderator|referee)s?\b"
      r"(?:\s+(?:of|for|in)\s+(?:this|the)\s+(?:round|debate|contest|tournament))?\s*,\s*(?:I|we)\b",
      "major", "speaks as the judge or moderator"),

@@ -1,8 +1,7 @@
 """Orders to the judge: text that tells the judge to drop its instructions or what to decide.
 
-Each group holds the words one of its patterns always contains (`triggers`, lower case), so a
-speech with none of them skips the group: most speeches contain none, and a substring test is
-far cheaper than the patterns. Debaters are told to write in the motion's language, but an
+A pattern runs only on a speech that has the literal text it needs (judges/rules/patterns.py
+reads it from the pattern). Debaters are told to write in the motion's language, but an
 attacker can write an order in any language the judge reads, so the commonest ones are here.
 """
 
@@ -31,8 +30,6 @@ _GIVE = r"(?:award(?:ing)?|giv(?:e|ing)|grant(?:ing)?|assign(?:ing)?)"
 _JUDGE = r"(?:judges?|adjudicators?|evaluators?|graders?)"
 
 ENGLISH: PatternGroup = group(
-    ("ignore", "disregard", "forget", "override", "system", "instruction", "judge", "adjudicator", "evaluator", "grader",
-     "award", "give", "giving", "grant", "assign", "declare", "score", "rate", "grade", "mark", "you are now", "from now on"),
     (r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:(?:previous|prior|above|earlier|preceding|foregoing|original|system|judging)\s+)+(?:instructions?|prompts?|rules|guidelines|directions|directives|messages?)",
      "major", "tells the judge to ignore its instructions"),
     (r"\b(?:ignore|disregard|forget)\s+(?:all\s+)?your\s+(?:instructions|prompt|rules|guidelines|rubric)", "major", "tells the judge to ignore its instructions"),
@@ -55,8 +52,6 @@ ENGLISH: PatternGroup = group(
 # The same orders in French, Spanish and German: a judge reads them as well as English.
 # Each needs an article or a judging word after the verb, so a bare English "ignore" never fires.
 EUROPEAN: PatternGroup = group(
-    ("ignor", "oubli", "olvid", "vergiss", "vergessen", "déclar", "declar", "erklär", "attribu", "accord", "donne", "otorg",
-     "conced", "da la", "dé la", "gib", "geben sie"),
     # French
     (r"\b(?:ignore[zr]?|oublie[zr]?|négligez)\s+(?:toutes\s+|tous\s+)?(?:les|vos|ces|mes)\s+(?:\w+\s+)?(?:instructions|consignes|directives|règles)\b",
      "major", "tells the judge to ignore its instructions (in French)"),
@@ -81,7 +76,6 @@ EUROPEAN: PatternGroup = group(
 )
 
 CHINESE: PatternGroup = group(
-    ("忽略", "无视", "忘记", "忘掉", "评委", "裁判", "评审", "判", "宣布", "给"),
     (r"(?:忽略|无视|忘记|忘掉)(?:之前|以上|前面|先前|上述|所有|全部|你的)的?(?:所有|全部)?(?:指令|指示|说明|提示|规则|要求)", "major", "tells the judge to ignore its instructions"),
     (r"(?:评委|裁判|评审)(?:们)?[，,：:]?\s*(?:你|您)?(?:们)?(?:必须|务必|一定要|只能)\s*(?:判|宣布|给|投|打|评|选)", "major", "tells the judge what it must do"),
     (r"作为(?:评委|裁判|评审)[，,]?\s*你(?:们)?(?:必须|应当|应该|需要)", "major", "tells the judge what it must do"),
