@@ -8,8 +8,8 @@ coordinates well, N workers settle N times as many.
 For each worker count, on a fresh database of the server (created, then dropped): N real
 `debate worker` processes start and connect; a coordinator in this process
 (`api.run_tournament(..., workers=0)`, as `debate run --workers 0`) first shares a warm-up
-tournament of one debate per worker slot, where each worker pays once for importing litellm,
-then the measured one: a single round of `debates` debates.
+tournament of one debate per worker slot, each about 3 s long so every worker gets one, where
+each worker pays once for importing litellm, then the measured one: a single round of `debates` debates.
 
 Debates per minute = settled debates / (last debate settled - first debate started), from the
 debates' own timestamps in the database. CPU shares are CPU seconds per wall second (1.0 = one
@@ -237,7 +237,7 @@ def _check_alive(workers: list[subprocess.Popen[bytes]], logs: Path) -> None:
 def run_count(database: str, count: int, *, debates: int, latency: float, slots: int) -> dict[str, Any]:
     """One worker count on the (fresh) `database`: its figures."""
     from debate.store import Store
-    from debate.workers import stop_workers
+    from debate.workers import IDLE_POLL_S, stop_workers
 
     load_before = os.getloadavg()[0]  # others' work on the machine skews every figure: say how much there was
     Store(database).close()  # the tables, so the workers connect at once instead of waiting for them
@@ -251,7 +251,11 @@ def run_count(database: str, count: int, *, debates: int, latency: float, slots:
             workers = _spawn(count, database, slots, logs)
             _wait_connected(engine, database, workers, logs)
             probe = Probe(engine, workers, postmaster)
-            warmup = tournament("warmup", count * slots, latency, slots)
+            # Warm-up debates long enough that every idle worker's look for debates (once a
+            # second) comes round while the first to look still has its slots full: with short
+            # ones, that worker finished its share and took the rest before another looked.
+            steps = len(tournament("steps", 1, latency, slots).resolved_format().speeches) + JUDGE_STEPS
+            warmup = tournament("warmup", count * slots, max(latency, 3 * IDLE_POLL_S / steps), slots)
             anyio.run(_coordinate, warmup, database, probe)
             warmed = probe.results(warmup.name)["workers_used"]
             measured = tournament(f"workers-{count}", debates, latency, slots)
@@ -263,7 +267,6 @@ def run_count(database: str, count: int, *, debates: int, latency: float, slots:
         finally:
             stop_workers(workers)
             engine.dispose()
-    steps = len(measured.resolved_format().speeches) + JUDGE_STEPS
     capacity = count * slots * 60 / (steps * latency) if latency > 0 else None
     wall = figures["wall_s"]
     per_min = figures["settled"] / wall * 60 if wall else 0.0
