@@ -102,7 +102,10 @@ class Rule:
     def could_match(self, present: frozenset[str]) -> bool:
         """Whether the speech has a word of every set the pattern needs (`present`: the words
         it has, from `words_in`)."""
-        return all(not words.isdisjoint(present) for words in self.needs)
+        for words in self.needs:  # a loop, not all(): this runs for every pattern and speech
+            if words.isdisjoint(present):
+                return False
+        return True
 
 
 def rule(pattern: str, severity: Severity, detail: str, flags: int = re.IGNORECASE | re.MULTILINE) -> Rule:
@@ -111,7 +114,7 @@ def rule(pattern: str, severity: Severity, detail: str, flags: int = re.IGNORECA
 
 def words_in(folded: str, words: frozenset[str]) -> frozenset[str]:
     """Which of `words` the folded text has: each tested once, however many patterns need it."""
-    return frozenset(word for word in words if word in folded)
+    return frozenset([word for word in words if word in folded])
 
 
 @dataclass(frozen=True)

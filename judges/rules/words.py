@@ -42,6 +42,8 @@ _OTHER_LATIN_WORDS = frozenset(
 
 def count_words(text: str) -> int:
     """Words in `text`; each CJK character counts as 1/CJK_CHARS_PER_WORD of a word."""
+    if _SYLLABIC_RE.search(text) is None:  # most speeches: one pass, not three
+        return len(_WORD_RE.findall(text))
     syllabic = len(_SYLLABIC_RE.findall(text))
     rest = _SYLLABIC_RE.sub(" ", text)
     return len(_WORD_RE.findall(rest)) + math.ceil(syllabic / CJK_CHARS_PER_WORD)
@@ -49,18 +51,25 @@ def count_words(text: str) -> int:
 
 def language_units(text: str) -> tuple[float, float, float, int, int]:
     """(Chinese units, Latin-script words, other units, English and other-Latin function words)."""
-    han = len(_HAN_RE.findall(text))
-    syllabic = len(_SYLLABIC_RE.findall(text)) - han
+    if _SYLLABIC_RE.search(text) is None:
+        han = syllabic = 0
+        words = _WORD_RE.findall(text)
+    else:
+        han = len(_HAN_RE.findall(text))
+        syllabic = len(_SYLLABIC_RE.findall(text)) - han
+        words = _WORD_RE.findall(_SYLLABIC_RE.sub(" ", text))
     latin = other = english = foreign = 0
-    for word in _WORD_RE.findall(_SYLLABIC_RE.sub(" ", text)):
-        if word.isdigit():
-            continue
-        if _LATIN_RE.search(word):
-            latin += 1
-            english += word.lower() in _ENGLISH_WORDS
-            foreign += word.lower() in _OTHER_LATIN_WORDS
-        elif any(ch.isalpha() for ch in word):
-            other += 1
+    for word in words:
+        if not (word.isascii() and word.isalpha()):  # the common case needs no regex
+            if word.isdigit():
+                continue
+            if not _LATIN_RE.search(word):
+                other += any(ch.isalpha() for ch in word)
+                continue
+        latin += 1
+        lowered = word.lower()
+        english += lowered in _ENGLISH_WORDS
+        foreign += lowered in _OTHER_LATIN_WORDS
     return han / CJK_CHARS_PER_WORD, float(latin), other + syllabic / CJK_CHARS_PER_WORD, english, foreign
 
 
