@@ -186,13 +186,19 @@ def motion_for_round(
     order = _motion_order(motion_keys, seed)
     start = ((draw.round if round_number is None else round_number) - 1) % len(order)
     rotated = order[start:] + order[:start]
-    legs = [(_first_leg(history, p), _debated(history, p)) for p in draw.pairings]
+    # Each distinct pairing once, with how many debates of the round it is: what the choice
+    # depends on, in memory that does not grow with the round's size.
+    counts = Counter((p.proposition, p.opposition, SIDES_SWAPPED in p.flags) for p in draw.pairings)
+    legs: list[tuple[set[str], set[str], int]] = []
+    for (proposition, opposition, swapped), n in counts.items():
+        pairing = Pairing(proposition=proposition, opposition=opposition, flags=(SIDES_SWAPPED,) if swapped else ())
+        legs.append((_first_leg(history, pairing), _debated(history, pairing), n))
     uses = Counter(m for used in history.values() for m in used)
 
     def key(item: tuple[int, str]) -> tuple[int, int, int, int]:
         index, motion = item
-        missed = sum(bool(wanted) and motion not in wanted for wanted, _ in legs)
-        repeats = sum(not wanted and motion in done for wanted, done in legs)
+        missed = sum(n for wanted, _, n in legs if wanted and motion not in wanted)
+        repeats = sum(n for wanted, done, n in legs if not wanted and motion in done)
         return (missed, repeats, uses[motion], index)
 
     return min(enumerate(rotated), key=key)[1]
