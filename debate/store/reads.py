@@ -322,10 +322,8 @@ def timestamp(value: str | datetime) -> datetime:
 
 
 FINAL_BALLOTS = (
-    "SELECT id, first_id FROM (SELECT b.id AS id, "
-    "ROW_NUMBER() OVER (PARTITION BY b.debate_id, b.judge ORDER BY CASE WHEN b.stage = 'revised' THEN 0 ELSE 1 END, b.id DESC) AS rank, "
-    "MIN(b.id) OVER (PARTITION BY b.debate_id, b.judge) AS first_id "
-    "FROM ballot b JOIN debate d ON d.id = b.debate_id WHERE d.tournament_id = :final_tournament) ranked_ballot WHERE rank = 1"
+    "SELECT COALESCE(MAX(CASE WHEN b.stage = 'revised' THEN b.id END), MAX(b.id)) AS id, MIN(b.id) AS first_id "
+    "FROM ballot b JOIN debate d ON d.id = b.debate_id WHERE d.tournament_id = :final_tournament GROUP BY b.debate_id, b.judge"
 )
 """The one rule for a rater's final ballot, as a subquery over one tournament (`:final_tournament`):
 one row per rater (a judge by name, or a human scorer) per debate, `id` its final ballot and
