@@ -42,22 +42,14 @@ _OTHER_LATIN_WORDS = frozenset(
 
 def count_words(text: str) -> int:
     """Words in `text`; each CJK character counts as 1/CJK_CHARS_PER_WORD of a word."""
-    if _SYLLABIC_RE.search(text) is None:  # most speeches: one pass, not three
-        return len(_WORD_RE.findall(text))
-    syllabic = len(_SYLLABIC_RE.findall(text))
-    rest = _SYLLABIC_RE.sub(" ", text)
-    return len(_WORD_RE.findall(rest)) + math.ceil(syllabic / CJK_CHARS_PER_WORD)
+    syllabic, words = _split_scripts(text)
+    return len(words) + math.ceil(syllabic / CJK_CHARS_PER_WORD)
 
 
 def language_units(text: str) -> tuple[float, float, float, int, int]:
     """(Chinese units, Latin-script words, other units, English and other-Latin function words)."""
-    if _SYLLABIC_RE.search(text) is None:
-        han = syllabic = 0
-        words = _WORD_RE.findall(text)
-    else:
-        han = len(_HAN_RE.findall(text))
-        syllabic = len(_SYLLABIC_RE.findall(text)) - han
-        words = _WORD_RE.findall(_SYLLABIC_RE.sub(" ", text))
+    syllabic, words = _split_scripts(text)
+    han = len(_HAN_RE.findall(text)) if syllabic else 0
     latin = other = english = foreign = 0
     for word in words:
         if not (word.isascii() and word.isalpha()):  # the common case needs no regex
@@ -70,7 +62,14 @@ def language_units(text: str) -> tuple[float, float, float, int, int]:
         lowered = word.lower()
         english += lowered in _ENGLISH_WORDS
         foreign += lowered in _OTHER_LATIN_WORDS
-    return han / CJK_CHARS_PER_WORD, float(latin), other + syllabic / CJK_CHARS_PER_WORD, english, foreign
+    return han / CJK_CHARS_PER_WORD, float(latin), other + (syllabic - han) / CJK_CHARS_PER_WORD, english, foreign
+
+
+def _split_scripts(text: str) -> tuple[int, list[str]]:
+    """How many CJK, kana and hangul characters `text` has, and its words in other scripts."""
+    if _SYLLABIC_RE.search(text) is None:  # most speeches: one pass, not three
+        return 0, _WORD_RE.findall(text)
+    return len(_SYLLABIC_RE.findall(text)), _WORD_RE.findall(_SYLLABIC_RE.sub(" ", text))
 
 
 _SENTENCE_RE = re.compile(r"[^.!?。！？\n]+")
