@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from debate.core import errors
 from debate.config import GatewaySettings, TournamentConfig
 from debate.core.secrets import redact
+from debate.slots import Slots
 
 FREE_PROVIDERS = ("local/", "fake/")
 
@@ -94,12 +95,12 @@ class Gateway:
     # measure the engine's own CPU.
     transport: Transport | None = None
     ledger: dict[tuple[str, str], Usage] = field(default_factory=dict)
-    _limiters: dict[str, anyio.CapacityLimiter] = field(default_factory=dict)
+    _limiters: dict[str, Slots] = field(default_factory=dict)
 
-    def limiter(self, model: str) -> anyio.CapacityLimiter:
+    def limiter(self, model: str) -> Slots:
         if model not in self._limiters:
             default = self.local_per_model if model.startswith("local/") else self.per_model
-            self._limiters[model] = anyio.CapacityLimiter(self.model_limits.get(model, default))
+            self._limiters[model] = Slots(self.model_limits.get(model, default))
         return self._limiters[model]
 
     async def complete(self, request: CallRequest, *, on_delta: DeltaHandler | None = None, on_retry: RetryHandler | None = None) -> CallResult:
@@ -110,7 +111,7 @@ class Gateway:
         while True:
             started = time.monotonic()
             try:
-                async with self.limiter(request.model):
+                async with self.limiter(request.model).hold(_queue_order(request)):
                     started = time.monotonic()
                     with anyio.fail_after(self.settings.timeout_s):
                         result = await (self.transport or _attempt)(request, attempt, self.settings.timeout_s, on_delta)
@@ -148,6 +149,13 @@ class Gateway:
 
     def total(self) -> Usage:
         return sum(self.ledger.values(), Usage())
+
+
+def _queue_order(request: CallRequest) -> int:
+    """Where a call waits for its model's slot: by its debate's id, so the oldest debate goes
+    first; a call outside any debate (a judge's qualification) before all of them."""
+    debate = request.metadata.get("debate")
+    return debate if isinstance(debate, int) else -1
 
 
 def gateway_for(config: TournamentConfig) -> Gateway:

@@ -355,8 +355,8 @@ async def _collect(gw: Gateway, model: str, results: list[CallResult]) -> None:
 def test_model_limits_override_and_local_default(monkeypatch: pytest.MonkeyPatch) -> None:
     state = _in_flight_probe(monkeypatch)
     gw = Gateway(settings=GatewaySettings(backoff_s=0.0), per_model=4, model_limits={"fake/slow": 1}, sleep=RecordingSleep())
-    assert gw.limiter("local/qwen2.5-0.5b-instruct").total_tokens == 1
-    assert gw.limiter("openai/gpt-4o").total_tokens == 4
+    assert gw.limiter("local/qwen2.5-0.5b-instruct").total == 1
+    assert gw.limiter("openai/gpt-4o").total == 4
     assert gw.limiter("fake/slow") is gw.limiter("fake/slow")
     results: list[CallResult] = []
 
@@ -447,3 +447,30 @@ def test_redact_masks_secret_env_values_and_key_shapes(monkeypatch: pytest.Monke
     assert "ultramarine" in out  # not a secret variable
     assert out.count(REDACTED) == 3
     assert redact("ultramarine", extra_env=("FAKE_TEST_COLOUR",)) == REDACTED
+
+
+def test_waiting_calls_go_oldest_debate_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    order: list[object] = []
+    original = gateway_module._attempt
+
+    async def recording(request: CallRequest, *args: Any, **kwargs: Any) -> CallResult:
+        order.append(request.metadata.get("debate"))
+        return await original(request, *args, **kwargs)
+
+    monkeypatch.setattr(gateway_module, "_attempt", recording)
+    gw = Gateway(settings=GatewaySettings(backoff_s=0.0), per_model=1, sleep=RecordingSleep())
+
+    async def call(debate: int | None) -> None:
+        metadata = {} if debate is None else {"debate": debate}
+        await gw.complete(_request("fake/queue", latency=0.05).model_copy(update={"metadata": metadata}))
+
+    async def main() -> None:
+        async with anyio.create_task_group() as tg:
+            for debate in [7, 3, 9, None, 3, 1]:
+                tg.start_soon(call, debate)
+                await anyio.sleep(0.005)  # arrive in this order; the first holds the one slot
+
+    anyio.run(main)
+    # The first arrival took the free slot; the rest waited and went by debate, a call
+    # outside any debate (a qualification) first, equal debates in arrival order.
+    assert order == [7, None, 1, 3, 3, 9]
