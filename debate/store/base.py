@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Connection, Engine, make_url, text
 from sqlmodel import Session, select
 
 from debate.store.reads import Rows
@@ -31,7 +33,7 @@ class StoreBase:
     def _reading(self) -> Iterator[Rows]:
         """The plain-SQL reads (`reads`) on this engine, in one transaction."""
         with self.engine.connect() as conn:
-            yield lambda sql, /, **params: list(conn.execute(text(sql), params))
+            yield _ConnectionRows(conn)
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -50,3 +52,16 @@ class StoreBase:
     def _motion_rows(session: Session, tournament_id: int) -> dict[int, MotionRow]:
         rows = session.exec(select(MotionRow).where(MotionRow.tournament_id == tournament_id)).all()
         return {m.id: m for m in rows if m.id is not None}
+
+
+@dataclass(frozen=True)
+class _ConnectionRows:
+    connection: Connection
+
+    def __call__(self, sql: str, /, **params: Any) -> list[Any]:
+        return list(self.connection.execute(text(sql), params))
+
+    def each(self, sql: str, /, **params: Any) -> Iterator[Any]:
+        # A server-side cursor where the database has them (PostgreSQL), so the rows are not
+        # all held on the client either; SQLite's cursor steps through them anyway.
+        return iter(self.connection.execute(text(sql).execution_options(stream_results=True), params))

@@ -69,7 +69,7 @@ class Reader(ReadQueries):
             with closing(sqlite3.connect(read_only_target(self.path), uri=True, timeout=30)) as conn:
                 conn.row_factory = _record
                 conn.execute("BEGIN")  # one snapshot for all of a method's queries
-                yield lambda sql, /, **params: conn.execute(sql, params).fetchall()
+                yield _CursorRows(conn)
         except sqlite3.DatabaseError as exc:
             raise damage(exc, self.location) or StoreError(f"cannot read {self.location}: {exc}") from None
 
@@ -86,6 +86,19 @@ class Reader(ReadQueries):
 
             self._store = Store(str(self.path), create=False, read_only=True)
         return getattr(self._store, name)
+
+
+class _CursorRows:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def __call__(self, sql: str, /, **params: Any) -> list[Any]:
+        return self.connection.execute(sql, params).fetchall()
+
+    def each(self, sql: str, /, **params: Any) -> Iterator[Any]:
+        cursor = self.connection.cursor()
+        cursor.row_factory = None  # plain tuples
+        return iter(cursor.execute(sql, params))
 
 
 def _record(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> SimpleNamespace:
