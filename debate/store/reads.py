@@ -336,8 +336,10 @@ FINAL_BALLOTS = (
 one row per rater (a judge by name, or a human scorer) per debate, `id` its final ballot and
 `first_id` its first on the debate (readers list final ballots in that order). The final ballot is
 the revised one where there is one (after deliberation), else the independent one; of two rows of
-the same stage, the later. Every reader of final ballots (standings, ratings, scorecards) goes
-through it, here or through `ballots.final_ballots_of`, so they cannot disagree."""
+the same stage, the later (`_FINAL_ID`, over one rater's ballots on one debate). Every reader of
+final ballots (standings, ratings, scorecards) goes through it, here, through `_FINAL_ID` scoped
+to one debate (the standings' tally), or through `ballots.final_ballots_of`, so they cannot
+disagree."""
 
 
 def _votes(side: str) -> str:
