@@ -4,6 +4,8 @@ cancellation never leaks a slot."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import anyio
 import pytest
@@ -14,6 +16,16 @@ from debate.slots import Slots
 async def _settle() -> None:
     for _ in range(5):
         await anyio.lowlevel.checkpoint()
+
+
+def _caller(slots: Slots, served: list[Any]) -> Callable[[Any, int], Awaitable[None]]:
+    """A call that notes `name` once it holds a slot."""
+
+    async def call(name: Any, order: int) -> None:
+        async with slots.hold(order):
+            served.append(name)
+
+    return call
 
 
 def test_waiters_are_served_by_order_then_arrival() -> None:
@@ -63,10 +75,7 @@ def test_never_more_holders_than_slots_and_every_call_served() -> None:
 def test_a_newcomer_does_not_take_a_slot_handed_to_a_waiter() -> None:
     slots = Slots(1)
     served: list[str] = []
-
-    async def call(name: str, order: int) -> None:
-        async with slots.hold(order):
-            served.append(name)
+    call = _caller(slots, served)
 
     async def main() -> None:
         async with anyio.create_task_group() as tg:
@@ -84,17 +93,14 @@ def test_a_newcomer_does_not_take_a_slot_handed_to_a_waiter() -> None:
 def test_a_cancelled_waiter_leaves_the_queue() -> None:
     slots = Slots(1)
     served: list[int] = []
-
-    async def call(order: int) -> None:
-        async with slots.hold(order):
-            served.append(order)
+    call = _caller(slots, served)
 
     async def main() -> None:
         async with anyio.create_task_group() as tg:
             async with slots.hold(0):
-                tg.start_soon(call, 9)
+                tg.start_soon(call, 9, 9)
                 async with anyio.create_task_group() as doomed:
-                    doomed.start_soon(call, 1)
+                    doomed.start_soon(call, 1, 1)
                     await _settle()
                     assert slots.waiting == 2
                     doomed.cancel_scope.cancel()
@@ -110,15 +116,12 @@ def test_a_slot_handed_to_a_call_cancelled_before_it_ran_passes_on() -> None:
     # plain asyncio cancel does not, and lands on a call that was just handed the slot.
     slots = Slots(1)
     served: list[int] = []
-
-    async def call(order: int) -> None:
-        async with slots.hold(order):
-            served.append(order)
+    call = _caller(slots, served)
 
     async def main() -> None:
         async with slots.hold(0):
-            first = asyncio.ensure_future(call(1))
-            second = asyncio.ensure_future(call(2))
+            first = asyncio.ensure_future(call(1, 1))
+            second = asyncio.ensure_future(call(2, 2))
             await _settle()
             assert slots.waiting == 2
         first.cancel()  # the slot is first's now, and first has not run
