@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "debate.config", "debate.catalog", "debate.localmodels", "debate.gateway", "debate.providers",
         "debate.prompts", "debate.judging", "debate.rounds", "debate.orchestrator",
         "debate.engine", "debate.verdicts", "debate.qualifying", "debate.rejudging", "debate.forfeits",
-        "debate.writer", "debate.workers",
+        "debate.writer", "debate.workers", "debate.slots",
     )),
     ("reports", ("debate.reports",)),
     ("api", ("debate.api",)),
