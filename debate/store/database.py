@@ -53,6 +53,10 @@ def open_engine(url: str, location: str, *, create: bool, read_only: bool) -> tu
     return engine, upgraded
 
 
+SQLITE_HEAP_LIMIT = 2 * 1024 * 1024
+"""Bytes of memory SQLite aims to stay under in a process that writes a tournament."""
+
+
 def writable_engine(url: str, location: str) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
@@ -63,6 +67,11 @@ def writable_engine(url: str, location: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Process-wide, not per connection: each pooled connection would otherwise keep its
+        # own 2 MB page cache, filled as the file grows, so an engine's memory rose with the
+        # tournament's size (+3.4 MB from 1,000 to 20,000 debates). The file's pages stay in
+        # the operating system's cache, so a page dropped here costs a read, not a disk seek.
+        cursor.execute(f"PRAGMA soft_heap_limit={SQLITE_HEAP_LIMIT}")
         cursor.close()
 
     event.listen(engine, "handle_error", _damage_reporter(location))

@@ -4,7 +4,8 @@
 accumulated while debates ran (tracemalloc's total and gc object counts stayed flat); the
 growth was two whole-round store calls: `save_round` held an ORM object per debate until its
 commit (about 4 KB each), and `debate_results` loaded every judged debate as an ORM row. These
-tests measure Python allocations (tracemalloc), so they are deterministic, unlike RSS.
+tests measure Python allocations (tracemalloc), and SQLite's own counters, so they are
+deterministic, unlike RSS.
 """
 
 from __future__ import annotations
@@ -75,3 +76,42 @@ def test_reading_results_of_a_large_round_holds_no_row_objects(tmp_path: Path) -
     first = results[1][0]
     assert (first.proposition, first.opposition, first.winner, first.ballots_prop, first.score_prop, first.score_opp) == ("a", "b", "proposition", 0.5, 4.0, 3.0)
     store.close()
+
+
+def _sqlite_memory() -> Any:
+    """SQLite's own memory counters, from the library Python's sqlite3 runs on."""
+    import _sqlite3
+    import ctypes
+
+    library = ctypes.CDLL(_sqlite3.__file__)  # its symbols, or those of the libsqlite3 it links
+    library.sqlite3_memory_highwater.restype = ctypes.c_int64
+    library.sqlite3_memory_highwater.argtypes = [ctypes.c_int]
+    return library
+
+
+def test_sqlite_memory_stays_bounded_however_large_the_file(tmp_path: Path) -> None:
+    # Each pooled connection kept its own page cache of up to 2 MB, filled as the file grew:
+    # an engine playing 20,000 debates held 3.4 MB more of SQLite's memory than one playing 1,000.
+    from sqlalchemy import text
+
+    from debate.store.database import SQLITE_HEAP_LIMIT
+
+    store = Store(str(tmp_path / "s.db"))
+    with store.engine.begin() as conn:
+        assert conn.exec_driver_sql("PRAGMA soft_heap_limit").scalar() == SQLITE_HEAP_LIMIT
+        conn.exec_driver_sql("CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT)")
+        conn.execute(text("INSERT INTO filler (body) VALUES (:body)"), [{"body": f"{i:06d}" * 150} for i in range(12_000)])  # ~11 MB
+    sqlite = _sqlite_memory()
+    sqlite.sqlite3_memory_highwater(1)  # reset the high-water mark
+    # Three connections at once (as the writer, a session and a read hold them), each reading
+    # the whole file: unbounded, their caches alone would reach 6 MB.
+    connections = [store.engine.connect() for _ in range(3)]
+    try:
+        for conn in connections:
+            assert conn.execute(text("SELECT count(*), sum(length(body)) FROM filler")).one()[0] == 12_000
+        high = sqlite.sqlite3_memory_highwater(0)
+    finally:
+        for conn in connections:
+            conn.close()
+        store.close()
+    assert high < 2 * SQLITE_HEAP_LIMIT, f"SQLite's memory reached {high / 2**20:.1f} MB"
