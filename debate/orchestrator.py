@@ -227,7 +227,7 @@ class Orchestrator:
         if given:
             draw = given.pop(0)
             key = motion_for_round(draw, history, keys, self.config.seed, draw.round)
-            return PlannedRound(draw=draw, kind=PRELIMINARY, motion_keys=(key,) * len(draw.pairings))
+            return PlannedRound(draw=draw, kind=PRELIMINARY, motion_keys=(key,))
         estimates: list[Any] = []
         spent = Spent()
         if self.config.pairing == "arena":

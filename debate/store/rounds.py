@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from itertools import islice
+from itertools import islice, repeat
 from typing import Any
 
 from pydantic import BaseModel
@@ -29,13 +29,14 @@ _SAVE_CHUNK = 1000  # debates per INSERT when a draw is saved
 class RoundQueries(StoreBase):
     def save_round(self, tournament_id: int, draw: Draw, motion_keys: Sequence[str], *, kind: str = "preliminary") -> None:
         """Store a round's draw and its debates, all in one transaction (a draw is never
-        half-saved). `motion_keys` gives each pairing's motion, in order."""
-        if len(motion_keys) != len(draw.pairings):
-            raise ValueError("one motion per pairing")
+        half-saved). `motion_keys` gives each pairing's motion, in order, or is one motion
+        for every pairing (no sequence as long as the round is needed for that)."""
+        if len(motion_keys) != len(draw.pairings) and len(motion_keys) != 1:
+            raise ValueError("one motion per pairing, or one for all of them")
         with self._session() as session:
             ids = self._contestant_ids(session, tournament_id)
             motions = {m.key: motion_id for motion_id, m in self._motion_rows(session, tournament_id).items()}
-            shared = motion_keys[0] if motion_keys and len(set(motion_keys)) == 1 else None
+            shared = motion_keys[0] if draw.pairings and len(set(motion_keys)) == 1 else None
             header = draw.model_dump_json(exclude={"pairings"})
             rnd = RoundRow(tournament_id=tournament_id, number=draw.round, kind=kind, motion_id=motions[shared] if shared else None, draw_json=header)
             session.add(rnd)
@@ -49,7 +50,7 @@ class RoundQueries(StoreBase):
                     "tournament_id": tournament_id, "round_id": rnd.id, "round_number": draw.round, "proposition_id": ids[pairing.proposition],
                     "opposition_id": ids[pairing.opposition], "motion_id": motions[key], **_pairing_columns(pairing),
                 }
-                for pairing, key in zip(draw.pairings, motion_keys, strict=True)
+                for pairing, key in zip(draw.pairings, repeat(shared) if shared else motion_keys)
             )
             while chunk := list(islice(rows, _SAVE_CHUNK)):
                 session.exec(_INSERT_DEBATE, params=chunk)  # type: ignore[call-overload]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from debate.core.formats import builtin_format
 from debate.core.transcript import MotionText
 from debate.draws.model import Draw, Pairing
@@ -35,6 +37,21 @@ def test_a_draw_reads_back_as_it_was_made(tmp_path: Path) -> None:
         assert [(h.number, h.kind, h.status, h.motion, h.byes, h.notes) for h in headers] == [
             (1, "preliminary", "drawn", None, ("e",), ("bracket 1: a pull-up",)), (2, "elimination", "drawn", "m1", (), ())]
         assert store.motion_history(tid) == {("a", "b"): {"m1"}, ("c", "d"): {"m2"}, ("a", "c"): {"m1"}, ("b", "d"): {"m1"}}
+    finally:
+        store.close()
+
+
+def test_one_motion_key_serves_every_pairing(tmp_path: Path) -> None:
+    # The engine passes a round-wide motion once, not once per debate.
+    store, tid = _store(tmp_path)
+    try:
+        pairings = (Pairing(proposition="a", opposition="b"), Pairing(proposition="c", opposition="d"), Pairing(proposition="b", opposition="a"))
+        store.save_round(tid, Draw(round=1, pairings=pairings), ["m2"])
+        assert [h.motion for h in store.round_headers(tid)] == ["m2"]
+        assert store.motion_history(tid) == {("a", "b"): {"m2"}, ("c", "d"): {"m2"}, ("b", "a"): {"m2"}}
+        with pytest.raises(ValueError, match="one motion per pairing"):
+            store.save_round(tid, Draw(round=2, pairings=pairings), ["m1", "m2"])
+        assert [h.number for h in store.round_headers(tid)] == [1]
     finally:
         store.close()
 
