@@ -122,7 +122,7 @@ def _one(size: int, latency: float, n_models: int, slots: int, *, null_transport
         "calls": calls,
         "wall_s": round(wall, 3),
         "lower_bound_s": round(lower, 3),
-        "ratio": round(wall / lower, 4),
+        "ratio": round(wall / lower, 4) if lower > 0 else None,  # no latency, no bound to compare with
         "engine_cpu_ms_per_call": round(max(0.0, cpu / calls * 1000 - litellm_cpu - provider_cpu), 4),
         "litellm_cpu_ms_per_call": round(litellm_cpu, 4),
         "provider_cpu_ms_per_call": round(provider_cpu, 4),

@@ -16,14 +16,15 @@ app.add_typer(bench_app, name="bench")
 @bench_app.command("orchestration")
 def bench_orchestration(
     sizes: Annotated[str, typer.Option(help="comma-separated debate counts")] = "1000,10000",
-    latency: Annotated[float, typer.Option(help="seconds per fake call")] = 0.2,
-    models_: Annotated[int, typer.Option("--models", help="fake models")] = 4,
-    slots: Annotated[int, typer.Option(help="concurrent calls per model")] = 8,
+    # Above zero: the calls' latency makes the lower bound the ratio is measured against.
+    latency: Annotated[float, typer.Option(min=0.001, help="seconds per fake call")] = 0.2,
+    models_: Annotated[int, typer.Option("--models", min=2, help="fake models")] = 4,
+    slots: Annotated[int, typer.Option(min=1, help="concurrent calls per model")] = 8,
 ) -> None:
     """Engine throughput against a provider-bound workload on the fake provider."""
     from debate.bench.orchestration import orchestration
 
-    orchestration([int(s) for s in sizes.split(",")], latency=latency, n_models=models_, slots=slots, console=out)
+    orchestration(_counts("--sizes", sizes, "debate counts"), latency=latency, n_models=models_, slots=slots, console=out)
 
 
 @bench_app.command("local")

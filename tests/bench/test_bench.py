@@ -26,6 +26,28 @@ def test_orchestration_bench_prints_its_figures_as_json() -> None:
     assert "without litellm" in result.stdout
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (["--sizes", "100,lots"], "--sizes: '100,lots' is not a list of positive debate counts"),
+    (["--latency", "0"], "--latency"),
+    (["--models", "1"], "--models"),
+])
+def test_orchestration_bench_refuses_what_it_cannot_measure(args: list[str], message: str) -> None:
+    result = run_cli("bench", "orchestration", *args, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_one_orchestration_run_without_latency_has_no_ratio() -> None:
+    # A CPU-bound run: there is no lower bound to divide by, so no ratio (it used to divide by zero).
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "debate.bench.orchestration", "orchestration-one", "6", "0", "2", "2", "null"], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["lower_bound_s"] == 0 and figures["ratio"] is None and figures["calls"] == 6 * 6
+
+
 def test_startup_bench_reports_no_litellm_import() -> None:
     result = run_cli("bench", "startup", "--runs", "1", timeout=120)
     assert result.returncode == 0, result.stderr
