@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -39,9 +41,6 @@ def test_orchestration_bench_refuses_what_it_cannot_measure(args: list[str], mes
 
 def test_one_orchestration_run_without_latency_has_no_ratio() -> None:
     # A CPU-bound run: there is no lower bound to divide by, so no ratio (it used to divide by zero).
-    import subprocess
-    import sys
-
     done = subprocess.run([sys.executable, "-m", "debate.bench.orchestration", "orchestration-one", "6", "0", "2", "2", "null"], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout.strip().splitlines()[-1])

@@ -10,15 +10,20 @@ deterministic, unlike RSS.
 
 from __future__ import annotations
 
+import _sqlite3
+import ctypes
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from debate.config import TournamentConfig
 from debate.draws.model import Draw, Pairing
 from debate.core.formats import BUILTIN_FORMATS
 from debate.store import BallotRecord, DebateUpdate, Store
+from debate.store.database import SQLITE_HEAP_LIMIT
 from debate.core.transcript import MotionText
 
 N = 4000
@@ -80,9 +85,6 @@ def test_reading_results_of_a_large_round_holds_no_row_objects(tmp_path: Path) -
 
 def _sqlite_memory() -> Any:
     """SQLite's own memory counters, from the library Python's sqlite3 runs on."""
-    import _sqlite3
-    import ctypes
-
     library = ctypes.CDLL(_sqlite3.__file__)  # its symbols, or those of the libsqlite3 it links
     library.sqlite3_memory_highwater.restype = ctypes.c_int64
     library.sqlite3_memory_highwater.argtypes = [ctypes.c_int]
@@ -92,10 +94,6 @@ def _sqlite_memory() -> Any:
 def test_sqlite_memory_stays_bounded_however_large_the_file(tmp_path: Path) -> None:
     # Each pooled connection kept its own page cache of up to 2 MB, filled as the file grew:
     # an engine playing 20,000 debates held 3.4 MB more of SQLite's memory than one playing 1,000.
-    from sqlalchemy import text
-
-    from debate.store.database import SQLITE_HEAP_LIMIT
-
     store = Store(str(tmp_path / "s.db"))
     with store.engine.begin() as conn:
         assert conn.exec_driver_sql("PRAGMA soft_heap_limit").scalar() == SQLITE_HEAP_LIMIT
