@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -85,7 +86,7 @@ def ratings(
     # Above the table; on stderr when stdout carries JSON or CSV, which must stay parseable.
     print_caveats(out if format is RatingsFormat.table else err, caveats)
     rows: list[dict[str, Any]] = [
-        {**({split: board.group} if split else {}), **row.model_dump(), "interval_method": board.table.interval_method}
+        {**({split: board.group} if split else {}), **asdict(row), "interval_method": board.table.interval_method}
         for board in result.boards
         for row in board.table.rows
     ]

@@ -25,7 +25,7 @@ CHECKS = ("judges.rules.injection", "judges.rules.identity", "judges.rules.langu
 WATCHED = HEAVY + RATING_ONLY + CHECKS
 
 # Runs the CLI as `python -m debate.cli` does, then prints which of WATCHED it imported.
-PROBE = f"""
+PROBE = """
 import json, runpy, sys
 sys.argv = ["debate", *sys.argv[1:]]
 try:
@@ -34,7 +34,7 @@ except SystemExit as done:
     code = done.code
 else:
     code = 0
-sys.stderr.write("\\n" + json.dumps({{"code": code, "loaded": [m for m in {WATCHED!r} if m in sys.modules]}}) + "\\n")
+sys.stderr.write("\\n" + json.dumps({"code": code, "loaded": [m for m in WATCHED if m in sys.modules]}) + "\\n")
 """
 
 
@@ -43,10 +43,11 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return finished_tournament(tmp_path_factory.mktemp("startup"), [{"name": n, "model": f"fake/{n}"} for n in ("alpha", "beta", "gamma")])
 
 
-def _loaded(*args: str) -> list[str]:
-    """Which of WATCHED `debate ARGS` left in sys.modules."""
+def _loaded(*args: str, watched: tuple[str, ...] = WATCHED) -> list[str]:
+    """Which of `watched` `debate ARGS` left in sys.modules."""
+    probe = f"WATCHED = {watched!r}\n{PROBE}"
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120, env={**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120, env={**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
     )
     report = json.loads(done.stderr.strip().splitlines()[-1])
     assert report["code"] in (0, None), done.stderr
@@ -78,9 +79,17 @@ def test_rating_imports_numpy_but_not_the_rule_checks(database: Path, command: l
     assert _loaded(*command, "--db", str(database)) == ["numpy"]
 
 
+def test_rating_a_battle_log_imports_neither_pydantic_nor_the_store(tmp_path: Path) -> None:
+    # pydantic's BaseModel alone is a tenth of a second; a battle log needs no config or store.
+    log = tmp_path / "battles.csv"
+    log.write_text("model_a,model_b,winner\nx,y,model_a\ny,x,tie\nx,y,model_b\n", encoding="utf-8")
+    watched = ("pydantic", "sqlite3", "debate.store", "numpy")
+    assert _loaded("ratings", "--battles", str(log), "--format", "json", watched=watched) == ["numpy"]
+
+
 def test_the_probe_reports_a_heavy_package_that_was_imported() -> None:
     # The same probe with textual imported before the CLI runs: an empty list above means
     # nothing was imported, not that the probe cannot see it.
-    probe = PROBE.replace("runpy.run_module(", "__import__('textual.app'); runpy.run_module(")
+    probe = f"WATCHED = {WATCHED!r}\n" + PROBE.replace("runpy.run_module(", "__import__('textual.app'); runpy.run_module(")
     done = subprocess.run([sys.executable, "-c", probe, "--help"], capture_output=True, text=True, timeout=120)
     assert json.loads(done.stderr.strip().splitlines()[-1])["loaded"] == ["textual"]

@@ -3,9 +3,11 @@ online Elo, separability, side balance and the battle-log reader."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import subprocess
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -364,10 +366,15 @@ def test_battles_reject_impossible_input() -> None:
 
 
 def test_rating_rows_serialise_for_the_cli() -> None:
+    # The table is plain dataclasses the CLI dumps with json: a numpy scalar left in a field
+    # would print as a float64 here or fail json.dumps outright.
     battles, _ = synthetic_battles(3, 300, seed=0)
-    rows = bradley_terry(battles).model_dump(mode="json")["rows"]
-    assert {"name", "rating", "lower", "upper", "battles"} <= set(rows[0])
+    table = asdict(bradley_terry(battles))
+    rows = json.loads(json.dumps(table))["rows"]
+    assert {"name", "rating", "lower", "upper", "battles", "rank_lower"} <= set(rows[0])
     assert sum(row["battles"] for row in rows) == 600
+    scalars = [v for row in table["rows"] for v in row.values()] + [v for k, v in table.items() if k not in ("rows", "notes")]
+    assert {type(v) for v in scalars} <= {str, int, float, type(None)}
 
 
 # --- separability and side balance ---------------------------------------------------------
