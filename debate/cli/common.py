@@ -8,10 +8,13 @@ from __future__ import annotations
 import json
 import sys
 from enum import Enum
-from typing import Annotated, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
-from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     help="Model-vs-model debate tournaments: draws, streamed debates, judges, standings.",
@@ -27,9 +30,27 @@ def _commands() -> None:
     # (typer makes a lone command the whole program).
     pass
 
-# Piped output gets room for wide tables instead of rich's 80-column default.
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
+class _LazyConsole:
+    """A rich Console made on first use: a command that prints JSON or CSV, or nothing on a
+    stream, never imports rich (a tenth of `debate ratings --battles`'s start)."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+
+    @cached_property
+    def _console(self) -> Console:
+        from rich.console import Console
+
+        stream = sys.stderr if self._stderr else sys.stdout
+        # Piped output gets room for wide tables instead of rich's 80-column default.
+        return Console(stderr=self._stderr, highlight=False, width=None if stream.isatty() else 160)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._console, name)
+
+
+out = cast("Console", _LazyConsole(stderr=False))
+err = cast("Console", _LazyConsole(stderr=True))
 
 
 class OutputFormat(str, Enum):

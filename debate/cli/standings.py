@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-
 from debate import api
 from debate.cli.common import DbOption, FormatOption, OutputFormat, TournamentOption, app, bound, emit_json, out
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from debate.api import Caveat
 
 
@@ -81,10 +81,10 @@ def print_bracket(bracket: api.BracketReport) -> None:
 
 def print_caveats(console: Console, caveats: list[Caveat]) -> None:
     """The caveats in bold yellow under their headline, so they cannot be read past."""
-    from rich.markup import escape
-
     if not caveats:
         return
+    from rich.markup import escape
+
     console.print(f"[bold yellow]{api.caveat_headline(caveats)}[/]")
     for caveat in caveats:
         console.print(f"[bold yellow]  ! {escape(caveat.sentence)}[/]")

@@ -80,10 +80,11 @@ def test_rating_imports_numpy_but_not_the_rule_checks(database: Path, command: l
 
 
 def test_rating_a_battle_log_imports_neither_pydantic_nor_the_store(tmp_path: Path) -> None:
-    # pydantic's BaseModel alone is a tenth of a second; a battle log needs no config or store.
+    # pydantic's BaseModel alone is a tenth of a second; a battle log needs no config or store,
+    # and JSON output no rich.
     log = tmp_path / "battles.csv"
     log.write_text("model_a,model_b,winner\nx,y,model_a\ny,x,tie\nx,y,model_b\n", encoding="utf-8")
-    watched = ("pydantic", "sqlite3", "debate.store", "numpy")
+    watched = ("pydantic", "rich", "sqlite3", "debate.store", "numpy")
     assert _loaded("ratings", "--battles", str(log), "--format", "json", watched=watched) == ["numpy"]
 
 
