@@ -30,6 +30,7 @@ def _commands() -> None:
     # (typer makes a lone command the whole program).
     pass
 
+
 class _LazyConsole:
     """A rich Console made on first use: a command that prints JSON or CSV, or nothing on a
     stream, never imports rich (a tenth of `debate ratings --battles`'s start)."""

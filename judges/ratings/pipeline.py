@@ -8,8 +8,7 @@ of its likelihood sums to zero over the models; we fit with a sum-to-zero term a
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -232,7 +231,7 @@ def _table(fits: _Fits, notes: list[str]) -> RatingTable:
     side_advantage = None
     if opts.side:
         side = estimates[-1]
-        side_advantage = SideAdvantage(**dataclasses.asdict(side), win_probability=float(logistic(np.float64(side.coefficient))))
+        side_advantage = SideAdvantage(**asdict(side), win_probability=float(logistic(np.float64(side.coefficient))))
     coefficients = estimates[: len(style_names)] if opts.style else None
     return RatingTable(
         rows=rows, prior=main.prior, side_advantage=side_advantage, style_coefficients=coefficients, notes=notes, **_table_header(battles, opts)
