@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         ratings_prior,
         render_scorecard,
         scorecard,
+        side_advantage_text,
         standings,
         write_battles,
         write_scorecard,
@@ -72,7 +73,7 @@ _HOME = {
     ), "reading"),
     **dict.fromkeys((
         "BracketReport", "Caveat", "RatingHistory", "Scorecard", "StandingsReport", "WinRateMatrix", "caveat_headline", "caveats", "pairwise", "rating_history",
-        "ratings_prior", "render_scorecard", "scorecard", "standings", "write_battles", "write_scorecard",
+        "ratings_prior", "render_scorecard", "scorecard", "side_advantage_text", "standings", "write_battles", "write_scorecard",
     ), "reports"),
     **dict.fromkeys((
         "RunSummary", "TournamentConfig", "config_from", "load_config", "run_tournament", "run_worker", "tournament_motions", "tournament_rubric", "validate_config",

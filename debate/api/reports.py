@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from debate.reports.bracket import BracketReport
     from debate.reports.standings import StandingsReport
     from debate.store import Store
+    from judges.ratings import SideAdvantage
 
 def standings(store: Store, tournament: str | None = None) -> StandingsReport:
     """Live standings over the preliminary rounds, with ratings and what each contestant cost."""
@@ -55,6 +56,13 @@ def caveat_headline(found: list[Caveat]) -> str:
     from debate.reports.caveats import headline
 
     return headline(found)
+
+
+def side_advantage_text(side: SideAdvantage) -> str:
+    """The proposition's edge as the faces print it, with its interval."""
+    from debate.reports.side import side_advantage_text as text
+
+    return text(side)
 
 
 def scorecard(store: Store, tournament: str | None = None, *, base_dir: Path | None = None) -> Scorecard:

@@ -119,7 +119,7 @@ def _print_boards(boards: list[api.RatingBoard], split: str | None, style: bool)
             view.add_row(str(rank), r.name, rating, interval, str(r.battles), str(r.wins), str(r.losses), str(r.ties), *extra)
         out.print(view)
         if table.side_advantage is not None:
-            out.print(f"proposition advantage: {table.side_advantage.rating:+.0f} points")
+            out.print(f"proposition advantage: {api.side_advantage_text(table.side_advantage)}")
         if table.rows and table.ci:
             out.print(f"separability: {api.separability(table):.0%} of pairs have non-overlapping intervals")
         for note in table.notes:

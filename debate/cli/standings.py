@@ -52,8 +52,7 @@ def print_standings(db: str, tournament: str | None, format: OutputFormat) -> No
     if report.bracket is not None:
         print_bracket(report.bracket)
     if report.side_advantage:
-        adv = report.side_advantage
-        out.print(f"proposition advantage: {adv.rating:+.0f} rating points (win probability {adv.win_probability:.2f} between equals)")
+        out.print(f"proposition advantage: {api.side_advantage_text(report.side_advantage)}")
     usage = report.usage
     out.print(f"ranked by {', '.join(report.tie_breaks)} (a win is 1 point, a tie 1/2); {usage['calls']} model calls, {usage['prompt_tokens']} prompt + {usage['completion_tokens']} completion tokens, cost ${usage['cost_usd']:.4f}")
 

@@ -116,9 +116,10 @@ class StandingsScreen(TournamentScreen):
                 str(tokens), f"${usage.get('cost_usd', 0.0):.4f}", f"{latency:.2f}s" if latency is not None else "—",
             ]))
         fill(self.query_one(DataTable), HEADS, rows)
+        from debate.api import side_advantage_text
+
         side = report.side_advantage
-        # round() to an int first: a -0.3 point edge shows as +0, not -0.
-        extra = f" · proposition advantage {round(side.rating):+d} rating points" if side is not None else ""
+        extra = f" · proposition advantage {escape(side_advantage_text(side))}" if side is not None else ""
         knockout = "" if report.bracket is None else f"[b green]{escape(report.bracket.headline())}[/]\n"
         title = "Standings" if report.bracket is None else "Preliminary standings"
         self.query_one("#standings-head", Static).update(
