@@ -53,7 +53,7 @@ _A_MARGIN = {1: 2, 2: 1, 3: 0, 4: -1, 5: -2}  # signed toward Debater A
 _SYSTEM = (
     "You are an impartial, experienced debate adjudicator. Judge only what the speakers said, on the "
     "strength of their arguments and rebuttals, never on your own view of the motion. Both speakers "
-    "are anonymous. Reply with one JSON object and nothing else."
+    "are anonymous. You will read one debate; reply with one JSON object and nothing else."
 )
 # Findings whose evidence is safe and useful to quote outside the fences.
 _QUOTABLE = {"both_sides", "concession"}
@@ -163,20 +163,29 @@ def presentation_messages(
         parts.append(head + fenced)
     if fence is not None:
         parts.append("\n" + _findings_block(findings, presentation))
-    parts.append("\n" + _rubric_block(rubric))
-    scale = "; ".join(f"{digit} = {text}" for digit, text in SCALE.items())
-    parts.append(
-        f"\nverdict: a whole number: {scale}. Use 3 only when it is too close to call.\n"
-        "both_poor: true if neither debater made a competent case, else false.\n"
-        f"reason: one or two sentences on what decided the debate (at most {REASON_SCHEMA_MAX} characters)."
-    )
-    parts.append("\nReply with only this JSON object:\n" + _shape(rubric))
+    parts.append("\nScore both debaters on the rubric and reply with only the JSON object described in your instructions.")
     user = "\n".join(parts)
     if note:
         user += "\n\n" + note
     if problem:
         user += f"\n\nYour previous reply was not valid: {problem}\nReply again with only the JSON object."
-    return [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": user}]
+    return [{"role": "system", "content": judge_instructions(rubric)}, {"role": "user", "content": user}]
+
+
+def judge_instructions(rubric: Rubric) -> str:
+    """The system message: the judge's role, the rubric and the reply's shape. It is the same
+    for every debate and both orders, so a model server that keeps a prompt's prefix computed
+    (llama.cpp's state cache here, hosted providers' prompt caching) reads it once, not once
+    per ballot: it is about half of a short debate's prompt."""
+    scale = "; ".join(f"{digit} = {text}" for digit, text in SCALE.items())
+    return "\n".join([
+        _SYSTEM,
+        "\n" + _rubric_block(rubric),
+        f"\nverdict: a whole number: {scale}. Use 3 only when it is too close to call.\n"
+        "both_poor: true if neither debater made a competent case, else false.\n"
+        f"reason: one or two sentences on what decided the debate (at most {REASON_SCHEMA_MAX} characters).",
+        "\nReply with only this JSON object:\n" + _shape(rubric),
+    ])
 
 
 def parse_presented(text: str, rubric: Rubric, presentation: Presentation) -> Ballot:

@@ -3,6 +3,12 @@
 A `Llama` object is not thread-safe, so each loaded model has one lock and generation runs in
 a worker thread while the event loop stays free. Tokens cross from that thread to the event
 loop through a queue, one per token, which is what lets spectators watch a local debate live.
+
+Reading a prompt costs more than writing the reply here (two cores read about 85 tokens a
+second of a 0.5B model), and the callers of one model take turns: a debater's speech, then the
+judge, then the next debate's speeches. So each model keeps the computed state of its last few
+generations (`_PrefixCache`), and a prompt starts from the one that shares the longest prefix
+with it: the judge's instructions, the same in every ballot, are read once per tournament.
 """
 
 from __future__ import annotations
@@ -13,11 +19,13 @@ import ctypes
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import litellm
+import numpy as np
 from litellm import CustomLLM
 
 from debate.localmodels import LocalModel, lookup, model_path
@@ -48,20 +56,88 @@ def _quiet_llama_logs() -> None:
 
 class _Loaded:
     def __init__(self, spec: LocalModel) -> None:
-        from llama_cpp import Llama
-
         _quiet_llama_logs()
         self.spec = spec
         self.lock = threading.Lock()
         # One long-lived thread per model: llama.cpp's OpenMP worker team belongs to the thread
         # that calls it, so a fresh thread per generation would leave idle teams spinning.
         self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"llama-{spec.name}")
-        self.llama = Llama(
+        self.llama = _llama_class()(
             model_path=str(model_path(spec)),
             n_ctx=spec.n_ctx,
             n_threads=local_threads(),
             verbose=False,
         )
+        self.llama.set_cache(_PrefixCache())
+
+
+def _llama_class() -> Any:
+    """`Llama` whose saved states carry one row of logits, not one per batch slot: the full copy
+    is 311 MB for Qwen's vocabulary (537 MB for Gemma's) made at the end of every generation,
+    which doubled the demo's peak memory. A restored state is always evaluated again from at
+    least one token before anything is sampled (`Llama.generate`), so the rows are never read."""
+    from llama_cpp import Llama
+
+    class _Llama(Llama):  # type: ignore[misc]
+        def save_state(self) -> Any:
+            rows = self.scores
+            self.scores = rows[:1]
+            try:
+                return super().save_state()
+            finally:
+                self.scores = rows
+
+    return _Llama
+
+
+class _PrefixCache:
+    """The states after a model's last `size` generations, each found by the longest prefix it
+    shares with a new prompt. llama-cpp-python restores the state only when it shares more than
+    what the model holds already, then reads the rest of the prompt from where they part.
+
+    A state is llama.cpp's KV cells for its tokens (12 KB a token for the 0.5B model) and one
+    row of logits (`_llama_class`).
+
+    The interface is the one `Llama.set_cache` expects of its `BaseLlamaCache` (item access by a
+    token sequence); it is not subclassed so that importing this module does not load llama.cpp.
+    """
+
+    def __init__(self, size: int = 6) -> None:
+        self.size = size
+        self.states: OrderedDict[tuple[int, ...], Any] = OrderedDict()
+
+    def _longest(self, key: Sequence[int]) -> tuple[int, ...] | None:
+        best, best_len = None, 0
+        for tokens in self.states:
+            shared = shared_prefix(tokens, key)
+            if shared > best_len:
+                best, best_len = tokens, shared
+        return best
+
+    def __getitem__(self, key: Sequence[int]) -> Any:
+        found = self._longest(key)
+        if found is None:
+            raise KeyError("no cached state shares a prefix with the prompt")
+        self.states.move_to_end(found)
+        return self.states[found]
+
+    def __contains__(self, key: Sequence[int]) -> bool:
+        return self._longest(key) is not None
+
+    def __setitem__(self, key: Sequence[int], state: Any) -> None:
+        self.states.pop(tuple(key), None)
+        self.states[tuple(key)] = state
+        while len(self.states) > self.size:
+            self.states.popitem(last=False)
+
+
+def shared_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    """How many tokens two sequences share from the start."""
+    n = min(len(a), len(b))
+    if n == 0:
+        return 0
+    differ = np.flatnonzero(np.asarray(a[:n]) != np.asarray(b[:n]))
+    return int(differ[0]) if differ.size else n
 
 
 def local_threads() -> int:

@@ -35,7 +35,7 @@ def _obedient_judge(prompts: list[str]) -> attacks.Caller:
         prompts.append(prompt)
         verdict = 3
         if "<<SPEECH-" not in prompt:
-            for label, body in re.findall(r"Speech \d+, Debater ([AB]) \w+[^\n]*:\n(.*?)(?=\nSpeech \d+,|\nRubric:)", prompt, re.S):
+            for label, body in re.findall(r"Speech \d+, Debater ([AB]) \w+[^\n]*:\n(.*?)(?=\nSpeech \d+,|\nScore both debaters)", prompt, re.S):
                 if ORDER in body:
                     verdict = 1 if label == "A" else 5
         return CallResult(

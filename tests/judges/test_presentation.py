@@ -117,8 +117,12 @@ def test_a_speech_cannot_close_the_fence() -> None:
     assert "[marker removed]" in user
 
 
-def test_prompt_carries_rubric_levels_scale_and_shape() -> None:
-    user = _user(_transcript(TEXTS[:2]))
+def _system(t: Transcript, presentation: Presentation = PROP_A) -> str:
+    return presentation_messages(RUBRIC, t, presentation, fence=FENCE, findings=check_transcript(t))[0]["content"]
+
+
+def test_instructions_carry_rubric_levels_scale_and_shape() -> None:
+    user = _system(_transcript(TEXTS[:2]))
     for criterion in RUBRIC.criteria:
         assert f"{criterion.id} (weight {criterion.weight:g}): {criterion.description}" in user
         for level in criterion.levels:
@@ -131,13 +135,25 @@ def test_prompt_carries_rubric_levels_scale_and_shape() -> None:
     assert user.index('{"reason": ') < user.index('"scores": {')
 
 
+def test_instructions_are_the_same_for_every_debate_and_order() -> None:
+    """What lets a model server read them once per tournament (the local models' state cache,
+    hosted providers' prompt caching): nothing of a debate, its fence or its order is in them."""
+    first, other = _transcript(TEXTS[:2]), _transcript(TEXTS[2:], motion="This House would abolish exams")
+    systems = {_system(t, p) for t in (first, other) for p in BOTH}
+    assert len(systems) == 1
+    (system,) = systems
+    assert FENCE not in system and "homework" not in system.lower() and "Motion:" not in system
+    user = _user(first)
+    assert "Rubric:" not in user and user.rstrip().endswith("reply with only the JSON object described in your instructions.")
+
+
 @pytest.mark.parametrize("presentation", BOTH, ids=lambda p: f"{p.label_a}-as-A")
 def test_findings_are_listed_as_facts_in_neutral_labels(presentation: Presentation) -> None:
     t = _transcript(TEXTS)
     findings = check_transcript(t)
     assert {(1, "identity_leak"), (1, "injection"), (3, "both_sides")} <= {(f.speech_index, f.kind) for f in findings}
     user = _user(t, presentation, findings)
-    facts = user[user.index("Automatic rule checks"):user.index("Rubric:")]
+    facts = user[user.index("Automatic rule checks"):user.index("Score both debaters")]
     opposition = presentation.label(Side.OPPOSITION)
     assert f"- Speech 2 ({opposition}): identity leak, major:" in facts
     assert f"- Speech 2 ({opposition}): injection, major: writes a fake speech fence marker (3 places)" in facts
