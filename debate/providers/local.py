@@ -72,10 +72,11 @@ class _Loaded:
 
 
 def _llama_class() -> Any:
-    """`Llama` whose saved states carry one row of logits, not one per batch slot: the full copy
-    is 311 MB for Qwen's vocabulary (537 MB for Gemma's) made at the end of every generation,
-    which doubled the demo's peak memory. A restored state is always evaluated again from at
-    least one token before anything is sampled (`Llama.generate`), so the rows are never read."""
+    """`Llama` whose saved and restored states carry one row of logits, not one per batch slot
+    of the whole vocabulary (311 MB for Qwen, 537 MB for Gemma): copied at the end of every
+    generation and zeroed at every restore, those rows doubled the demo's peak memory and took
+    half a second a restore. A restored state is always evaluated again from at least one token
+    before anything is sampled (`Llama.generate`), so the rows are never read."""
     from llama_cpp import Llama
 
     class _Llama(Llama):  # type: ignore[misc]
@@ -84,6 +85,14 @@ def _llama_class() -> Any:
             self.scores = rows[:1]
             try:
                 return super().save_state()
+            finally:
+                self.scores = rows
+
+        def load_state(self, state: Any) -> None:
+            rows = self.scores
+            self.scores = rows[:1]
+            try:
+                super().load_state(state)
             finally:
                 self.scores = rows
 
