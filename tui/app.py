@@ -38,7 +38,7 @@ from tui.screens.scoring import ScoringScreen
 from tui.screens.setup import SetupScreen
 from tui.screens.spectator import SpectatorScreen
 from tui.screens.standings import StandingsScreen
-from tui.state import LiveState, load_snapshot, outline
+from tui.state import LiveState, keep_loaded, load_snapshot, outline
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -283,6 +283,8 @@ class DebateApp(App[None]):
     def _replace_state(self, snapshot: LiveState, first: bool, structural: bool) -> None:
         if self.runs_here and not first:
             return
+        if not first:
+            keep_loaded(snapshot, self.state)
         self.state = snapshot
         if self.tournament is None:
             self.tournament = snapshot.tournament

@@ -114,6 +114,7 @@ class LiveState:
     # store says so; a run in this app feeds events, and runs every debate itself.
     shared: bool = False
     workers: list[WorkerStats] = field(default_factory=list)  # each worker's counts, as the store has them
+    polled: set[int] = field(default_factory=set)  # debates whose transcripts the last poll of the store read
 
     def masked(self, text: str, debates: Iterable[DebateState], *, tag: bool = False) -> str:
         """`text` with each contestant of a still-hidden debate, by name or model id, replaced
@@ -245,16 +246,21 @@ def load_snapshot(view: LiveView, previous: LiveState | None = None) -> LiveStat
     state.workers = list(view.workers)
     state.shared = bool(state.workers) or any(d.worker for d in view.debates)
     fill_from_plans(state, view.plans)
+    state.polled = {p.debate_id for p in view.plans}
     if previous is not None:
-        # Only the current round is read again each poll: what the screens loaded of other
-        # rounds (a debate judged as the next round began, an earlier round looked at) stays.
-        planned = {p.debate_id for p in view.plans}
-        for debate_id, debate in state.debates.items():
-            old = previous.debates.get(debate_id)
-            if debate_id not in planned and old is not None and old.speeches:
-                debate.speeches, debate.ballots, debate.findings = old.speeches, old.ballots, old.findings
+        keep_loaded(state, previous)
     _add_partial_speeches(state, view, previous)
     return state
+
+
+def keep_loaded(state: LiveState, previous: LiveState) -> None:
+    """Only the current round is read again each poll: what the screens loaded of other rounds
+    (a debate judged as the next round began, an earlier round looked at) stays. Run again on
+    the UI thread as a poll lands, since a round may have loaded while the poll was reading."""
+    for debate_id, debate in state.debates.items():
+        old = previous.debates.get(debate_id)
+        if debate_id not in state.polled and old is not None and old.speeches:
+            debate.speeches, debate.ballots, debate.findings = old.speeches, old.ballots, old.findings
 
 
 def outline(state: LiveState) -> tuple[object, ...]:

@@ -649,3 +649,22 @@ def test_a_poll_of_the_store_keeps_what_was_loaded_of_other_rounds(finished_db: 
         store.close()
     old = [d for d in again.debates.values() if d.round == earlier]
     assert old and all(d.speeches and d.ballots for d in old)
+
+
+async def test_a_poll_that_read_the_store_before_a_round_loaded_keeps_that_round(finished_db: Path) -> None:
+    from debate.api import live_view, round_plans
+    from tui.app import DebateApp
+    from tui.screens.board import BoardScreen
+    from tui.state import load_snapshot
+
+    app = DebateApp(str(finished_db), tournament="fixed")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen))
+        earlier = (app.state.round or 0) - 1
+        # The order of a race: a poll reads the store, the earlier round lands, the poll lands.
+        stale = load_snapshot(live_view(app.store, "fixed"), app.state)
+        app.screen._round_loaded(round_plans(app.store, "fixed", earlier))
+        assert any(d.speeches for d in app.state.debates.values() if d.round == earlier)
+        app._replace_state(stale, first=False, structural=False)
+        old = [d for d in app.state.debates.values() if d.round == earlier]
+        assert old and all(d.speeches and d.ballots for d in old), "the poll dropped the round just loaded"
