@@ -214,8 +214,10 @@ def _streaming_capacity(streams: int = 64, tokens: int = 400) -> float:
 
 
 def local(*, tokens: int, runs: int, console: Console, batch_sizes: list[int] | None = None) -> None:
-    """Gateway vs direct llama-cpp on the same loaded model and prompt, alternating runs; then,
-    for `batch_sizes`, what llama.cpp reaches decoding that many sequences in one batch."""
+    """Gateway vs direct llama-cpp on the same loaded model and prompt, alternating runs; a
+    judge's ballot under its grammar, checked against the whole vocabulary and the shortlist
+    first; then, for `batch_sizes`, what llama.cpp reaches decoding that many sequences in one
+    batch."""
     from debate.gateway import CallRequest, Gateway, local_provider
 
     name = "qwen2.5-0.5b-instruct"
@@ -254,9 +256,52 @@ def local(*, tokens: int, runs: int, console: Console, batch_sizes: list[int] | 
     direct_tps = statistics.median(p[0] for p in pairs)
     gateway_tps = statistics.median(p[1] for p in pairs)
     figures = {"model": f"local/{name}", "tokens": tokens, "runs": runs, "direct_tokens_per_s": round(direct_tps, 2), "gateway_tokens_per_s": round(gateway_tps, 2), "ratio": round(gateway_tps / direct_tps, 4)}
+    figures |= grammar_shortlist(loaded, tokens=tokens, runs=runs, console=console)
     if batch_sizes:
         figures |= batch_ceiling(loaded, messages[-1]["content"], batch_sizes, tokens, console)
     print(json.dumps(figures))
+
+
+def grammar_shortlist(loaded: Any, *, tokens: int, runs: int, console: Console) -> dict[str, Any]:
+    """A judge's ballot on a shipped control debate, under the ballot's JSON grammar at
+    temperature 0: tokens/s with the grammar checked against the whole vocabulary at every step
+    (llama.cpp's way) and against the shortlist first (`_grammar_on_shortlist`), alternating
+    runs, and whether each pair wrote the same reply."""
+    from debate.core.sides import Side
+    from debate.providers import local
+    from judges.controls import seed_debates
+    from judges.presentation import Presentation, new_fence, presentation_messages, presentation_schema
+    from judges.rubric import load_rubric
+    from judges.rules import check_transcript
+
+    rubric, transcript = load_rubric(), seed_debates()[0].transcript
+    messages = presentation_messages(rubric, transcript, Presentation(label_a=Side.PROPOSITION), fence=new_fence(), findings=check_transcript(transcript))
+    reply_format = {"type": "json_object", "schema": presentation_schema(rubric)}
+    kept = local.SHORTLIST
+
+    def ballot(shortlist: int) -> tuple[float, str]:
+        local.SHORTLIST = shortlist
+        try:
+            with loaded.lock:
+                start = time.perf_counter()
+                out = loaded.llama.create_chat_completion(messages=messages, max_tokens=tokens, temperature=0.0, response_format=reply_format)
+                return out["usage"]["completion_tokens"] / (time.perf_counter() - start), out["choices"][0]["message"]["content"]
+        finally:
+            local.SHORTLIST = kept
+
+    def measure() -> list[tuple[tuple[float, str], tuple[float, str]]]:
+        ballot(kept)  # warm-up: reads the prompt, which the runs then share
+        return [(ballot(loaded.llama.n_vocab() + 1), ballot(kept)) for _ in range(runs)]
+
+    pairs = loaded.thread.submit(measure).result()
+    whole = statistics.median(w for (w, _), _ in pairs)
+    short = statistics.median(s for _, (s, _) in pairs)
+    same = sum(a == b for (_, a), (_, b) in pairs)
+    console.print(
+        f"judge's ballot under its JSON grammar: {whole:.1f} tok/s checking the whole vocabulary, "
+        f"{short:.1f} checking the {kept} likeliest tokens first ({short / whole:.2f}x); same reply in {same} of {runs} runs"
+    )
+    return {"grammar_tokens_per_s": {"whole_vocabulary": round(whole, 2), "shortlist": round(short, 2)}, "grammar_speedup": round(short / whole, 3), "grammar_same_replies": same}
 
 
 def batch_ceiling(loaded: Any, text: str, sizes: list[int], tokens: int, console: Console) -> dict[str, Any]:

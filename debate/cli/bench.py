@@ -33,8 +33,9 @@ def bench_local(
     runs: Annotated[int, typer.Option()] = 3,
     batch: Annotated[str, typer.Option(help="batch sizes for llama.cpp's batched decoding ceiling, e.g. 1,2,4 (empty: skip)")] = "1,2,4",
 ) -> None:
-    """Tokens per second of the local model through the gateway vs a direct llama-cpp call, and
-    what decoding several sequences in one batch gains on this machine."""
+    """Tokens per second of the local model through the gateway vs a direct llama-cpp call, of a
+    judge's ballot under its JSON grammar (whole vocabulary vs shortlist), and what decoding
+    several sequences in one batch gains on this machine."""
     from debate.bench.orchestration import local
 
     sizes = _counts("--batch", batch, "batch sizes") if batch.strip() else []

@@ -64,6 +64,8 @@ def test_local_bench_measures_batched_decoding_on_the_embedded_model() -> None:
     assert set(figures["tokens_per_s"]) == {"1", "2"} and all(rate > 0 for rate in figures["tokens_per_s"].values())
     assert figures["speedup_2_vs_1"] == pytest.approx(figures["tokens_per_s"]["2"] / figures["tokens_per_s"]["1"], rel=0.01)
     assert "2 sequence(s) decoded in one batch" in result.stdout
+    assert set(figures["grammar_tokens_per_s"]) == {"whole_vocabulary", "shortlist"} and all(rate > 0 for rate in figures["grammar_tokens_per_s"].values())
+    assert figures["grammar_same_replies"] == 1, "at temperature 0 the shortlist writes what the whole vocabulary's check writes"
 
 
 def test_local_bench_refuses_batch_sizes_it_cannot_compare() -> None:
