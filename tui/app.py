@@ -281,7 +281,7 @@ class DebateApp(App[None]):
             self.refresh_ratings_now(snapshot.tournament)
 
     def _replace_state(self, snapshot: LiveState, first: bool, structural: bool) -> None:
-        if self.runs_here and not first:
+        if (self.runs_here and not first) or not self.screen_stack:  # no screens: the app is closing
             return
         if not first:
             keep_loaded(snapshot, self.state)
@@ -342,6 +342,8 @@ class DebateApp(App[None]):
         self._announce(touched, structural)
 
     def _announce(self, touched: set[int], structural: bool) -> None:
+        if not self.screen_stack:  # a poll or an event landed as the app closed
+            return
         self.screen.post_message(StateChanged(touched, structural))
         if self.render_observers:
             stamp = time.perf_counter()

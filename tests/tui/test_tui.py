@@ -668,3 +668,16 @@ async def test_a_poll_that_read_the_store_before_a_round_loaded_keeps_that_round
         app._replace_state(stale, first=False, structural=False)
         old = [d for d in app.state.debates.values() if d.round == earlier]
         assert old and all(d.speeches and d.ballots for d in old), "the poll dropped the round just loaded"
+
+
+async def test_a_poll_that_lands_as_the_app_closes_is_dropped(finished_db: Path) -> None:
+    from tui.app import DebateApp
+    from tui.screens.board import BoardScreen
+
+    app = DebateApp(str(finished_db), tournament="fixed")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen))
+        state = app.state
+    assert not app.screen_stack
+    app._replace_state(state, first=False, structural=True)  # raised ScreenStackError: the poll worker failed
+    app._announce(set(state.debates), True)
