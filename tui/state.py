@@ -247,16 +247,14 @@ def load_snapshot(view: LiveView, previous: LiveState | None = None) -> LiveStat
     state.shared = bool(state.workers) or any(d.worker for d in view.debates)
     fill_from_plans(state, view.plans)
     state.polled = {p.debate_id for p in view.plans}
-    if previous is not None:
-        keep_loaded(state, previous)
     _add_partial_speeches(state, view, previous)
     return state
 
 
 def keep_loaded(state: LiveState, previous: LiveState) -> None:
     """Only the current round is read again each poll: what the screens loaded of other rounds
-    (a debate judged as the next round began, an earlier round looked at) stays. Run again on
-    the UI thread as a poll lands, since a round may have loaded while the poll was reading."""
+    (a debate judged as the next round began, an earlier round looked at) stays. Run on the UI
+    thread as a poll lands, not where it reads: a round may load while the poll is reading."""
     for debate_id, debate in state.debates.items():
         old = previous.debates.get(debate_id)
         if debate_id not in state.polled and old is not None and old.speeches:

@@ -637,7 +637,7 @@ async def test_an_earlier_round_shows_its_motion_speeches_and_transcripts(finish
 
 def test_a_poll_of_the_store_keeps_what_was_loaded_of_other_rounds(finished_db: Path) -> None:
     from debate.api import live_view, open_store, round_plans
-    from tui.state import fill_from_plans, load_snapshot
+    from tui.state import fill_from_plans, keep_loaded, load_snapshot
 
     store = open_store(str(finished_db))
     try:
@@ -645,6 +645,7 @@ def test_a_poll_of_the_store_keeps_what_was_loaded_of_other_rounds(finished_db: 
         earlier = (first.round or 0) - 1
         fill_from_plans(first, round_plans(store, "fixed", earlier))
         again = load_snapshot(live_view(store, "fixed"), first)
+        keep_loaded(again, first)
     finally:
         store.close()
     old = [d for d in again.debates.values() if d.round == earlier]
