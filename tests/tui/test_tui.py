@@ -91,8 +91,9 @@ async def test_standings_show_ratings_per_criterion(finished_db: Path) -> None:
         await wait_for(pilot, lambda: "rating by rubric criterion" in str(screen.query_one("#criteria", Static).render()))
         text = str(screen.query_one("#criteria", Static).render())
         assert "Argument" in text and "Rebuttal" in text
-        assert len(text.strip().splitlines()) == 2 + len(CONTESTANTS)
-        assert len(load_rubric("default").criteria) == len(text.splitlines()[1].split())
+        rows = [line for line in text.splitlines() if line.split() and line.split()[0] in {c["name"] for c in CONTESTANTS}]
+        assert len(rows) == len(CONTESTANTS) and all("±" in row for row in rows), "a rating per criterion with its interval"
+        assert len(load_rubric("default").criteria) == len(text.splitlines()[1].split()) == len(rows[0].split()) - 1
 
 
 @pytest.fixture(scope="module")

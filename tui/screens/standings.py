@@ -5,7 +5,7 @@ after each round."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -91,7 +91,7 @@ class StandingsScreen(TournamentScreen):
         self.app.call_from_thread(self._loaded, report, summaries, categories, by_criterion, pairs, history)
 
     def _loaded(
-        self, report: StandingsReport, summaries: list[DebateSummary], categories: dict[int, str], by_criterion: dict[str, dict[str, float]],
+        self, report: StandingsReport, summaries: list[DebateSummary], categories: dict[int, str], by_criterion: dict[str, dict[str, CriterionCell]],
         pairs: WinRateMatrix, history: RatingHistory,
     ) -> None:
         self._show_caveats(report)
@@ -142,16 +142,32 @@ class StandingsScreen(TournamentScreen):
         self.query_one("#standings-caveats", Static).update("\n".join(lines))
 
 
-def criterion_ratings(store: Store, tournament: str | None, names: dict[str, str]) -> dict[str, dict[str, float | str]]:
+class CriterionRating(NamedTuple):
+    """A contestant's rating on one criterion's ballots alone, with its 95% interval."""
+
+    rating: float
+    lower: float | None
+    upper: float | None
+    first: bool  # first at 95% confidence: its worst rank over draws of the ratings is 1
+
+
+CriterionCell = CriterionRating | str  # "above"/"below": set apart with no finite rating
+
+
+def criterion_ratings(store: Store, tournament: str | None, names: dict[str, str]) -> dict[str, dict[str, CriterionCell]]:
     """Criterion name (its id when the rubric no longer loads) -> contestant -> rating on that
     criterion's ballots alone, in the rubric's order; "above"/"below" for one set apart without
     a finite rating (its number would only be a placement)."""
     from debate.api import ratings
 
-    # Point ratings, fitted as `debate ratings --by criterion` fits them; the bars above carry the intervals.
-    boards = {b.group: b.table for b in ratings(store, tournament, by="criterion", ci=None).boards}
+    # Fitted as `debate ratings --by criterion` fits them, intervals included: a handful of
+    # ballots per criterion leaves them wide, and a point alone would read as a ranking.
+    boards = {b.group: b.table for b in ratings(store, tournament, by="criterion").boards}
     order = [c for c in names if c in boards] + sorted(c for c in boards if c not in names)
-    return {names.get(c, c): {r.name: r.no_estimate or r.rating for r in boards[c].rows} for c in order}
+    return {
+        names.get(c, c): {r.name: r.no_estimate or CriterionRating(r.rating, r.lower, r.upper, r.rank_upper == 1) for r in boards[c].rows}
+        for c in order
+    }
 
 
 def bracket_lines(bracket: BracketReport) -> str:
@@ -165,30 +181,46 @@ def bracket_lines(bracket: BracketReport) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def criterion_table(names: list[str], ratings: dict[str, dict[str, float | str]]) -> str:
-    """Each contestant's rating on each criterion; the best on a criterion in bold. Columns
-    as wide as their heads and values need, so six criteria fit 80 columns."""
+def criterion_table(names: list[str], ratings: dict[str, dict[str, CriterionCell]]) -> str:
+    """Each contestant's rating on each criterion with its 95% interval's half-width; in bold
+    only one first on that criterion at 95% confidence, since the top point of intervals
+    that overlap names no one. Columns as wide as their heads and values need, so six
+    criteria fit 80 columns."""
     if not ratings or not names:
         return "[dim]no judged ballots yet: no ratings per criterion[/]"
     width = max(len(n) for n in names) + 2
     heads = [_short(c) for c in ratings]
     values = [_criterion_cell(v) for by_name in ratings.values() for v in by_name.values()]
     cell = max(len(text) for text in [*heads, *values]) + 1
-    lines = ["[b]rating by rubric criterion[/]", " " * width + "".join(escape(f"{h:>{cell}}") for h in heads)]
-    best = {c: max((v for v in by_name.values() if not isinstance(v, str)), default=None) for c, by_name in ratings.items()}
+    lines = ["[b]rating by rubric criterion[/] [dim](± the 95% interval)[/]", " " * width + "".join(escape(f"{h:>{cell}}") for h in heads)]
+    apart = {c: _apart(by_name) for c, by_name in ratings.items()}
     for name in names:
         cells = []
         for c, by_name in ratings.items():
-            value = by_name.get(name)
-            shown = f"{_criterion_cell(value):>{cell}}"
-            top = value == "above" or (value is not None and value == best[c] and "above" not in by_name.values())
-            cells.append(f"[b green]{shown}[/]" if top else shown)
+            shown = f"{_criterion_cell(by_name.get(name)):>{cell}}"
+            cells.append(f"[b green]{shown}[/]" if name == apart[c] else shown)
         lines.append(escape(f"{name:<{width}}") + "".join(cells))  # pad, then escape: the padding counts what shows
+    if not any(apart.values()):
+        lines.append("[dim]no contestant is first on any criterion at 95% confidence[/]")
     return "\n".join(lines) + "\n"
 
 
-def _criterion_cell(value: float | str | None) -> str:
-    return "·" if value is None else f"{value} all" if isinstance(value, str) else f"{value:.0f}"
+def _apart(by_name: dict[str, CriterionCell]) -> str | None:
+    """The contestant first on one criterion at 95% confidence (its worst rank 1, as the
+    standings' rank ranges count), or None. One that won every ballot ("above all") has no
+    interval to compare and is not picked out: a few ballots won say little."""
+    first = [name for name, v in by_name.items() if isinstance(v, CriterionRating) and v.first]
+    return first[0] if len(first) == 1 and "above" not in by_name.values() else None
+
+
+def _criterion_cell(value: CriterionCell | None) -> str:
+    if value is None:
+        return "·"
+    if isinstance(value, str):
+        return f"{value} all"
+    if value.lower is None or value.upper is None:
+        return f"{value.rating:.0f}"
+    return f"{value.rating:.0f}±{(value.upper - value.lower) / 2:.0f}"
 
 
 def _short(name: str) -> str:
