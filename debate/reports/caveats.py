@@ -121,11 +121,12 @@ def _canaries(writers: dict[str, int]) -> list[Caveat]:
 
 
 def _separability(table: RatingTable) -> float | None:
+    """The share of pairs apart; a contestant that won (lost) every debate has an open end,
+    which `separability` reads as such. None was returned for it once, and an unbeaten
+    contestant's "above all" then hid that no interval stood apart from another."""
     from judges.ratings import separability
 
-    if any(r.lower is None or r.upper is None for r in table.rows):
-        return None
-    return separability(table)
+    return separability(table) if table.ci is not None else None
 
 
 def _flagged_judges(qualifications: list[StoredQualification]) -> list[Caveat]:

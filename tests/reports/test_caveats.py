@@ -112,6 +112,28 @@ def test_ratings_resting_on_the_prior_are_said_only_with_two_rated_contestants()
     assert caveats(facts(separability=None)) == []
 
 
+def test_an_unbeaten_contestant_does_not_hide_that_no_interval_stands_apart(store: Store) -> None:
+    from dataclasses import replace
+
+    from debate.verdicts import tournament_ratings
+
+    tid = _tid(store)
+    table = tournament_ratings(store, tid)
+    assert table is not None and len(table.rows) == 3
+    # As `debate ratings` shows one that never lost: "above all (>= 1084)", overlapping the next.
+    top, second, third = table.rows
+    rows = [
+        replace(top, rating=1084.0, lower=1084.0, upper=None, no_estimate="above"),
+        replace(second, rating=1000.0, lower=880.0, upper=1120.0),
+        replace(third, rating=990.0, lower=870.0, upper=1110.0),
+    ]
+    found = tournament_caveats(store, tid, replace(table, rows=rows))
+    assert "prior_only" in kinds(found) and "0 of 3 pairs" in next(c.sentence for c in found if c.kind == "prior_only")
+    # An open end apart from the rest is apart: no caveat then.
+    rows[0] = replace(rows[0], rating=1200.0, lower=1200.0)
+    assert "prior_only" not in kinds(tournament_caveats(store, tid, replace(table, rows=rows)))
+
+
 def test_an_untested_judge_gets_a_softer_note() -> None:
     found = caveats(facts(qualifications=[], judges=["qwen-judge"]))
     assert kinds(found) == ["untested_judge"] and "qwen-judge has not been tested on control debates" in found[0].sentence
