@@ -215,3 +215,16 @@ def test_standings_report_carries_the_caveats(store: Store) -> None:
     report = standings_report(store, None)
     assert report.caveats == tournament_caveats(store, _tid(store)) and report.caveats
     assert report.model_dump(mode="json")["caveats"][0].keys() == {"kind", "sentence"}
+
+
+def test_the_scorecard_counts_an_open_end_as_open(store: Store) -> None:
+    from dataclasses import replace
+
+    from debate.reports.scorecard.build import _separability
+    from debate.verdicts import tournament_ratings
+
+    table = tournament_ratings(store, _tid(store))
+    assert table is not None
+    top, second, third = table.rows
+    rows = [replace(top, lower=1300.0, upper=None, no_estimate="above"), replace(second, lower=880.0, upper=1120.0), replace(third, lower=870.0, upper=1110.0)]
+    assert _separability(replace(table, rows=rows)) == pytest.approx(2 / 3)  # the unbeaten one apart from both, the two overlapping

@@ -253,6 +253,6 @@ def _usage(total: Mapping[str, Any], calls: Sequence[q.CallUsage]) -> Usage:
 
 
 def _separability(table: RatingTable | None) -> float | None:
-    if table is None or not table.rows or any(r.lower is None or r.upper is None for r in table.rows):
+    if table is None or not table.rows or table.ci is None:
         return None
-    return num(separability(table))
+    return num(separability(table))  # an unbeaten contestant's open end counts as open, not as unknown
