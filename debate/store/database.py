@@ -20,7 +20,7 @@ from sqlmodel import create_engine
 
 from debate.core.errors import StoreError
 from debate.store.schema import Upgraded, check_schema
-from debate.store.vetting import check_sqlite_file, damage, read_only_target, sqlite_path
+from debate.store.vetting import check_sqlite_file, check_whole, damage, read_only_target, sqlite_path
 
 
 class ReadOnlyStoreError(StoreError):
@@ -41,6 +41,8 @@ def open_engine(url: str, location: str, *, create: bool, read_only: bool) -> tu
     path = sqlite_path(url)
     if path is not None:
         check_sqlite_file(path, location, create=create)
+        if not read_only:
+            check_whole(path, location)
     engine = read_only_engine(url, location) if read_only else writable_engine(url, location)
     try:
         upgraded = check_schema(engine, location, create=create, read_only=read_only)

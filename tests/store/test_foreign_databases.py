@@ -95,6 +95,30 @@ def test_a_run_refuses_another_applications_database(ours: Path, tmp_path: Path)
     assert {k: v for k, v in snapshot(tmp_path).items() if k != "cfg.yaml"} == before
 
 
+def damaged_deep(path: Path, ours: Path) -> None:
+    # The header and schema pages whole, a page near the end garbage: SQLite meets it only
+    # when a query reaches it, after a run would have written its tournament.
+    data = bytearray(ours.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    start = (len(data) // page - 2) * page
+    data[start:start + page] = b"\xff" * page
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_page_deep_in_the_file_is_refused_before_a_run_writes(ours: Path, tmp_path: Path) -> None:
+    target = tmp_path / "deep.db"
+    damaged_deep(target, ours)
+    before = snapshot(tmp_path)
+    with pytest.raises(StoreError, match="is damaged") as refused:
+        Store(str(target)).close()
+    assert str(target) in str(refused.value)
+    config = write_config(tmp_path / "cfg.yaml", contestants=[{"name": n, "model": f"fake/{n}"} for n in ("alpha", "beta")])
+    result = run_cli("run", str(config), "--quiet", "--db", str(target))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert f"error: {target} is damaged" in result.stderr
+    assert {k: v for k, v in snapshot(tmp_path).items() if k != "cfg.yaml"} == before
+
+
 def test_our_own_database_still_opens(ours: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.db"
     shutil.copy(ours, copy)
