@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from debate.config import TournamentConfig
 from debate.draws.arena import ArenaBudget, RatingEstimate, arena_batch
-from debate.draws.knockout import KnockoutState, SideHistory, advance_knockout, knockout_round, start_knockout
+from debate.draws.knockout import KnockoutState, SideHistory, advance_knockout, knockout_round, seeds_as_drawn, start_knockout
 from debate.draws.model import Draw
 from debate.draws.swiss import swiss_draw
 from debate.draws.pairing import MotionHistory, motion_for_round, motions_per_debate, round_robin
@@ -142,19 +142,31 @@ def _standings(config: TournamentConfig, byes_by_round: Iterable[Sequence[str]],
     )
 
 
-def knockout_state(config: TournamentConfig, stored: Sequence[StoredRound], results_by_round: Mapping[int, list[DebateResult]]) -> KnockoutState:
-    """The bracket, replayed from the preliminary standings and every elimination result."""
+def knockout_state(
+    config: TournamentConfig, stored: Sequence[StoredRound], results_by_round: Mapping[int, list[DebateResult]], *, through: int | None = None,
+) -> KnockoutState:
+    """The bracket, replayed from the break's seeds and the elimination results of rounds up
+    to `through` (None: all of them; 0: none, the bracket as it broke)."""
     prelims = [r for r in stored if r.kind == PRELIMINARY]
     ranked = [row.name for row in standings(config, prelims, results_by_round)]
-    return _knockout(config, ranked, stored, results_by_round)
+    return _knockout(config, ranked, stored, results_by_round, through=through)
 
 
-def _knockout(config: TournamentConfig, ranked: Sequence[str], stored: Sequence[StoredRound], results_by_round: Mapping[int, list[DebateResult]]) -> KnockoutState:
+def _knockout(
+    config: TournamentConfig, ranked: Sequence[str], stored: Sequence[StoredRound], results_by_round: Mapping[int, list[DebateResult]],
+    *, through: int | None = None,
+) -> KnockoutState:
+    """The bracket from the seeds its first elimination round was drawn with, when there is
+    one: the preliminary standings can change after the break (a human ballot, a re-judged
+    debate), and a bracket seeded again from them would not be the one played. `ranked`
+    seeds a bracket not drawn yet."""
     assert config.break_ is not None
-    state = start_knockout(ranked, config.break_.size)
-    for r in stored:
-        if r.kind != ELIMINATION:
-            continue
+    eliminations = [r for r in stored if r.kind == ELIMINATION]
+    drawn = seeds_as_drawn(eliminations[0].draw, config.break_.size) if eliminations else None
+    state = start_knockout(drawn or ranked, config.break_.size)
+    for r in eliminations:
+        if through is not None and r.number > through:
+            break
         results = {(res.proposition, res.opposition): res for res in results_by_round.get(r.number, [])}
         winners = []
         for pairing in r.draw.pairings:

@@ -65,7 +65,8 @@ def placement(no_estimate: str, lower: float | None, upper: float | None) -> str
 
 def print_bracket(bracket: api.BracketReport) -> None:
     """The knockout, a round per line group: seeds, who went through and how."""
-    out.print("\n[bold]Knockout[/] (the top {} of the preliminary standings)".format(len(bracket.seeds)))
+    moved = " as they stood at the break; they have changed since" if bracket.standings_moved else ""
+    out.print("\n[bold]Knockout[/] (the top {} of the preliminary standings{})".format(len(bracket.seeds), moved))
     for r in bracket.rounds:
         out.print(f"  round {r.round}, {r.stage}:", markup=False)
         for m in r.matches:

@@ -119,6 +119,29 @@ def start_knockout(ranked_names: Sequence[str], k: int) -> KnockoutState:
     return KnockoutState(seeds=seeds, slots=slots)
 
 
+def seeds_as_drawn(first_round: Draw, k: int) -> tuple[str, ...] | None:
+    """The break's seeds, seed 1 first, read back from the first elimination round's draw:
+    its pairings carry both seeds, and its byes (in bracket order) are the top seeds whose
+    opponents are missing. None when the draw does not account for all `k` seeds (one stored
+    before pairings carried seeds), and the seeds must come from the standings again."""
+    size = 1
+    while size < k:
+        size *= 2
+    seeds: dict[int, str] = {}
+    for p in first_round.pairings:
+        if p.seeds is None:
+            return None
+        seeds[p.seeds[0]], seeds[p.seeds[1]] = p.proposition, p.opposition
+    order = bracket_order(size)
+    bye_seeds = [min(order[i], order[i + 1]) for i in range(0, size, 2) if max(order[i], order[i + 1]) > k]
+    if len(bye_seeds) != len(first_round.byes):
+        return None
+    seeds |= dict(zip(bye_seeds, first_round.byes))
+    if sorted(seeds) != list(range(1, k + 1)) or len(set(seeds.values())) != k:
+        return None
+    return tuple(seeds[s] for s in range(1, k + 1))
+
+
 def knockout_round(
     state: KnockoutState,
     *,

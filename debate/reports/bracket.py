@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from debate.config import TournamentConfig
 from debate.draws.knockout import KnockoutState
 from debate.draws.standings import DebateResult
-from debate.rounds import ELIMINATION, elimination_winner, knockout_state
+from debate.rounds import ELIMINATION, elimination_winner, knockout_state, standings
 
 if TYPE_CHECKING:
     from debate.store import Store
@@ -42,7 +42,10 @@ class BracketRound(BaseModel):
 
 
 class BracketReport(BaseModel):
-    seeds: list[str]  # the break, best seed first
+    seeds: list[str]  # the break, best seed first, as its first round was drawn
+    # The preliminary standings rank the top K otherwise now (a human ballot, a re-judged
+    # debate since the break): the bracket played stands, seeded as it was.
+    standings_moved: bool = False
     rounds: list[BracketRound]
     champion: str | None
     runner_up: str | None
@@ -65,8 +68,8 @@ def bracket_report(store: Store, name: str | None) -> BracketReport | None:
     stored = store.stored_rounds(row.id)
     results = store.debate_results(row.id)
     debate_ids = {(d.round, d.proposition, d.opposition): d.id for d in store.debates(row.id)}
-    prelims = [r for r in stored if r.kind != ELIMINATION]
-    state = knockout_state(config, prelims, results)
+    state = knockout_state(config, stored, results, through=0)
+    now = [row.name for row in standings(config, [r for r in stored if r.kind != ELIMINATION], results)][: len(state.seeds)]
     rounds = []
     for stored_round in (r for r in stored if r.kind == ELIMINATION):
         by_pair = {(res.proposition, res.opposition): res for res in results.get(stored_round.number, [])}
@@ -77,10 +80,10 @@ def bracket_report(store: Store, name: str | None) -> BracketReport | None:
         rounds.append(BracketRound(round=stored_round.number, stage=state.stage_name(), matches=matches, byes=list(stored_round.draw.byes)))
         if any(m.winner is None for m in matches):
             break
-        state = knockout_state(config, [*prelims, *(r for r in stored if r.kind == ELIMINATION and r.number <= stored_round.number)], results)
+        state = knockout_state(config, stored, results, through=stored_round.number)
     final = rounds[-1].matches[0] if rounds and state.champion is not None and rounds[-1].matches else None
     runner_up = None if final is None else (final.opposition if final.winner == final.proposition else final.proposition)
-    return BracketReport(seeds=list(state.seeds), rounds=rounds, champion=state.champion, runner_up=runner_up)
+    return BracketReport(seeds=list(state.seeds), standings_moved=now != list(state.seeds), rounds=rounds, champion=state.champion, runner_up=runner_up)
 
 
 def _match(state: KnockoutState, proposition: str, opposition: str, result: DebateResult | None, debate_id: int | None) -> BracketMatch:

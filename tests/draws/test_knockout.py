@@ -20,6 +20,7 @@ from debate.draws.pairing import (
     knockout_round,
     start_knockout,
 )
+from debate.draws.knockout import seeds_as_drawn
 
 
 def _names(n: int) -> list[str]:
@@ -187,3 +188,16 @@ def test_advance_rejects_bad_winners() -> None:
         knockout_round(done, round_number=9, seed=0)
     with pytest.raises(DrawError):
         bracket_order(6)
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 5, 6, 7, 8, 12, 16])
+def test_the_seeds_read_back_from_the_first_round_drawn(k: int) -> None:
+    state = start_knockout(_names(k + 2), k)
+    draw = knockout_round(state, round_number=4, seed=3)
+    assert seeds_as_drawn(draw, k) == state.seeds
+
+
+def test_a_first_round_without_seeds_gives_none() -> None:
+    draw = knockout_round(start_knockout(_names(4), 4), round_number=4, seed=3)
+    bare = draw.model_copy(update={"pairings": tuple(p.model_copy(update={"seeds": None}) for p in draw.pairings)})
+    assert seeds_as_drawn(bare, 4) is None

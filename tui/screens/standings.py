@@ -172,7 +172,7 @@ def criterion_ratings(store: Store, tournament: str | None, names: dict[str, str
 
 def bracket_lines(bracket: BracketReport) -> str:
     """The knockout, a line per match, above the criterion ratings."""
-    lines = ["[b]knockout[/]"]
+    lines = ["[b]knockout[/]" + (" [dim](seeded by the standings as they stood at the break; they have changed since)[/]" if bracket.standings_moved else "")]
     for r in bracket.rounds:
         for m in r.matches:
             through = "to be judged" if m.winner is None else f"{escape(m.winner)} through" + ("" if m.decided_by == "panel" else f" ({m.decided_by})")
