@@ -79,6 +79,9 @@ def ratings(
         if result.left_out_scorers:
             err.print(f"left out scorers flagged as outliers against the panel: {', '.join(result.left_out_scorers)} (--include-flagged keeps them)")
     if not result.boards:
+        if source == "humans":
+            kept = " left after the flagged scorers (--include-flagged keeps them)" if result.left_out_scorers else " yet (debate score adds them)"
+            raise UserError(f"no human ballots to rate{kept}")
         raise UserError("no judged debates to rate yet")
     if export_battles is not None:
         written = api.write_battles(result, export_battles)

@@ -155,3 +155,35 @@ def test_outlier_scorers_are_flagged_and_left_out_of_human_ratings(tmp_path: Pat
     kept = json.loads(run_cli("ratings", "--db", str(db), "--source", "humans", "--include-flagged", "--format", "json").stdout)
     left = json.loads(rated.stdout)
     assert sum(r["battles"] for r in kept) == 2 * sum(r["battles"] for r in left)
+
+
+def test_one_dissenting_ballot_against_a_lone_judge_flags_no_one(tmp_path: Path) -> None:
+    """A lone judge is the panel, so its agreement with it is 1 by construction: no baseline
+    to hold a human scorer against, where one dissent used to be flagged (p = 0)."""
+    cfg = write_config(tmp_path / "t.yaml", contestants=[{"name": n, "model": f"fake/{n}"} for n in ("a", "b", "c")])
+    assert run_cli("run", str(cfg), "--quiet").returncode == 0
+    db = tmp_path / "t.db"
+    store = Store(str(db))
+    try:
+        tid = store.find_tournament().id
+        rubric = load_rubric("default")
+        debate_id, winner = query(db, "select id, winner from debate where winner != 'tie'")[0]
+        dissent = "opposition_clearly" if winner == "proposition" else "proposition_clearly"
+        submit(store, tid, debate_id, "ana", ballot_from_answers({cid: (3, 3) for cid in rubric.ids}, dissent, False, "Verdict."), rubric)
+    finally:
+        store.close()
+    rated = run_cli("ratings", "--db", str(db), "--source", "humans")
+    assert rated.returncode == 0, rated.stderr
+    assert "flagged" not in rated.stderr
+    out = tmp_path / "card.md"
+    assert run_cli("export", "--format", "md", "--out", str(out), "--db", str(db)).returncode == 0
+    assert "Raters are not tested for outliers: a lone judge is the panel" in out.read_text(encoding="utf-8")
+    card = tmp_path / "card.json"
+    assert run_cli("export", "--format", "json", "--out", str(card), "--db", str(db)).returncode == 0
+    agreement = json.loads(card.read_text(encoding="utf-8"))["agreement"]
+    assert agreement["baseline_agreement"] is None and agreement["flagged_scorers"] == []
+
+
+def test_human_ratings_with_no_human_ballots_say_so(tournament: Path) -> None:
+    done = run_cli("ratings", "--db", str(tournament), "--source", "humans")
+    assert done.returncode == 2 and "no human ballots to rate yet" in done.stderr, done.stderr

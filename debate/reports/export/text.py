@@ -7,6 +7,8 @@ import html
 from debate.reports.scorecard import DebateCard, JudgeQualificationInfo
 
 DASH = "–"
+# Why a scorecard tests no rater for outliers (`Agreement.baseline_agreement` is None).
+NO_BASELINE = "a lone judge is the panel and agrees with it by construction, so there is no baseline agreement to test against"
 
 
 def number(value: float) -> str:

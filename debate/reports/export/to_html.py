@@ -18,6 +18,7 @@ from debate.reports.export.html_charts import (
 from debate.reports.caveats import headline
 from debate.reports.export.html_style import CSS
 from debate.reports.export.text import (
+    NO_BASELINE,
     alpha_word,
     clip,
     e,
@@ -193,6 +194,8 @@ def _agreement_html(card: Scorecard, names: dict[str, str]) -> str:
               f"<th class='n'>Agrees with panel</th><th class='n'>Rate</th><th></th></tr>{rrows}</table>")
     if a.flagged_scorers:
         flag = f"<div class='note'>Flagged as outliers against the panel (baseline agreement {pct(a.baseline_agreement)}, one-sided binomial p &lt; {a.flag_alpha}): {e(', '.join(a.flagged_scorers))}</div>"
+    elif a.baseline_agreement is None:
+        flag = f"<p class='muted'>Raters are not tested for outliers: {e(NO_BASELINE)}.</p>"
     else:
         flag = f"<p class='muted'>No rater is an outlier against the panel (baseline agreement {pct(a.baseline_agreement)}).</p>"
     return f"<div class='grid'><div>{alpha}</div><div>{kappa}</div></div>{raters}{flag}{_winner_agreement_html(a)}{_side_bias_html(a)}"

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from debate.reports.caveats import headline
 from debate.reports.export.text import (
+    NO_BASELINE,
     alpha_word,
     clip,
     fixed,
@@ -221,6 +222,8 @@ def _agreement(card: Scorecard, names: dict[str, str]) -> list[str]:
     lines.append("")
     if a.flagged_scorers:
         lines.append(f"Flagged as outliers against the panel (baseline agreement {pct(a.baseline_agreement)}, p below {a.flag_alpha}): " + ", ".join(md(s) for s in a.flagged_scorers))
+    elif a.baseline_agreement is None:
+        lines.append(f"Raters are not tested for outliers: {NO_BASELINE}.")
     else:
         lines.append(f"No rater is an outlier against the panel (baseline agreement {pct(a.baseline_agreement)}).")
     lines.append("")

@@ -75,7 +75,10 @@ def agreement(
     kappas = {name: num(k) for name, k in winner_kappas(judges, humans).items()} if humans else None
     panel: dict[Any, str | None] = {d.id: d.winner for d in debates.values() if d.status == "judged" and d.winner in ("proposition", "opposition", "tie")}
     counts = agreement_counts(raters, panel)
-    pool = [counts[name] for name in judges] if judges else list(counts.values())
+    # A lone judge is the panel: it agrees with it every time by construction, and a baseline
+    # of 1.0 flagged a human scorer on a single dissenting ballot (p = 0). With one judge
+    # there is no baseline; without any, the human scorers are pooled.
+    pool = [counts[name] for name in judges] if len(judges) >= 2 else [] if judges else list(counts.values())
     baseline = num(pooled_rate(pool))
     flagged = outlier_scorers(counts, baseline, alpha=FLAG_ALPHA) if baseline is not None else []
     return Agreement(
