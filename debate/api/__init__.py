@@ -17,7 +17,7 @@ from debate.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from debate.api.catalog import ModelCatalog, available_models, local_model_names
-    from debate.api.judges import compare, describe_qualification, panel_from, qualifications, rejudge, test_judges
+    from debate.api.judges import compare, describe_qualification, panel_from, qualifications, qualifications_without_tournament, rejudge, test_judges
     from debate.api.motions import Motion, MotionSet, commitment, load_set, load_sets, shipped_sets, verify
     from debate.api.boards import RatingBoard, Ratings, battle_log_ratings, criterion_names, current_ratings, ratings, separability, win_probability
     from debate.api.reading import (
@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 # Public name -> the api module that holds it.
 _HOME = {
     **dict.fromkeys(("ModelCatalog", "available_models", "local_model_names"), "catalog"),
-    **dict.fromkeys(("compare", "describe_qualification", "panel_from", "qualifications", "rejudge", "test_judges"), "judges"),
+    **dict.fromkeys(("compare", "describe_qualification", "panel_from", "qualifications", "qualifications_without_tournament", "rejudge", "test_judges"), "judges"),
     **dict.fromkeys(("Motion", "MotionSet", "commitment", "load_set", "load_sets", "shipped_sets", "verify"), "motions"),
     **dict.fromkeys(("RatingBoard", "Ratings", "battle_log_ratings", "criterion_names", "current_ratings", "ratings", "separability", "win_probability"), "boards"),
     **dict.fromkeys((

@@ -39,6 +39,12 @@ def qualifications(store: Store, tournament: str | None = None) -> list[StoredQu
     return store.qualifications(row.id)
 
 
+def qualifications_without_tournament(store: Store) -> list[StoredQualification]:
+    """Each judge's latest qualification made with no stored tournament to attach it to
+    (`debate judges test CONFIG` before the config's first run)."""
+    return store.qualifications(None)
+
+
 def describe_qualification(result: JudgeQualification) -> str:
     from debate.qualifying import describe
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from debate import api
+from debate.core.errors import UserError
 from debate.cli.common import DbOption, FormatOption, OutputFormat, TournamentOption, app, emit_json, err, out
 
 judges_app = typer.Typer(help="Test judges on control debates whose better side is known.", no_args_is_help=True)
@@ -63,17 +64,25 @@ def judges_test(
 
 @judges_app.command("show")
 def judges_show(db: DbOption = None, tournament: TournamentOption = None, format: FormatOption = OutputFormat.table) -> None:
-    """The stored qualification of a tournament's judges."""
+    """The stored qualification of a tournament's judges (or, in a database that holds no
+    tournament yet, of the judges `debate judges test` graded there)."""
     with api.opened(db or "debate.db") as store:
-        info = api.find_tournament(store, tournament)
-        stored = api.qualifications(store, info.name)
-        panel = [j["name"] for j in info.config.get("judges", [])]
+        if tournament is None and not api.tournaments(store):
+            # `judges test CONFIG` before the tournament's first run stores its figures with no
+            # tournament to attach them to: they are what this database has to show.
+            stored, panel, title = api.qualifications_without_tournament(store), [], "Judge qualification (before any tournament)"
+            if not stored:
+                raise UserError(f"no tournament and no judge qualification in {db or 'debate.db'} (run debate judges test CONFIG first)")
+        else:
+            info = api.find_tournament(store, tournament)
+            stored, title = api.qualifications(store, info.name), f"Judge qualification: {info.name}"
+            panel = [j["name"] for j in info.config.get("judges", [])]
     rows = [q.result | {"judge_model": q.judge_model, "tested_at": q.created_at.isoformat()} for q in stored]
     if format is OutputFormat.json:
         emit_json(rows)
         return
     tested = {r["judge"] for r in rows}
-    _print(rows + [{"judge": name} for name in panel if name not in tested], f"Judge qualification: {info.name}")
+    _print(rows + [{"judge": name} for name in panel if name not in tested], title)
 
 
 def _print(rows: list[dict[str, object]], title: str) -> None:

@@ -41,6 +41,11 @@ def test_a_judge_that_always_picks_debater_a_is_flagged_and_one_that_reads_passe
     stored = query(tmp_path / "t.db", "select judge, flagged, tournament_id from judge_qualification order by judge")
     assert stored == [("lazy", 1, None), ("reader", 0, None)], "no tournament of that name yet: stored on their own"
     assert query(tmp_path / "t.db", "select count(*) from debate")[0][0] == 0, "controls are never stored as debates"
+    # README's next step: `judges show` reads them back from the database with no tournament.
+    shown = run_cli("judges", "show", "--db", str(tmp_path / "t.db"), "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    assert sorted(r["judge"] for r in json.loads(shown.stdout)) == ["lazy", "reader"]
+    assert "before any tournament" in run_cli("judges", "show", "--db", str(tmp_path / "t.db")).stdout
 
 
 def test_a_sampling_judge_is_asked_twice_and_its_repetition_is_measured(tmp_path: Path) -> None:
