@@ -118,7 +118,7 @@ def _print_boards(boards: list[api.RatingBoard], split: str | None, style: bool)
             extra = (f"{r.raw_rating:.0f}" if r.raw_rating is not None else "",) if style else ()
             rating = f"{r.rating:.0f}" if r.no_estimate is None else f"{r.no_estimate} all"
             # A contestant without a finite estimate has an interval open on its side.
-            interval = f"{'-inf' if r.no_estimate == 'below' else bound(r.lower)} - {'inf' if r.no_estimate == 'above' else bound(r.upper)}"
+            interval = f"<= {bound(r.upper)}" if r.no_estimate == "below" else f">= {bound(r.lower)}" if r.no_estimate == "above" else f"{bound(r.lower)} - {bound(r.upper)}"
             view.add_row(str(rank), r.name, rating, interval, str(r.battles), str(r.wins), str(r.losses), str(r.ties), *extra)
         out.print(view)
         if table.side_advantage is not None:

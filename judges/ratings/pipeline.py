@@ -153,7 +153,7 @@ def _fit(battles: Battles, prepared: _Prepared, opts: FitOptions) -> tuple[Fitte
     if main.prior > 0:
         notes.append(
             "no maximum-likelihood estimate (a model unbeaten, winless or cut off from the rest, or one side winning"
-            f" every debate): ratings use a N(0, 1/{main.prior:g}) prior on log-odds"
+            f" every debate): ratings use a N(0, {SCALE / main.prior ** 0.5:.0f} points) prior (each rating drawn toward {CENTER:.0f})"
         )
     return raw, main, notes
 
