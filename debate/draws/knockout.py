@@ -161,7 +161,8 @@ def knockout_round(
     sides_of = _histories(history)
     pairings: list[Pairing] = []
     byes: list[str] = []
-    notes = [f"knockout {state.stage_name()}, round {round_number}, seed {seed}: {len(state.slots) // 2} brackets"]
+    matches = len(state.slots) // 2
+    notes = [f"knockout {state.stage_name()}, round {round_number}, seed {seed}: {matches} {'match' if matches == 1 else 'matches'}"]
     for i in range(0, len(state.slots), 2):
         a, b = state.slots[i], state.slots[i + 1]
         if a is None or b is None:

@@ -126,7 +126,7 @@ def _history(card: Scorecard) -> list[str]:
             r = next((r for r in entry.ratings if r.name == name), None)
             cells.append("–" if r is None else f"{rating(r.rating)}{'*' if r.no_estimate else ''} ({interval(r.lower, r.upper)})")
         rows.append([f"**{md(name)}**", *cells])
-    lines += _table(["", *(f"Round {entry.round} ({entry.debates} debates)" for entry in rounds)], rows, ["l"] + ["c"] * len(rounds))
+    lines += _table(["", *(f"Round {entry.round} ({entry.debates} {'debate' if entry.debates == 1 else 'debates'})" for entry in rounds)], rows, ["l"] + ["c"] * len(rounds))
     return [*lines, ""]
 
 
