@@ -9,6 +9,10 @@ import typer
 from debate import api
 from debate.cli.common import DbOption, FormatOption, OutputFormat, TournamentOption, app, emit_json, out
 
+# judges.ballot.VERDICTS in the scale's order, written out: importing it loads the rubric
+# machinery (about 0.2 s), and `show` must start fast.
+SCALE_ORDER = {v: i for i, v in enumerate(("proposition_clearly", "proposition_slightly", "tie", "opposition_slightly", "opposition_clearly"))}
+
 
 @app.command()
 def draw(round_number: Annotated[int, typer.Argument(metavar="ROUND", min=1, max=2**63 - 1, help="round number")], db: DbOption = None, tournament: TournamentOption = None, format: FormatOption = OutputFormat.table) -> None:
@@ -90,7 +94,9 @@ def show(debate_id: Annotated[int, typer.Argument(min=1, max=2**63 - 1, help="de
         for order in (o for o in detail.order_ballots if o.judge == ballot.judge and o.stage == ballot.stage):
             said = "abstained" if order.abstained else (order.verdict or "").replace("_", " ")
             if order.probabilities:
-                said += " (p: " + ", ".join(f"{v.replace('_', ' ')} {p:.2f}" for v, p in order.probabilities.items() if p >= 0.05) + ")"
+                # In the scale's order, proposition clearly to opposition clearly, as the verdict reads.
+                scale = sorted(order.probabilities.items(), key=lambda item: SCALE_ORDER.get(item[0], len(SCALE_ORDER)))
+                said += " (p: " + ", ".join(f"{v.replace('_', ' ')} {p:.2f}" for v, p in scale if p >= 0.05) + ")"
             out.print(f"    {order.label_a} shown as Debater A: {said}", markup=False, highlight=False)
         if ballot.consistent is False:
             out.print("    the two orders named different winners (position-inconsistent)", markup=False)

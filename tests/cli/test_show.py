@@ -21,3 +21,12 @@ def test_show_prints_findings_numbered_from_one_scores_per_criterion_and_speeche
     assert f"speech {alpha_first + 1} (" in shown.stdout and "Rule-check findings" in shown.stdout
     for criterion in ("argument_sufficiency", "rebuttal", "style"):
         assert criterion in shown.stdout
+
+
+def test_the_show_commands_scale_is_the_ballots_scale() -> None:
+    """`show` lists verdict probabilities in the scale's order from its own copy of the scale
+    (importing the ballots' costs start-up time): the two must not drift apart."""
+    from debate.cli.tournaments import SCALE_ORDER
+    from judges.ballot import VERDICTS
+
+    assert tuple(sorted(SCALE_ORDER, key=SCALE_ORDER.__getitem__)) == VERDICTS
