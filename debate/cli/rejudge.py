@@ -62,13 +62,13 @@ def compare(
     if format is OutputFormat.json:
         emit_json(result.model_dump(mode="json"))
         return
-    view = Table(title=f"{result.first} vs {result.second}")
-    for column in ("contestant", f"rank ({result.first})", f"rank ({result.second})", "moved", "rating", "rating", "wins", "wins"):
+    view = Table(title=f"{result.first} (1) vs {result.second} (2)")
+    for column in ("contestant", "rank 1", "rank 2", "moved", "rating 1", "rating 2", "wins 1", "wins 2"):
         view.add_column(column, justify="left" if column == "contestant" else "right")
     for r in result.rows:
         change = r.change
         moved = "" if change is None else "=" if change == 0 else f"{change:+d}"
-        view.add_row(r.name, _text(r.rank_first), _text(r.rank_second), moved, _text(r.rating_first), _text(r.rating_second), _wins(r.wins_first), _wins(r.wins_second))
+        view.add_row(r.name, _text(r.rank_first), _text(r.rank_second), moved, _rating(r.rating_first, r.no_estimate_first), _rating(r.rating_second, r.no_estimate_second), _wins(r.wins_first), _wins(r.wins_second))
     out.print(view)
     out.print(f"judges: {result.first}: {', '.join(result.judges_first)}; {result.second}: {', '.join(result.judges_second)}")
     if result.kendall_tau is None:
@@ -83,6 +83,10 @@ def compare(
         out.print(f"  round {d.round}: {d.proposition} (prop) v {d.opposition} (opp): {d.winner_first} / {d.winner_second}")
     if len(result.split) > 20:
         out.print(f"  … and {len(result.split) - 20} more (--format json lists them all)")
+
+
+def _rating(value: float | None, no_estimate: str | None) -> str:
+    return f"{no_estimate} all" if no_estimate else _text(value)
 
 
 def _text(value: float | int | None) -> str:

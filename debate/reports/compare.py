@@ -23,6 +23,9 @@ class Moved(BaseModel):
     rank_second: int | None
     rating_first: float | None
     rating_second: float | None
+    # "above"/"below": no finite rating in that ranking (unbeaten or winless), `rating_*` None
+    no_estimate_first: str | None = None
+    no_estimate_second: str | None = None
     wins_first: float | None
     wins_second: float | None
 
@@ -68,6 +71,7 @@ def compare_tournaments(store: Store, first: str, second: str) -> Comparison:
             name=n,
             rank_first=ranks_a[n].rank if n in ranks_a else None, rank_second=ranks_b[n].rank if n in ranks_b else None,
             rating_first=ranks_a[n].rating if n in ranks_a else None, rating_second=ranks_b[n].rating if n in ranks_b else None,
+            no_estimate_first=ranks_a[n].no_estimate if n in ranks_a else None, no_estimate_second=ranks_b[n].no_estimate if n in ranks_b else None,
             wins_first=ranks_a[n].wins if n in ranks_a else None, wins_second=ranks_b[n].wins if n in ranks_b else None,
         )
         for n in names

@@ -56,6 +56,15 @@ def test_compare_shows_rank_correlation_and_winner_agreement(tmp_path: Path) -> 
     assert {r["name"] for r in other["rows"]} == {"alpha", "beta", "gamma"}
     table = run_cli("compare", "t", "second", "--db", str(db))
     assert table.returncode == 0 and "same winner in" in table.stdout
+    assert "rating 1" in table.stdout and "rating 2" in table.stdout, "each column says which ranking it is"
+    # A contestant with no finite rating in a ranking is shown as the standings show it, not as "-".
+    for row in other["rows"]:
+        for which in ("first", "second"):
+            assert (row[f"rating_{which}"] is None) == (row[f"no_estimate_{which}"] is not None)
+    shown = {r["name"]: r for r in other["rows"]}
+    for name, r in shown.items():
+        if r["no_estimate_first"]:
+            assert f"{r['no_estimate_first']} all" in next(line for line in table.stdout.splitlines() if name in line)
 
 
 def test_rejudge_refuses_a_bad_panel_file_with_its_line(tmp_path: Path) -> None:
