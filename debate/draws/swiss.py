@@ -326,7 +326,7 @@ def swiss_draw(records: Sequence[Record], *, round_number: int, seed: int, odd: 
     ranked = rank_records(records, seed=seed, round_number=round_number)
     notes = [
         (
-            f"Swiss round {round_number}, seed {seed}: {len(ranked)} contestants ranked by wins, "
+            f"Swiss round {round_number}, seed {seed}: {len(ranked)} contestants ranked by points, "
             "ballots, score total, rating, then a seeded coin"
         )
     ]
@@ -383,9 +383,9 @@ def _bracket_notes(plan: _Plan) -> list[str]:
     notes = []
     for bracket in plan.brackets:
         own = [r.name for r in bracket.members if r not in bracket.pulled_up]
-        text = f"bracket on {_wins(bracket.wins)}: {', '.join(own) or '(none of its own)'}"
+        text = f"bracket on {_points(bracket.wins)}: {', '.join(own) or '(none of its own)'}"
         if bracket.pulled_up:
-            pulled = ", ".join(f"{r.name} (from {_wins(r.wins)})" for r in bracket.pulled_up)
+            pulled = ", ".join(f"{r.name} (from {_points(r.wins)})" for r in bracket.pulled_up)
             text += f"; pulled up: {pulled}"
         notes.append(text)
     return notes
@@ -455,8 +455,9 @@ def _reasons_for(
     return reasons or set().union(*broken.values())
 
 
-def _wins(wins: float) -> str:
-    return f"{fmt_number(wins)} win{'' if wins == 1 else 's'}"
+def _points(wins: float) -> str:
+    """A bracket's `wins` as the standings name them: points (a tie half, a bye's credit in)."""
+    return f"{fmt_number(wins)} point{'' if wins == 1 else 's'}"
 
 
 def _side_note(prop: Record, opp: Record, reason: SideReason) -> str:

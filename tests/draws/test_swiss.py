@@ -377,7 +377,7 @@ def test_pull_up_is_flagged_and_explained() -> None:
     assert "pull-up" in _pairing(draw, "d").flags
     assert "pull-up" not in _pairing(draw, "a").flags
     assert _pairing(draw, "d").bracket == 1
-    assert any("pulled up: d (from 0 wins)" in note for note in draw.notes)
+    assert any("pulled up: d (from 0 points)" in note for note in draw.notes)
 
 
 def test_rematch_in_the_fold_is_avoided_and_flagged() -> None:
