@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from debate.config import TournamentConfig
 from debate.draws.arena import ArenaBudget, RatingEstimate, arena_batch
-from debate.draws.knockout import KnockoutState, SideHistory, advance_knockout, knockout_round, seeds_as_drawn, start_knockout
+from debate.draws.knockout import KnockoutState, SideHistory, advance_knockout, bracket_size, knockout_round, seeds_as_drawn, start_knockout
 from debate.draws.model import Draw
 from debate.draws.swiss import swiss_draw
 from debate.draws.pairing import MotionHistory, motion_for_round, motions_per_debate, round_robin
@@ -90,7 +90,7 @@ def next_round(
     if config.break_ is None:
         return None
     ranked = [row.name for row in tallied_standings(config, prelims, tallies)]
-    state = _knockout(config, ranked, played, eliminations or {})
+    state = knockout_state(config, ranked, played, eliminations or {})
     if state.finished:
         return None
     sides = _side_history(played)
@@ -111,10 +111,7 @@ def expected_size(config: TournamentConfig) -> tuple[int | None, int | None]:
         rounds = config.rounds or 0
         debates = rounds * (n // 2)
     if config.break_ is not None:
-        size = 1
-        while size < config.break_.size:
-            size *= 2
-        rounds += size.bit_length() - 1
+        rounds += bracket_size(config.break_.size).bit_length() - 1
         debates += config.break_.size - 1
     return rounds, debates
 
@@ -143,22 +140,14 @@ def _standings(config: TournamentConfig, byes_by_round: Iterable[Sequence[str]],
 
 
 def knockout_state(
-    config: TournamentConfig, stored: Sequence[StoredRound], results_by_round: Mapping[int, list[DebateResult]], *, through: int | None = None,
-) -> KnockoutState:
-    """The bracket, replayed from the break's seeds and the elimination results of rounds up
-    to `through` (None: all of them; 0: none, the bracket as it broke)."""
-    prelims = [r for r in stored if r.kind == PRELIMINARY]
-    ranked = [row.name for row in standings(config, prelims, results_by_round)]
-    return _knockout(config, ranked, stored, results_by_round, through=through)
-
-
-def _knockout(
     config: TournamentConfig, ranked: Sequence[str], stored: Sequence[StoredRound], results_by_round: Mapping[int, list[DebateResult]],
     *, through: int | None = None,
 ) -> KnockoutState:
-    """The bracket from the seeds its first elimination round was drawn with, when there is
-    one: the preliminary standings can change after the break (a human ballot, a re-judged
-    debate), and a bracket seeded again from them would not be the one played. `ranked`
+    """The bracket, replayed from its seeds and the elimination results of rounds up to
+    `through` (None: all of them; 0: none, the bracket as it broke). The seeds are those its
+    first elimination round was drawn with, when there is one: the preliminary standings can
+    change after the break (a human ballot, a re-judged debate), and a bracket seeded again
+    from them would not be the one played. `ranked` (the preliminary standings, best first)
     seeds a bracket not drawn yet."""
     assert config.break_ is not None
     eliminations = [r for r in stored if r.kind == ELIMINATION]

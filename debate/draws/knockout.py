@@ -69,6 +69,11 @@ def bracket_order(size: int) -> tuple[int, ...]:
     return tuple(order)
 
 
+def bracket_size(k: int) -> int:
+    """Slots in the bracket of a break of `k`: the smallest power of two >= k."""
+    return 1 << max(0, k - 1).bit_length()
+
+
 def break_seeds(ranked_names: Sequence[str], k: int) -> tuple[str, ...]:
     """The contestants who break, seed 1 first: the top `k` of the ranked standings."""
     if len(set(ranked_names)) != len(ranked_names):
@@ -112,9 +117,7 @@ class KnockoutState(BaseModel):
 def start_knockout(ranked_names: Sequence[str], k: int) -> KnockoutState:
     """The bracket of the top `k`, ready for its first elimination round."""
     seeds = break_seeds(ranked_names, k)
-    size = 1
-    while size < k:
-        size *= 2
+    size = bracket_size(k)
     slots = tuple(seeds[s - 1] if s <= k else None for s in bracket_order(size))
     return KnockoutState(seeds=seeds, slots=slots)
 
@@ -124,9 +127,7 @@ def seeds_as_drawn(first_round: Draw, k: int) -> tuple[str, ...] | None:
     its pairings carry both seeds, and its byes (in bracket order) are the top seeds whose
     opponents are missing. None when the draw does not account for all `k` seeds (one stored
     before pairings carried seeds), and the seeds must come from the standings again."""
-    size = 1
-    while size < k:
-        size *= 2
+    size = bracket_size(k)
     seeds: dict[int, str] = {}
     for p in first_round.pairings:
         if p.seeds is None:

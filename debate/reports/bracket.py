@@ -68,8 +68,8 @@ def bracket_report(store: Store, name: str | None) -> BracketReport | None:
     stored = store.stored_rounds(row.id)
     results = store.debate_results(row.id)
     debate_ids = {(d.round, d.proposition, d.opposition): d.id for d in store.debates(row.id)}
-    state = knockout_state(config, stored, results, through=0)
-    now = [row.name for row in standings(config, [r for r in stored if r.kind != ELIMINATION], results)][: len(state.seeds)]
+    ranked = [row.name for row in standings(config, [r for r in stored if r.kind != ELIMINATION], results)]
+    state = knockout_state(config, ranked, stored, results, through=0)
     rounds = []
     for stored_round in (r for r in stored if r.kind == ELIMINATION):
         by_pair = {(res.proposition, res.opposition): res for res in results.get(stored_round.number, [])}
@@ -80,10 +80,10 @@ def bracket_report(store: Store, name: str | None) -> BracketReport | None:
         rounds.append(BracketRound(round=stored_round.number, stage=state.stage_name(), matches=matches, byes=list(stored_round.draw.byes)))
         if any(m.winner is None for m in matches):
             break
-        state = knockout_state(config, stored, results, through=stored_round.number)
+        state = knockout_state(config, ranked, stored, results, through=stored_round.number)
     final = rounds[-1].matches[0] if rounds and state.champion is not None and rounds[-1].matches else None
     runner_up = None if final is None else (final.opposition if final.winner == final.proposition else final.proposition)
-    return BracketReport(seeds=list(state.seeds), standings_moved=now != list(state.seeds), rounds=rounds, champion=state.champion, runner_up=runner_up)
+    return BracketReport(seeds=list(state.seeds), standings_moved=ranked[: len(state.seeds)] != list(state.seeds), rounds=rounds, champion=state.champion, runner_up=runner_up)
 
 
 def _match(state: KnockoutState, proposition: str, opposition: str, result: DebateResult | None, debate_id: int | None) -> BracketMatch:
