@@ -133,22 +133,29 @@ def test_export_command_writes_each_format(tmp_path: Path) -> None:
     assert missing.returncode == 2
 
 
+def _score(db: Path, votes: list[tuple[int, str, str]]) -> None:
+    """Human ballots (debate id, scorer, verdict), level scores on every criterion."""
+    store = Store(str(db))
+    try:
+        tid = store.find_tournament().id
+        rubric = load_rubric("default")
+        for debate_id, scorer, verdict in votes:
+            submit(store, tid, debate_id, scorer, ballot_from_answers({cid: (3, 3) for cid in rubric.ids}, verdict, False, "Verdict."), rubric)
+    finally:
+        store.close()
+
+
 def test_outlier_scorers_are_flagged_and_left_out_of_human_ratings(tmp_path: Path) -> None:
     cfg = write_config(tmp_path / "t.yaml", contestants=[{"name": n, "model": f"fake/{n}"} for n in ("a", "b", "c", "d")],
                        judges=[{"name": f"j{i}", "model": f"fake/j{i}"} for i in range(3)])
     assert run_cli("run", str(cfg), "--quiet").returncode == 0
     db = tmp_path / "t.db"
-    store = Store(str(db))
-    try:
-        tid = store.find_tournament().id
-        rubric = load_rubric("default")
-        for debate_id, winner in query(db, "select id, winner from debate where winner != 'tie'"):
-            agree = "proposition_clearly" if winner == "proposition" else "opposition_clearly"
-            disagree = "opposition_clearly" if winner == "proposition" else "proposition_clearly"
-            for scorer, verdict in (("fair", agree), ("contrarian", disagree)):
-                submit(store, tid, debate_id, scorer, ballot_from_answers({cid: (3, 3) for cid in rubric.ids}, verdict, False, "Verdict."), rubric)
-    finally:
-        store.close()
+    votes = []
+    for debate_id, winner in query(db, "select id, winner from debate where winner != 'tie'"):
+        agree = "proposition_clearly" if winner == "proposition" else "opposition_clearly"
+        disagree = "opposition_clearly" if winner == "proposition" else "proposition_clearly"
+        votes += [(debate_id, "fair", agree), (debate_id, "contrarian", disagree)]
+    _score(db, votes)
     rated = run_cli("ratings", "--db", str(db), "--source", "humans", "--format", "json")
     assert rated.returncode == 0, rated.stderr
     assert "contrarian" in rated.stderr
@@ -163,15 +170,8 @@ def test_one_dissenting_ballot_against_a_lone_judge_flags_no_one(tmp_path: Path)
     cfg = write_config(tmp_path / "t.yaml", contestants=[{"name": n, "model": f"fake/{n}"} for n in ("a", "b", "c")])
     assert run_cli("run", str(cfg), "--quiet").returncode == 0
     db = tmp_path / "t.db"
-    store = Store(str(db))
-    try:
-        tid = store.find_tournament().id
-        rubric = load_rubric("default")
-        debate_id, winner = query(db, "select id, winner from debate where winner != 'tie'")[0]
-        dissent = "opposition_clearly" if winner == "proposition" else "proposition_clearly"
-        submit(store, tid, debate_id, "ana", ballot_from_answers({cid: (3, 3) for cid in rubric.ids}, dissent, False, "Verdict."), rubric)
-    finally:
-        store.close()
+    debate_id, winner = query(db, "select id, winner from debate where winner != 'tie'")[0]
+    _score(db, [(debate_id, "ana", "opposition_clearly" if winner == "proposition" else "proposition_clearly")])
     rated = run_cli("ratings", "--db", str(db), "--source", "humans")
     assert rated.returncode == 0, rated.stderr
     assert "flagged" not in rated.stderr
